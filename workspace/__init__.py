@@ -1,0 +1,70 @@
+"""Workspace: committees, action plans, community indicators and feedback in one place."""
+import os
+import sqlite3
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from workspace.config import DEFAULTS, database_uri, from_environment
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: enforce foreign keys, let readers and a writer work at once, wait on locks."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment())
+    if test_config:
+        app.config.update(test_config)
+
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Put SECRET_KEY = '...' in instance/config.py "
+            "or set the SECRET_KEY environment variable (`make run` writes one for you)."
+        )
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_uri(
+            app.config.get("DATABASE_URL"), app.instance_path
+        )
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+
+    from workspace import access, errors, formatting, security
+    from workspace.extensions import babel, csrf, db, htmx, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(app)
+    login_manager.init_app(app)
+
+    from workspace.auth import bp as auth_bp
+    from workspace.auth.sessions import configure_login
+    from workspace.admin import bp as admin_bp
+    from workspace.home import bp as home_bp
+
+    configure_login(login_manager)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+
+    access.register(app)
+    formatting.register(app)
+    security.register(app)
+    errors.register(app)
+
+    from workspace.demo import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)
+    return app

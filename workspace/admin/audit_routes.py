@@ -1,0 +1,31 @@
+"""The audit log, for administrators."""
+from flask import current_app, render_template, request
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from workspace.access import can_read_audit, deny
+from workspace.admin import bp
+from workspace.extensions import db
+from workspace.models import AuditEvent
+from flask_login import current_user, login_required
+
+
+@bp.route("/audit")
+@login_required
+def audit_log():
+    if not can_read_audit(current_user):
+        deny()
+    query = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    entity_type = request.args.get("type", "").strip()
+    if entity_type:
+        query = query.where(AuditEvent.entity_type == entity_type)
+    entity_id = request.args.get("id", type=int)
+    if entity_id:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    actor_id = request.args.get("actor", type=int)
+    if actor_id:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    types = db.session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)).all()
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("admin/audit.html", page=page, types=types, entity_type=entity_type,
+                           entity_id=entity_id, actor_id=actor_id)

@@ -1,0 +1,189 @@
+"""Administration of the area tree and of organisations, with inline editing."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from workspace import audit
+from workspace.access import admin_required
+from workspace.admin import bp
+from workspace.admin.forms import AreaForm, OrganizationForm
+from workspace.admin.inline import edit_row, save_or_fail
+from workspace.auth.forms import EmptyForm
+from workspace.extensions import db
+from workspace.models import AREA_LEVELS, ORGANIZATION_KINDS, Area, Organization, User, tree_order
+from workspace.pages import render_page, wants_fragment
+
+
+def all_areas() -> list[Area]:
+    return list(db.session.scalars(select(Area)))
+
+
+# --- Organisations -------------------------------------------------------------------------
+
+ORGANIZATION_TEMPLATES = {
+    "page": "admin/organization_edit.html",
+    "row": "admin/_organization_row.html",
+    "edit_row": "admin/_organization_edit_row.html",
+}
+
+
+def organizations_page(form: OrganizationForm, status: int = 200):
+    """The list of organisations (filtered, paginated) with the add form above it."""
+    query = select(Organization).options(joinedload(Organization.area)).order_by(Organization.name)
+    q = request.args.get("q", "").strip()
+    if q:
+        query = query.where(Organization.name.ilike(f"%{q}%"))
+    kind = request.args.get("kind", "")
+    if kind in ORGANIZATION_KINDS:
+        query = query.where(Organization.kind == kind)
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    ids = [org.id for org in page.items]
+    people = dict(db.session.execute(
+        select(User.organization_id, func.count()).where(User.organization_id.in_(ids))
+        .group_by(User.organization_id)).all()) if ids else {}
+    return render_page("admin/organizations.html", "admin/_organizations_section.html", status,
+                       page=page, form=form, people=people, q=q, kind=kind, kinds=ORGANIZATION_KINDS)
+
+
+@bp.route("/organizations", methods=["GET", "POST"])
+@admin_required
+def organizations():
+    form = OrganizationForm(areas=all_areas())
+    if form.validate_on_submit():
+        organization = Organization()
+        if save_or_fail(form, organization, "create", None):
+            flash(_("Added %(name)s.", name=organization.name), "success")
+            if wants_fragment():
+                return organizations_page(OrganizationForm(formdata=None, areas=all_areas()))
+            return redirect(url_for("admin.organizations"))
+    return organizations_page(form, 422 if form.is_submitted() else 200)
+
+
+@bp.route("/organizations/<int:organization_id>")
+@admin_required
+def organization(organization_id: int):
+    organization = db.get_or_404(Organization, organization_id)
+    if wants_fragment():  # the display row, e.g. when an inline edit is cancelled
+        return render_template("admin/_organization_row.html", record=organization,
+                               people={organization.id: people_count(organization)})
+    return render_template("admin/organization.html", record=organization,
+                           page=members_of(organization, request.args.get("page", 1, type=int)))
+
+
+def people_count(organization: Organization) -> int:
+    return db.session.scalar(select(func.count()).where(User.organization_id == organization.id))
+
+
+def members_of(organization: Organization, page_number: int | None):
+    query = select(User).where(User.organization_id == organization.id).order_by(User.name)
+    return db.paginate(query, page=page_number, per_page=current_app.config["PER_PAGE"], error_out=False)
+
+
+@bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_organization(organization_id: int):
+    organization = db.get_or_404(Organization, organization_id)
+    form = OrganizationForm(obj=organization, record=organization, areas=all_areas())
+    return edit_row(form, organization, templates=ORGANIZATION_TEMPLATES, list_endpoint="admin.organizations",
+                    context={"people": {organization.id: people_count(organization)}})
+
+
+@bp.route("/organizations/<int:organization_id>/delete", methods=["POST"])
+@admin_required
+def delete_organization(organization_id: int):
+    organization = db.get_or_404(Organization, organization_id)
+    if EmptyForm().validate_on_submit():
+        if people_count(organization):
+            flash(_("%(name)s still has people. Move or deactivate them first.", name=organization.name), "error")
+        else:
+            audit.record("delete", organization, before=audit.snapshot(organization))
+            db.session.delete(organization)
+            db.session.commit()
+            flash(_("Removed %(name)s.", name=organization.name), "success")
+    return redirect(url_for("admin.organizations"))
+
+
+# --- Areas -----------------------------------------------------------------------------------
+
+AREA_TEMPLATES = {
+    "page": "admin/area_edit.html",
+    "row": "admin/_area_row.html",
+    "edit_row": "admin/_area_edit_row.html",
+}
+AREAS_PER_PAGE = 200
+
+
+def areas_page(form: AreaForm, areas: list[Area], status: int = 200):
+    """The tree in one query, flattened and paginated; the add form above it."""
+    q = request.args.get("q", "").strip().lower()
+    rows = tree_order(areas)
+    if q:
+        rows = [(area, depth) for area, depth in rows if q in area.name.lower()]
+    page_number = max(request.args.get("page", 1, type=int), 1)
+    pages = max((len(rows) + AREAS_PER_PAGE - 1) // AREAS_PER_PAGE, 1)
+    start = (page_number - 1) * AREAS_PER_PAGE
+    depth_of = dict((area.id, depth) for area, depth in rows)
+    return render_page("admin/areas.html", "admin/_areas_section.html", status, form=form,
+                       rows=rows[start:start + AREAS_PER_PAGE], depth_of=depth_of, q=q,
+                       page_number=page_number, pages=pages, total=len(rows), levels=AREA_LEVELS)
+
+
+@bp.route("/areas", methods=["GET", "POST"])
+@admin_required
+def areas():
+    areas = all_areas()
+    form = AreaForm(areas=areas)
+    if form.validate_on_submit():
+        area = Area()
+        if save_or_fail(form, area, "create", None):
+            flash(_("Added %(name)s.", name=area.name), "success")
+            if wants_fragment():
+                return areas_page(AreaForm(formdata=None, areas=all_areas()), all_areas())
+            return redirect(url_for("admin.areas"))
+    return areas_page(form, areas, 422 if form.is_submitted() else 200)
+
+
+@bp.route("/areas/<int:area_id>")
+@admin_required
+def area(area_id: int):
+    area = db.get_or_404(Area, area_id)
+    depth = len(list(_ancestors(area)))
+    if wants_fragment():
+        return render_template("admin/_area_row.html", record=area, depth=depth)
+    organizations = db.session.scalars(
+        select(Organization).where(Organization.area_id == area.id).order_by(Organization.name).limit(200)).all()
+    return render_template("admin/area.html", record=area, ancestors=list(reversed(list(_ancestors(area)))),
+                           organizations=organizations)
+
+
+def _ancestors(area: Area):
+    while area.parent is not None:
+        area = area.parent
+        yield area
+
+
+@bp.route("/areas/<int:area_id>/edit", methods=["GET", "POST"])
+@admin_required
+def edit_area(area_id: int):
+    area = db.get_or_404(Area, area_id)
+    form = AreaForm(obj=area, record=area, areas=all_areas())
+    return edit_row(form, area, templates=AREA_TEMPLATES, list_endpoint="admin.areas",
+                    context={"depth": len(list(_ancestors(area)))})
+
+
+@bp.route("/areas/<int:area_id>/delete", methods=["POST"])
+@admin_required
+def delete_area(area_id: int):
+    area = db.get_or_404(Area, area_id)
+    if EmptyForm().validate_on_submit():
+        in_use = area.children or db.session.scalar(
+            select(func.count()).where(Organization.area_id == area.id))
+        if in_use:
+            flash(_("%(name)s still has areas or organisations inside it. Move them first.", name=area.name), "error")
+        else:
+            audit.record("delete", area, before=audit.snapshot(area))
+            db.session.delete(area)
+            db.session.commit()
+            flash(_("Removed %(name)s.", name=area.name), "success")
+    return redirect(url_for("admin.areas"))

@@ -1,0 +1,118 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+
+from workspace.auth.forms import PASSWORD_RULES
+from workspace.extensions import db
+from workspace.models import (
+    AREA_DEPTH, AREA_LEVELS, ORGANIZATION_KINDS, Area, Organization, User, descendant_ids, tree_order,
+)
+
+
+def area_choices(areas: list[Area]) -> list[tuple[int, str]]:
+    return [(area.id, "— " * depth + area.name) for area, depth in tree_order(areas)]
+
+
+def organization_choices() -> list[tuple[int, str]]:
+    rows = db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name))
+    return [(row.id, row.name) for row in rows]
+
+
+class OrganizationForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)],
+                       filters=[lambda v: v.strip() if v else v])
+    kind = SelectField(_l("Kind"), choices=list(ORGANIZATION_KINDS.items()))
+    area_id = SelectField(_l("Area"), coerce=int, validate_choice=True)
+
+    def __init__(self, *args, record: Organization | None = None, areas: list[Area] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+        self.area_id.choices = area_choices(list(areas))
+
+    def validate_name(self, field):
+        clash = db.session.scalar(select(Organization.id).where(
+            func.lower(Organization.name) == field.data.lower(),
+            Organization.id != (self.record.id if self.record else -1)))
+        if clash:
+            raise ValidationError(_l("There is already an organisation of that name."))
+
+
+class AreaForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
+                       filters=[lambda v: v.strip() if v else v])
+    level = SelectField(_l("Level"), choices=list(AREA_LEVELS.items()))
+    parent_id = SelectField(_l("Inside"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
+
+    def __init__(self, *args, record: Area | None = None, areas: list[Area] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+        self.areas = {area.id: area for area in areas}
+        self.parent_id.choices = [("", _l("— nothing: this is the national level —"))] + area_choices(list(areas))
+
+    def validate_parent_id(self, field):
+        level = self.level.data
+        if field.data is None:
+            if level != "national":
+                raise ValidationError(_l("Choose the area this one lies inside."))
+            if any(area.level == "national" and area is not self.record for area in self.areas.values()):
+                raise ValidationError(_l("There is already a national area; every other area lies inside it."))
+            return
+        parent = self.areas.get(field.data)
+        if parent is None:
+            raise ValidationError(_l("Choose an area from the list."))
+        if level == "national":
+            raise ValidationError(_l("The national level lies inside nothing."))
+        if self.record is not None:
+            if parent.id == self.record.id or parent.id in descendant_ids(self.record.id, list(self.areas.values())):
+                raise ValidationError(_l("An area cannot lie inside itself or inside an area below it."))
+        if level in AREA_DEPTH and AREA_DEPTH[parent.level] >= AREA_DEPTH[level]:
+            raise ValidationError(_l("A %(level)s must lie inside a larger area than a %(parent)s.",
+                                     level=AREA_LEVELS[level], parent=AREA_LEVELS[parent.level]))
+        if self.record is not None and any(
+                AREA_DEPTH[child.level] <= AREA_DEPTH[level] for child in self.record.children):
+            raise ValidationError(_l("Some areas inside this one are not below this level."))
+
+    def validate_name(self, field):
+        clash = db.session.scalar(select(Area.id).where(
+            func.lower(Area.name) == field.data.lower(),
+            Area.parent_id.is_(None) if self.parent_id.data is None else Area.parent_id == self.parent_id.data,
+            Area.id != (self.record.id if self.record else -1)))
+        if clash:
+            raise ValidationError(_l("There is already an area of that name in the same place."))
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)],
+                       filters=[lambda v: v.strip() if v else v])
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+                       filters=[lambda v: v.strip().lower() if v else v])
+    organization_id = SelectField(_l("Organisation"), coerce=int)
+    is_admin = BooleanField(_l("Administrator (manages people, areas and organisations)"))
+
+    def __init__(self, *args, record: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+        self.organization_id.choices = organization_choices()
+
+    def validate_email(self, field):
+        clash = db.session.scalar(select(User.id).where(
+            User.email == field.data, User.id != (self.record.id if self.record else -1)))
+        if clash:
+            raise ValidationError(_l("Another account uses this email."))
+
+
+class NewUserForm(UserForm):
+    how = RadioField(_l("How will they get in?"), default="invite", choices=[
+        ("invite", _l("Make a one-time link for them to choose a password")),
+        ("password", _l("Set a password now and tell them")),
+    ])
+    password = PasswordField(_l("Password"), validators=[Optional()])
+
+    def validate_password(self, field):
+        if self.how.data == "password":
+            if not field.data:
+                raise ValidationError(_l("Enter a password, or choose the one-time link."))
+            for rule in PASSWORD_RULES[1:]:
+                rule(self, field)

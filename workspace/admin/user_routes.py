@@ -1,0 +1,117 @@
+"""Administration of people: accounts, invitations, password resets, deactivation."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.exc import IntegrityError
+
+from workspace.access import admin_required
+from workspace.admin import bp, services
+from workspace.admin.forms import NewUserForm, UserForm, organization_choices
+from workspace.auth.forms import EmptyForm
+from workspace.extensions import db
+from workspace.models import Organization, User
+
+STATUSES = {"active": True, "deactivated": False}
+
+
+@bp.route("/users")
+@admin_required
+def users():
+    query = select(User).options(joinedload(User.organization)).order_by(User.name)
+    q = request.args.get("q", "").strip()
+    if q:
+        query = query.where(or_(User.name.ilike(f"%{q}%"), User.email.ilike(f"%{q}%")))
+    organization_id = request.args.get("organization", type=int)
+    if organization_id:
+        query = query.where(User.organization_id == organization_id)
+    status = request.args.get("status", "")
+    if status in STATUSES:
+        query = query.where(User.active.is_(STATUSES[status]))
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("admin/users.html", page=page, q=q, status=status,
+                           organization_id=organization_id, organizations=organization_choices())
+
+
+def link_page(user: User, token: str, purpose: str):
+    link = url_for("auth.set_password", token=token, _external=True)
+    return render_template("admin/user_link.html", user=user, link=link, purpose=purpose)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@admin_required
+def new_user():
+    form = NewUserForm()
+    if not form.organization_id.choices:
+        flash(_("Add an organisation first: every person belongs to one."), "error")
+        return redirect(url_for("admin.organizations"))
+    if form.validate_on_submit():
+        try:
+            user, token = services.create_user(form)
+        except IntegrityError:
+            db.session.rollback()
+            form.email.errors.append(_("Another account uses this email."))
+        else:
+            if token:
+                return link_page(user, token, "invite")
+            flash(_("Created the account for %(name)s.", name=user.name), "success")
+            return redirect(url_for("admin.user", user_id=user.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/user_new.html", form=form), status
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_required
+def user(user_id: int):
+    user = db.get_or_404(User, user_id, options=[joinedload(User.organization).joinedload(Organization.area)])
+    form = UserForm(obj=user, record=user)
+    if form.validate_on_submit():
+        if user.id == current_user.id and not form.is_admin.data:
+            form.is_admin.errors.append(_("You cannot remove your own administrator role."))
+        else:
+            try:
+                services.update_user(user, form)
+            except IntegrityError:
+                db.session.rollback()
+                form.email.errors.append(_("Another account uses this email."))
+            else:
+                flash(_("Saved %(name)s.", name=user.name), "success")
+                return redirect(url_for("admin.user", user_id=user.id))
+    status = 422 if form.is_submitted() else 200
+    return render_template("admin/user.html", user=user, form=form), status
+
+
+@bp.route("/users/<int:user_id>/reset-password", methods=["POST"])
+@admin_required
+def reset_password(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("admin.user", user_id=user.id))
+    if not user.active:
+        flash(_("Activate the account before resetting its password."), "error")
+        return redirect(url_for("admin.user", user_id=user.id))
+    return link_page(user, services.reset_password(user), "reset")
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@admin_required
+def deactivate_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit():
+        if user.id == current_user.id:
+            flash(_("You cannot deactivate your own account."), "error")
+        elif user.active:
+            services.set_active(user, False)
+            flash(_("%(name)s can no longer log in.", name=user.name), "success")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/activate", methods=["POST"])
+@admin_required
+def activate_user(user_id: int):
+    user = db.get_or_404(User, user_id)
+    if EmptyForm().validate_on_submit() and not user.active:
+        services.set_active(user, True)
+        flash(_("%(name)s can log in again.", name=user.name), "success")
+    return redirect(url_for("admin.user", user_id=user.id))

@@ -1,0 +1,93 @@
+from urllib.parse import urlsplit
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from workspace.auth import bp
+from workspace.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, NewPasswordForm
+from workspace.auth.services import (
+    TooManyAttempts, authenticate, change_password, find_link, use_link,
+)
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never an address elsewhere (open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc and target.startswith("/") and not target.startswith("//"):
+            return target
+    return url_for("home.index")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = authenticate(form.email.data, form.password.data, request.remote_addr or "")
+        except TooManyAttempts:
+            form.form_errors.append(_("Too many failed attempts. Wait 15 minutes and try again."))
+            status = 429
+        else:
+            if user is None:
+                form.form_errors.append(_("That email and password do not match an account."))
+                status = 401
+            elif not user.active:
+                form.form_errors.append(_("This account has been deactivated. Ask an administrator."))
+                status = 403
+            else:
+                login_user(user, remember=form.remember.data)
+                return redirect(_safe_next(request.args.get("next")))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    if EmptyForm().validate_on_submit():
+        logout_user()
+        flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_own_password():
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        if not current_user.check_password(form.current.data):
+            form.current.errors.append(_("That is not your current password."))
+            status = 422
+        else:
+            user = current_user._get_current_object()
+            change_password(user, form.password.data)
+            login_user(user)  # the session id changed with the password; keep this one going
+            flash(_("Your password has been changed. Other devices have been logged out."), "success")
+            return redirect(url_for("home.index"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/change_password.html", form=form), status
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+def set_password(token: str):
+    link = find_link(token)
+    if link is None:
+        abort(404)
+    form = NewPasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        user = use_link(link, form.password.data)
+        logout_user()
+        login_user(user)
+        flash(_("Welcome, %(name)s. Your password is set.", name=user.name), "success")
+        return redirect(url_for("home.index"))
+    elif form.is_submitted():
+        status = 422
+    return render_template("auth/set_password.html", form=form, link=link), status

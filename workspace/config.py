@@ -1,0 +1,46 @@
+"""Configuration defaults. Overridden by instance/config.py, then by environment variables."""
+import os
+from datetime import timedelta
+
+DEFAULTS = {
+    "SQLALCHEMY_DATABASE_URI": None,  # set in create_app: DATABASE_URL or SQLite in instance/
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    "BABEL_DEFAULT_LOCALE": "en",
+    "TIMEZONE": "UTC",  # the deployment's time zone: timestamps are stored in UTC, shown in this
+    "LOGIN_MAX_FAILURES": 5,  # per email address within the window
+    "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,  # per client IP within the window
+    "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "INVITE_VALID_HOURS": 72,
+    "PER_PAGE": 50,
+}
+
+# Environment variables that override the file configuration, and how to read them.
+ENVIRONMENT = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "TIMEZONE": str,
+    "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
+}
+
+
+def from_environment() -> dict:
+    found = {}
+    for name, parse in ENVIRONMENT.items():
+        if os.environ.get(name):
+            found[name] = parse(os.environ[name])
+    return found
+
+
+def database_uri(url: str | None, instance_path: str) -> str:
+    """DATABASE_URL selects PostgreSQL (through psycopg 3); without it, SQLite in instance/."""
+    if not url:
+        return "sqlite:///" + os.path.join(instance_path, "workspace.db")
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url

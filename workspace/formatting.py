@@ -1,0 +1,24 @@
+"""Dates, times and numbers are formatted here and nowhere else, in the user's locale and the
+deployment's time zone (the TIMEZONE setting)."""
+from datetime import date, datetime
+
+from flask_babel import format_date, format_datetime, format_decimal
+
+
+def as_datetime(value: datetime | None, style: str = "medium") -> str:
+    # Stored values are naive UTC; Flask-Babel converts them to the configured zone.
+    return format_datetime(value, style) if value else ""
+
+
+def as_date(value: date | None, style: str = "medium") -> str:
+    return format_date(value, style) if value else ""
+
+
+def as_number(value) -> str:
+    return format_decimal(value) if value is not None else ""
+
+
+def register(app) -> None:
+    app.jinja_env.filters["datetime"] = as_datetime
+    app.jinja_env.filters["date"] = as_date
+    app.jinja_env.filters["number"] = as_number

@@ -1,0 +1,136 @@
+"""Where people work: the tree of areas and the organisations in them."""
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from workspace.clock import utcnow
+from workspace.extensions import db
+
+# Levels from the top of the tree down; a child sits at a deeper level than its parent.
+AREA_LEVELS = {
+    "national": _l("National"),
+    "region": _l("Region / division"),
+    "district": _l("District"),
+    "subdistrict": _l("Sub-district / municipality"),
+    "community": _l("Community"),
+}
+AREA_DEPTH = {level: depth for depth, level in enumerate(AREA_LEVELS)}
+
+ORGANIZATION_KINDS = {
+    "government": _l("Government"),
+    "ngo": _l("NGO"),
+    "community_group": _l("Community group"),
+    "other": _l("Other"),
+}
+
+# The sector a person speaks for follows from the kind of their organisation.
+SECTOR_OF_KIND = {
+    "government": "government",
+    "ngo": "ngo",
+    "community_group": "community",
+    "other": "other",
+}
+SECTORS = {
+    "government": _l("Government"),
+    "ngo": _l("NGO"),
+    "community": _l("Community"),
+    "other": _l("Other"),
+}
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Area(db.Model):
+    __tablename__ = "areas"
+    __table_args__ = (
+        UniqueConstraint("parent_id", "name", name="uq_areas_parent_name"),
+        CheckConstraint(_in("level", AREA_LEVELS), name="level"),
+        CheckConstraint("(level = 'national') = (parent_id IS NULL)", name="root_is_national"),
+        # One national area: the root of the tree.
+        Index("uq_areas_one_national", "level", unique=True,
+              sqlite_where=text("level = 'national'"), postgresql_where=text("level = 'national'")),
+    )
+    __audit_fields__ = ("name", "level", "parent_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120))
+    level: Mapped[str] = mapped_column(String(20))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    parent: Mapped["Area | None"] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list["Area"]] = relationship(back_populates="parent", order_by="Area.name")
+
+    @property
+    def depth(self) -> int:
+        return AREA_DEPTH[self.level]
+
+    @property
+    def level_label(self) -> str:
+        return str(AREA_LEVELS[self.level])
+
+    def __repr__(self) -> str:
+        return f"<Area {self.id} {self.name!r}>"
+
+
+class Organization(db.Model):
+    __tablename__ = "organizations"
+    __table_args__ = (CheckConstraint(_in("kind", ORGANIZATION_KINDS), name="kind"),)
+    __audit_fields__ = ("name", "kind", "area_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(160), unique=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="RESTRICT"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    area: Mapped[Area] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return str(ORGANIZATION_KINDS[self.kind])
+
+    @property
+    def sector(self) -> str:
+        return SECTOR_OF_KIND[self.kind]
+
+    def __repr__(self) -> str:
+        return f"<Organization {self.id} {self.name!r}>"
+
+
+def tree_order(areas: list[Area]) -> list[tuple[Area, int]]:
+    """Areas in tree order (each parent followed by its children, by name), with their depth in
+    the tree. Works on a list already loaded, so a page shows the tree in one query."""
+    children: dict[int | None, list[Area]] = {}
+    for area in areas:
+        children.setdefault(area.parent_id, []).append(area)
+    known = {area.id for area in areas}
+    ordered: list[tuple[Area, int]] = []
+
+    def visit(parent_id, depth):
+        for area in sorted(children.get(parent_id, []), key=lambda a: a.name.lower()):
+            ordered.append((area, depth))
+            visit(area.id, depth + 1)
+
+    # Roots: areas whose parent is not in the list (the national area, or a filtered subtree).
+    for root_parent in [None, *sorted({a.parent_id for a in areas if a.parent_id not in known} - {None})]:
+        visit(root_parent, 0)
+    return ordered
+
+
+def descendant_ids(area_id: int, areas: list[Area]) -> set[int]:
+    """The ids of every area below area_id."""
+    children: dict[int | None, list[int]] = {}
+    for area in areas:
+        children.setdefault(area.parent_id, []).append(area.id)
+    found, stack = set(), [area_id]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found

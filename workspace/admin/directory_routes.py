@@ -9,7 +9,7 @@ from workspace.access import admin_required
 from workspace.admin import bp
 from workspace.admin.forms import AreaForm, OrganizationForm
 from workspace.admin.inline import edit_row, save_or_fail
-from workspace.auth.forms import EmptyForm
+from workspace.forms import EmptyForm
 from workspace.extensions import db
 from workspace.models import AREA_LEVELS, ORGANIZATION_KINDS, Area, Organization, User, tree_order
 from workspace.pages import render_page, wants_fragment

@@ -6,24 +6,25 @@ from wtforms.validators import DataRequired, Email, Length, Optional, Validation
 
 from workspace.auth.forms import PASSWORD_RULES
 from workspace.extensions import db
+from workspace.forms import choices, strip
 from workspace.models import (
     AREA_DEPTH, AREA_LEVELS, ORGANIZATION_KINDS, Area, Organization, User, descendant_ids, tree_order,
 )
 
 
-def area_choices(areas: list[Area]) -> list[tuple[int, str]]:
-    return [(area.id, "— " * depth + area.name) for area, depth in tree_order(areas)]
+def area_choices(areas: list[Area]):
+    return choices((area.id, "— " * depth + area.name) for area, depth in tree_order(areas))
 
 
-def organization_choices() -> list[tuple[int, str]]:
+def organization_choices():
     rows = db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name))
-    return [(row.id, row.name) for row in rows]
+    return choices((row.id, row.name) for row in rows)
 
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)],
-                       filters=[lambda v: v.strip() if v else v])
-    kind = SelectField(_l("Kind"), choices=list(ORGANIZATION_KINDS.items()))
+                       filters=[strip])
+    kind = SelectField(_l("Kind"), choices=choices(ORGANIZATION_KINDS))
     area_id = SelectField(_l("Area"), coerce=int, validate_choice=True)
 
     def __init__(self, *args, record: Organization | None = None, areas: list[Area] = (), **kwargs):
@@ -41,15 +42,15 @@ class OrganizationForm(FlaskForm):
 
 class AreaForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
-                       filters=[lambda v: v.strip() if v else v])
-    level = SelectField(_l("Level"), choices=list(AREA_LEVELS.items()))
+                       filters=[strip])
+    level = SelectField(_l("Level"), choices=choices(AREA_LEVELS))
     parent_id = SelectField(_l("Inside"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
 
     def __init__(self, *args, record: Area | None = None, areas: list[Area] = (), **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
         self.areas = {area.id: area for area in areas}
-        self.parent_id.choices = [("", _l("— nothing: this is the national level —"))] + area_choices(list(areas))
+        self.parent_id.choices = choices([("", _l("— nothing: this is the national level —"))]) + area_choices(list(areas))
 
     def validate_parent_id(self, field):
         level = self.level.data
@@ -85,9 +86,9 @@ class AreaForm(FlaskForm):
 
 class UserForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)],
-                       filters=[lambda v: v.strip() if v else v])
+                       filters=[strip])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
-                       filters=[lambda v: v.strip().lower() if v else v])
+                       filters=[strip, lambda v: v.lower() if v else v])
     organization_id = SelectField(_l("Organisation"), coerce=int)
     is_admin = BooleanField(_l("Administrator (manages people, areas and organisations)"))
 
@@ -104,10 +105,10 @@ class UserForm(FlaskForm):
 
 
 class NewUserForm(UserForm):
-    how = RadioField(_l("How will they get in?"), default="invite", choices=[
+    how = RadioField(_l("How will they get in?"), default="invite", choices=choices([
         ("invite", _l("Make a one-time link for them to choose a password")),
         ("password", _l("Set a password now and tell them")),
-    ])
+    ]))
     password = PasswordField(_l("Password"), validators=[Optional()])
 
     def validate_password(self, field):

@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 from workspace.access import admin_required
 from workspace.admin import bp, services
 from workspace.admin.forms import NewUserForm, UserForm, organization_choices
-from workspace.auth.forms import EmptyForm
+from workspace.forms import EmptyForm
 from workspace.extensions import db
 from workspace.models import Organization, User
 

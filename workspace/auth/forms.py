@@ -29,8 +29,3 @@ class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     submit = SubmitField(_l("Change password"))
 
-
-class EmptyForm(FlaskForm):
-    """For buttons that only post (log out, deactivate): the form carries the CSRF token."""
-
-    submit = SubmitField(_l("Submit"))

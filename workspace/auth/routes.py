@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from workspace.auth import bp
-from workspace.auth.forms import ChangePasswordForm, EmptyForm, LoginForm, NewPasswordForm
+from workspace.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from workspace.forms import EmptyForm
 from workspace.auth.services import (
     TooManyAttempts, authenticate, change_password, find_link, use_link,
 )

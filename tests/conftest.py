@@ -4,6 +4,7 @@ import os
 import re
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import event, text
 
@@ -27,6 +28,18 @@ def database_url(tmp_path_factory):
     return url
 
 
+class RequestClient(FlaskClient):
+    """Each request runs in its own app context, with its own database session and `g`, as it
+    does when served; the test's own session then sees what the request committed."""
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            response = super().open(*args, **kwargs)
+        if db.session.is_active:
+            db.session.commit()  # ends the test's transaction and expires what it had loaded
+        return response
+
+
 def make_app(database_url: str, **overrides):
     config = {
         "TESTING": True,
@@ -35,7 +48,9 @@ def make_app(database_url: str, **overrides):
         "WTF_CSRF_ENABLED": False,
     }
     config.update(overrides)
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = RequestClient
+    return app
 
 
 @pytest.fixture(scope="session")

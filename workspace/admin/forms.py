@@ -2,7 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from workspace.auth.forms import PASSWORD_RULES
 from workspace.extensions import db
@@ -109,7 +109,7 @@ class NewUserForm(UserForm):
         ("invite", _l("Make a one-time link for them to choose a password")),
         ("password", _l("Set a password now and tell them")),
     ]))
-    password = PasswordField(_l("Password"), validators=[Optional()])
+    password = PasswordField(_l("Password"))
 
     def validate_password(self, field):
         if self.how.data == "password":

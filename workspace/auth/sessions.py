@@ -20,7 +20,7 @@ def load_user(session_id: str) -> User | None:
 
 
 def unauthorized():
-    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
     if htmx:
         return "", 401, {"HX-Redirect": target}
     return redirect(target)

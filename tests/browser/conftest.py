@@ -1,0 +1,82 @@
+"""Browser tests: the app served on 127.0.0.1 in a thread, driven by the system Chromium."""
+import os
+import re
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    if not os.path.exists(CHROMIUM):
+        message = f"Chromium not found at {CHROMIUM} (apt-get install chromium chromium-driver)"
+        if os.environ.get("CI"):
+            pytest.fail(message)  # in CI a browser test that cannot start is a failure
+        pytest.skip(message)
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        # As root in a container, with no network: no sandbox and no background fetching.
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    }
+
+
+@pytest.fixture(scope="session")
+def base_url():
+    """Each test serves the app on a port of its own (live_server.url): no fixed base URL.
+    (Defined here, it also stands in for pytest-base-url's, which newer pytest warns about.)"""
+    return None
+
+
+@pytest.fixture
+def app_config():
+    return {"WTF_CSRF_ENABLED": True}  # as in production
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __call__(self, path: str = "/") -> str:
+        return self.url + path
+
+
+@pytest.fixture
+def live_server(app):
+    server = LiveServer(app)
+    server.thread.start()
+    yield server
+    server.server.shutdown()
+    server.thread.join(timeout=5)
+
+
+@pytest.fixture
+def console_errors(page):
+    """Errors the page logged (a Content-Security-Policy violation among them).
+
+    A page answered on purpose with 401/403/422/429 (a refused login, a form with errors) is
+    logged by Chromium too; those are the app working, not errors."""
+    errors = []
+    expected = re.compile(r"Failed to load resource: the server responded with a status of 4(01|03|22|29)")
+
+    def on_console(message):
+        if message.type == "error" and not expected.match(message.text):
+            errors.append(message.text)
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    return errors
+
+
+def log_in(page, live_server, user, password):
+    page.goto(live_server("/login"))
+    page.get_by_label("Email").fill(user.email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Log in").click()

@@ -1,9 +1,11 @@
 """What every page shares: headers, CSRF, error pages, configuration, migrations, the demo."""
+import functools
 import re
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from flask import Flask
 
 from workspace import create_app
 from workspace.config import database_uri
@@ -109,7 +111,8 @@ class TestWithCsrf:
 
 def test_missing_secret_key_is_an_error(monkeypatch, tmp_path):
     monkeypatch.delenv("SECRET_KEY", raising=False)
-    monkeypatch.setattr("flask.Flask.instance_path", str(tmp_path), raising=False)
+    # An empty instance folder: no instance/config.py to take the key from.
+    monkeypatch.setattr("workspace.Flask", functools.partial(Flask, instance_path=str(tmp_path)))
     with pytest.raises(RuntimeError, match="SECRET_KEY is not set"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
@@ -177,3 +180,19 @@ def test_demo_login_works(app, client):
     seed_demo()
     response = client.post("/login", data={"email": "admin@workspace.example", "password": DEMO_PASSWORD})
     assert response.status_code == 302
+
+
+def test_create_admin_command(app, runner, client):
+    result = runner.invoke(args=["create-admin", "--email", "Chief@Example.org", "--name", "Chief Admin",
+                                 "--organization", "Ministry of Social Welfare", "--country", "Republic",
+                                 "--password", "a long admin password"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(db.select(User).where(User.email == "chief@example.org"))
+    assert user.is_admin and user.organization.area.name == "Republic"
+    login(client, user, "a long admin password")
+    again = runner.invoke(args=["create-admin", "--email", "chief@example.org", "--name", "X",
+                                "--organization", "Y", "--password", "a long admin password"])
+    assert again.exit_code != 0 and "exists" in again.output
+    short = runner.invoke(args=["create-admin", "--email", "b@example.org", "--name", "X",
+                                "--organization", "Y", "--password", "short"])
+    assert short.exit_code != 0 and db.session.scalar(db.select(User).where(User.email == "b@example.org")) is None

@@ -64,7 +64,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.register(app)
     errors.register(app)
 
+    from workspace.admin.commands import create_admin_command
     from workspace.demo import seed_demo_command
 
     app.cli.add_command(seed_demo_command)
+    app.cli.add_command(create_admin_command)
     return app

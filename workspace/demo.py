@@ -85,13 +85,10 @@ def seed_demo() -> list[tuple[str, str]]:
         organizations[name] = _get_or_create(Organization, {"name": name}, kind=kind, area_id=areas[area].id)
     logins = []
     for name, email, organization, is_admin, role in USERS:
-        existing = db.session.scalar(select(User).where(User.email == email))
-        if existing is None:
-            user = User(name=name, email=email, organization_id=organizations[organization].id, is_admin=is_admin)
+        user = _get_or_create(User, {"email": email}, name=name, is_admin=is_admin,
+                              organization_id=organizations[organization].id)
+        if user.password_hash is None:
             user.set_password(DEMO_PASSWORD)
-            db.session.add(user)
-            db.session.flush()
-            audit.record("create", user, after=audit.snapshot(user))
         logins.append((email, role))
     db.session.commit()
     return logins

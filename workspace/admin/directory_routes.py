@@ -4,12 +4,10 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from workspace import audit
 from workspace.access import admin_required
 from workspace.admin import bp
 from workspace.admin.forms import AreaForm, OrganizationForm
-from workspace.admin.inline import edit_row, save_or_fail
-from workspace.forms import EmptyForm
+from workspace.admin.inline import edit_row, remove, save_or_fail
 from workspace.extensions import db
 from workspace.models import AREA_LEVELS, ORGANIZATION_KINDS, Area, Organization, User, tree_order
 from workspace.pages import render_page, wants_fragment
@@ -93,15 +91,9 @@ def edit_organization(organization_id: int):
 @admin_required
 def delete_organization(organization_id: int):
     organization = db.get_or_404(Organization, organization_id)
-    if EmptyForm().validate_on_submit():
-        if people_count(organization):
-            flash(_("%(name)s still has people. Move or deactivate them first.", name=organization.name), "error")
-        else:
-            audit.record("delete", organization, before=audit.snapshot(organization))
-            db.session.delete(organization)
-            db.session.commit()
-            flash(_("Removed %(name)s.", name=organization.name), "success")
-    return redirect(url_for("admin.organizations"))
+    refusal = people_count(organization) and _("%(name)s still has people. Move or deactivate them first.",
+                                                name=organization.name)
+    return remove(organization, refusal, "admin.organizations")
 
 
 # --- Areas -----------------------------------------------------------------------------------
@@ -176,14 +168,6 @@ def edit_area(area_id: int):
 @admin_required
 def delete_area(area_id: int):
     area = db.get_or_404(Area, area_id)
-    if EmptyForm().validate_on_submit():
-        in_use = area.children or db.session.scalar(
-            select(func.count()).where(Organization.area_id == area.id))
-        if in_use:
-            flash(_("%(name)s still has areas or organisations inside it. Move them first.", name=area.name), "error")
-        else:
-            audit.record("delete", area, before=audit.snapshot(area))
-            db.session.delete(area)
-            db.session.commit()
-            flash(_("Removed %(name)s.", name=area.name), "success")
-    return redirect(url_for("admin.areas"))
+    in_use = area.children or db.session.scalar(select(func.count()).where(Organization.area_id == area.id))
+    refusal = in_use and _("%(name)s still has areas or organisations inside it. Move them first.", name=area.name)
+    return remove(area, refusal, "admin.areas")

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workspace import audit
 from workspace.extensions import db
+from workspace.forms import EmptyForm
 from workspace.pages import render_page, wants_fragment
 
 
@@ -45,3 +46,16 @@ def edit_row(form, record, *, templates: dict, list_endpoint: str, context: dict
         return render_page(templates["page"], templates["edit_row"], 422, **context)
     status = 422 if form.is_submitted() else 200
     return render_page(templates["page"], templates["edit_row"], status, **context)
+
+
+def remove(record, refusal: str | None, list_endpoint: str):
+    """Deletes a record that nothing depends on (refusal says why not, when something does)."""
+    if EmptyForm().validate_on_submit():
+        if refusal:
+            flash(refusal, "error")
+        else:
+            audit.record("delete", record, before=audit.snapshot(record))
+            db.session.delete(record)
+            db.session.commit()
+            flash(_("Removed %(name)s.", name=record.name), "success")
+    return redirect(url_for(list_endpoint))

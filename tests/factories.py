@@ -56,3 +56,52 @@ def make_user(name: str | None = None, sector: str = "ngo", organization: Organi
 
 def make_admin(**kwargs) -> User:
     return make_user(sector="government", is_admin=True, **kwargs)
+
+
+# --- Committees ----------------------------------------------------------------------------------
+
+def make_committee(name: str | None = None, level: str = "national", area: Area | None = None,
+                   parent=None, **fields):
+    from workspace.models import Committee
+
+    committee = Committee(name=name or f"Committee {_n()}", level=level, area=area or national_area(),
+                          parent=parent, **fields)
+    db.session.add(committee)
+    db.session.commit()
+    return committee
+
+
+def add_member(committee, user: User | None = None, role: str = "member", sector: str = "ngo"):
+    from workspace.models import Membership
+
+    membership = Membership(committee=committee, user=user or make_user(sector=sector), role=role)
+    db.session.add(membership)
+    db.session.commit()
+    return membership.user
+
+
+def make_meeting(committee, title: str | None = None, days_from_now: float = 7, status: str = "planned",
+                 items: int = 0, **fields):
+    from datetime import timedelta
+
+    from workspace.clock import utcnow
+    from workspace.models import AgendaItem, Meeting
+
+    meeting = Meeting(committee=committee, title=title or f"Meeting {_n()}", status=status,
+                      starts_at=(utcnow() + timedelta(days=days_from_now)).replace(microsecond=0),
+                      place=fields.pop("place", "Conference room"), **fields)
+    for position in range(1, items + 1):
+        meeting.items.append(AgendaItem(committee=committee, title=f"Item {position}", position=position,
+                                        minutes_allotted=15, status="accepted"))
+    db.session.add(meeting)
+    db.session.commit()
+    return meeting
+
+
+def make_proposal(committee, proposer: User, title: str = "A proposed item"):
+    from workspace.models import AgendaItem
+
+    item = AgendaItem(committee=committee, title=title, status="proposed", proposed_by=proposer, minutes_allotted=15)
+    db.session.add(item)
+    db.session.commit()
+    return item

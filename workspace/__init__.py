@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         )
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
-    from workspace import access, errors, formatting, security
+    from workspace import access, errors, formatting, richtext, security
     from workspace.extensions import babel, csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
@@ -52,15 +52,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.auth import bp as auth_bp
     from workspace.auth.sessions import configure_login
     from workspace.admin import bp as admin_bp
+    from workspace.committees import bp as committees_bp
     from workspace.home import bp as home_bp
 
     configure_login(login_manager)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(committees_bp)
 
     access.register(app)
     formatting.register(app)
+    richtext.register(app)
     security.register(app)
     errors.register(app)
 

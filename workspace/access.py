@@ -5,8 +5,9 @@ so that a request the rules refuse never reaches the view's work.
 """
 from functools import wraps
 
-from flask import abort
+from flask import abort, g
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from workspace.extensions import htmx
 
@@ -37,6 +38,51 @@ def can_read_audit(user) -> bool:
     return is_admin(user)
 
 
+# --- Committees --------------------------------------------------------------------------------
+
+def committee_roles(user) -> dict[int, str]:
+    """{committee id: role} for the user, looked up once per request."""
+    if not (user and user.is_authenticated):
+        return {}
+    cache = g.setdefault("committee_roles", {})
+    if user.id not in cache:
+        from workspace.extensions import db
+        from workspace.models import Membership
+
+        rows = db.session.execute(select(Membership.committee_id, Membership.role)
+                                  .where(Membership.user_id == user.id))
+        cache[user.id] = dict(rows.all())
+    return cache[user.id]
+
+
+def committee_role(user, committee) -> str | None:
+    return committee_roles(user).get(committee.id if hasattr(committee, "id") else committee)
+
+
+def can_see_committee(user, committee) -> bool:
+    """Members in any role, and administrators. Nobody else learns that it exists."""
+    return is_admin(user) or committee_role(user, committee) is not None
+
+
+def can_run_committee(user, committee) -> bool:
+    """Chair and secretary: meetings, agendas, attendance, minutes, decisions, proposals."""
+    return committee_role(user, committee) in ("chair", "secretary")
+
+
+def can_manage_committee(user, committee) -> bool:
+    """The committee's details and its membership: chair, secretary, administrators."""
+    return is_admin(user) or can_run_committee(user, committee)
+
+
+def can_propose_item(user, committee) -> bool:
+    """Any member but an observer: observers read, never write."""
+    return committee_role(user, committee) in ("chair", "secretary", "member")
+
+
+def can_create_committee(user) -> bool:
+    return is_admin(user)
+
+
 def deny():
     """403 for pages and for htmx requests alike; the error handler picks page or fragment."""
     abort(403)
@@ -60,6 +106,12 @@ RULES = {
     "can_manage_users": can_manage_users,
     "can_manage_directory": can_manage_directory,
     "can_read_audit": can_read_audit,
+    "committee_role": committee_role,
+    "can_see_committee": can_see_committee,
+    "can_run_committee": can_run_committee,
+    "can_manage_committee": can_manage_committee,
+    "can_propose_item": can_propose_item,
+    "can_create_committee": can_create_committee,
 }
 
 

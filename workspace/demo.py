@@ -1,11 +1,15 @@
 """`flask seed-demo`: a demo workspace that looks like a real one. Running it again changes nothing."""
+from datetime import datetime, time, timedelta
+
 import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from workspace import audit
 from workspace.extensions import db
-from workspace.models import Area, Organization, User
+from workspace.clock import local_today, to_utc
+from workspace.committees import services
+from workspace.models import AgendaItem, Area, Committee, Meeting, Membership, Organization, User
 
 DEMO_PASSWORD = "demo-workspace-2026"
 
@@ -64,6 +68,52 @@ USERS = [
 ]
 
 
+NATIONAL = "National Social Protection Coordination Committee"
+MAPLETON = "Mapleton District Social Protection Committee"
+SEAVIEW = "Seaview District Social Protection Committee"
+
+TERMS = """The committee brings together the ministries, NGOs and community representatives who deliver
+social protection, so that programmes reach the people they are meant for without gaps or overlaps.
+
+It:
+
+- meets at least four times a year, and more often in an emergency;
+- reviews coverage, targeting and grievance reports from the districts;
+- agrees joint actions, names who is responsible, and follows them up at the next meeting;
+- raises to the ministry what cannot be solved at this level.
+
+Decisions are taken by consensus; where there is none, by a majority of voting members present."""
+
+# (name, level, area, parent, meetings required a year, thematic focus)
+COMMITTEES = [
+    (NATIONAL, "national", "National", None, 4, "Coordination of all social protection programmes"),
+    (MAPLETON, "district", "Mapleton District", NATIONAL, 4, "Cash transfers and school feeding"),
+    (SEAVIEW, "district", "Seaview District", NATIONAL, 4, "Disaster response and livelihoods"),
+    ("Eastbrook Local Coordination Committee", "local", "Eastbrook Sub-district", MAPLETON, 6, "Outreach to remote villages"),
+    ("Greenhill Ward Social Protection Committee", "local", "Greenhill Ward", MAPLETON, 6, "Mothers and young children"),
+    ("Dovepoint Village Social Protection Committee", "local", "Dovepoint Village", SEAVIEW, 6, "Fisherfolk and flood risk"),
+]
+
+# (committee, email, role)
+MEMBERS = [
+    (NATIONAL, "joseph.okello@workspace.example", "chair"),
+    (NATIONAL, "farida.haque@workspace.example", "secretary"),
+    (NATIONAL, "grace.njeri@workspace.example", "member"),
+    (NATIONAL, "daniel.mensah@workspace.example", "member"),
+    (NATIONAL, "mariam.sultana@workspace.example", "member"),
+    (NATIONAL, "samuel.tetteh@workspace.example", "observer"),
+    (MAPLETON, "daniel.mensah@workspace.example", "chair"),
+    (MAPLETON, "grace.njeri@workspace.example", "secretary"),
+    (MAPLETON, "ruth.achieng@workspace.example", "member"),
+    (MAPLETON, "mariam.sultana@workspace.example", "member"),
+    (SEAVIEW, "samuel.tetteh@workspace.example", "chair"),
+    (SEAVIEW, "peter.banda@workspace.example", "member"),
+    ("Eastbrook Local Coordination Committee", "mariam.sultana@workspace.example", "chair"),
+    ("Greenhill Ward Social Protection Committee", "ruth.achieng@workspace.example", "chair"),
+    ("Dovepoint Village Social Protection Committee", "peter.banda@workspace.example", "secretary"),
+]
+
+
 def _get_or_create(model, lookup: dict, **values):
     record = db.session.scalar(select(model).filter_by(**lookup))
     if record is None:
@@ -91,7 +141,90 @@ def seed_demo() -> list[tuple[str, str]]:
             user.set_password(DEMO_PASSWORD)
         logins.append((email, role))
     db.session.commit()
+    _seed_committees(areas)
     return logins
+
+
+def _seed_committees(areas: dict[str, Area]) -> None:
+    committees: dict[str, Committee] = {}
+    for name, level, area, parent, required, focus in COMMITTEES:
+        committees[name] = _get_or_create(
+            Committee, {"name": name}, level=level, area_id=areas[area].id,
+            parent_id=committees[parent].id if parent else None, required_meetings_per_year=required,
+            thematic_focus=focus, terms_of_reference=TERMS if level == "national" else "", quorum_percent=50)
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    for committee, email, role in MEMBERS:
+        _get_or_create(Membership, {"committee_id": committees[committee].id, "user_id": users[email].id}, role=role)
+    db.session.commit()
+    # Meetings only for a committee that has none: a later run, on another day, adds nothing.
+    national, mapleton = committees[NATIONAL], committees[MAPLETON]
+    if not db.session.scalar(select(Meeting.id).where(Meeting.committee_id == national.id)):
+        _seed_national_meetings(national, users)
+    if not db.session.scalar(select(Meeting.id).where(Meeting.committee_id == mapleton.id)):
+        _seed_district_meeting(mapleton, users)
+
+
+def _at(days_from_today: int, hour: int):
+    return to_utc(datetime.combine(local_today() + timedelta(days=days_from_today), time(hour, 0)))
+
+
+def _seed_national_meetings(committee: Committee, users: dict[str, User]) -> None:
+    chair, secretary = users["joseph.okello@workspace.example"], users["farida.haque@workspace.example"]
+    past = services.schedule_meeting(committee, title="Third quarter coordination meeting",
+                                     starts_at=_at(-45, 10), place="Ministry of Social Welfare, Conference Room 2")
+    for title, kind, presenter, minutes in [
+        ("Opening and adoption of the agenda", "information", "Joseph Okello", 10),
+        ("Coverage of the child grant in the districts", "discussion", "Daniel Mensah", 30),
+        ("Joint registration drive before the lean season", "decision", "Grace Njeri", 25),
+    ]:
+        past.items.append(AgendaItem(committee_id=committee.id, title=title, kind=kind, presenter=presenter,
+                                     minutes_allotted=minutes, status="accepted", position=len(past.items) + 1))
+    db.session.commit()
+    items = past.items
+    services.record_meeting(
+        past, secretary, mark_held=True,
+        members=[],
+        attendance={users[e].id: s for e, s in [
+            ("joseph.okello@workspace.example", "present"), ("farida.haque@workspace.example", "present"),
+            ("grace.njeri@workspace.example", "present"), ("daniel.mensah@workspace.example", "apologies"),
+            ("mariam.sultana@workspace.example", "present"), ("samuel.tetteh@workspace.example", "absent")]},
+        minutes={
+            items[0].id: "The chair welcomed members. The agenda was adopted without changes.",
+            items[1].id: "The district office reported that about one in five eligible households in "
+                         "Eastbrook are not yet enrolled, mostly for lack of birth registration.",
+            items[2].id: "Members agreed to combine birth registration with grant enrolment in the "
+                         "villages, using the NGO field teams.",
+        },
+        decisions={},
+        new_decisions={items[2].id: "Hold joint registration days in Eastbrook and Kanta before the end "
+                                    "of the quarter, led by the district social welfare office with "
+                                    "Community Action for Social Protection."},
+    )
+    upcoming = services.schedule_meeting(committee, title="Fourth quarter coordination meeting",
+                                         starts_at=_at(21, 10), place="Ministry of Social Welfare, Conference Room 2",
+                                         call_link="https://meet.example.org/national-sp-committee")
+    for title, kind, presenter, minutes in [
+        ("Follow-up of decisions from the last meeting", "discussion", "Farida Haque", 20),
+        ("Grievance report: delays in payments", "discussion", "Grace Njeri", 25),
+        ("Work plan for next year", "decision", "Joseph Okello", 30),
+    ]:
+        services.add_item(upcoming, title=title, kind=kind, presenter=presenter, minutes_allotted=minutes)
+    services.propose_item(committee, users["mariam.sultana@workspace.example"],
+                          title="Savings groups as a channel for cash transfers", kind="discussion",
+                          minutes_allotted=15,
+                          description="Several savings groups already keep records for their members and "
+                                      "could help with payment days.")
+
+
+def _seed_district_meeting(committee: Committee, users: dict[str, User]) -> None:
+    meeting = services.schedule_meeting(committee, title="District coordination meeting",
+                                        starts_at=_at(10, 9), place="Mapleton District Council Hall")
+    item = services.add_item(meeting, title="Flood damage to the Eastbrook school feeding stores",
+                             kind="discussion", presenter="Ruth Achieng", minutes_allotted=20,
+                             description="Stores in two schools were damaged; feeding has stopped there.")
+    services.add_item(meeting, title="Update from the mothers' groups", kind="information",
+                      presenter="Ruth Achieng", minutes_allotted=15)
+    services.escalate_item(item, users["daniel.mensah@workspace.example"])
 
 
 @click.command("seed-demo")

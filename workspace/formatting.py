@@ -2,7 +2,8 @@
 deployment's time zone (the TIMEZONE setting)."""
 from datetime import date, datetime
 
-from flask_babel import format_date, format_datetime, format_decimal
+from babel.dates import format_skeleton
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale, to_user_timezone
 
 
 def as_datetime(value: datetime | None, style: str = "medium") -> str:
@@ -10,8 +11,17 @@ def as_datetime(value: datetime | None, style: str = "medium") -> str:
     return format_datetime(value, style) if value else ""
 
 
+def as_when(value: datetime | None) -> str:
+    """Weekday, date and time of day, without seconds: how a meeting's time reads."""
+    return format_skeleton("yMMMMEEEEdjm", to_user_timezone(value), locale=get_locale()) if value else ""
+
+
 def as_date(value: date | None, style: str = "medium") -> str:
     return format_date(value, style) if value else ""
+
+
+def as_time(value: datetime | None, style: str = "short") -> str:
+    return format_time(value, style) if value else ""
 
 
 def as_number(value) -> str:
@@ -21,4 +31,6 @@ def as_number(value) -> str:
 def register(app) -> None:
     app.jinja_env.filters["datetime"] = as_datetime
     app.jinja_env.filters["date"] = as_date
+    app.jinja_env.filters["time"] = as_time
+    app.jinja_env.filters["when"] = as_when
     app.jinja_env.filters["number"] = as_number

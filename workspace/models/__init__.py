@@ -3,7 +3,8 @@
 Each capability keeps its models in its own module of this package.
 """
 from workspace.models.directory import (
-    AREA_DEPTH, AREA_LEVELS, ORGANIZATION_KINDS, SECTORS, Area, Organization, descendant_ids, tree_order,
+    AREA_DEPTH, AREA_LEVELS, ORGANIZATION_KINDS, SECTOR_OF_KIND, SECTORS, Area, Organization, descendant_ids,
+    tree_order,
 )
 from workspace.models.accounts import LoginFailure, SetPasswordLink, User, hash_token
 from workspace.models.audit import AuditEvent
@@ -12,6 +13,7 @@ __all__ = [
     "AREA_DEPTH",
     "AREA_LEVELS",
     "SECTORS",
+    "SECTOR_OF_KIND",
     "descendant_ids",
     "tree_order",
     "ORGANIZATION_KINDS",
@@ -22,4 +24,14 @@ __all__ = [
     "SetPasswordLink",
     "User",
     "hash_token",
+]
+from workspace.models.committees import (  # noqa: E402
+    ATTENDANCE, COMMITTEE_LEVELS, COMMITTEE_ROLES, ITEM_KINDS, ITEM_STATUSES, MAX_ITEM_MINUTES,
+    MEETING_STATUSES, RUNNING_ROLES, AgendaItem, Attendance, Committee, Decision, Meeting, Membership,
+)
+
+__all__ += [
+    "ATTENDANCE", "COMMITTEE_LEVELS", "COMMITTEE_ROLES", "ITEM_KINDS", "ITEM_STATUSES", "MAX_ITEM_MINUTES",
+    "MEETING_STATUSES", "RUNNING_ROLES", "AgendaItem", "Attendance", "Committee", "Decision", "Meeting",
+    "Membership",
 ]

@@ -1,0 +1,211 @@
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import (
+    DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
+
+from workspace.admin.forms import area_choices
+from workspace.clock import to_local, to_utc, utcnow
+from workspace.extensions import db
+from workspace.forms import choices, strip
+from workspace.models import (
+    ATTENDANCE, COMMITTEE_LEVELS, COMMITTEE_ROLES, ITEM_KINDS, MAX_ITEM_MINUTES, Area, Committee, Meeting, User,
+)
+
+LONG_TEXT = 20000
+
+
+class CommitteeForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    level = SelectField(_l("Level"), choices=choices(COMMITTEE_LEVELS))
+    area_id = SelectField(_l("Area it covers"), coerce=int)
+    parent_id = SelectField(_l("Reports to"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
+    thematic_focus = StringField(_l("Thematic focus"), validators=[Length(max=200)], filters=[strip],
+                                 description=_l("For example: cash transfers and disaster response"))
+    required_meetings_per_year = IntegerField(
+        _l("Meetings required each year"), default=4,
+        validators=[InputRequired(), NumberRange(0, 52, message=_l("Give a number from 0 to 52."))])
+    quorum_percent = IntegerField(
+        _l("Quorum (% of voting members present)"), default=50,
+        validators=[InputRequired(), NumberRange(1, 100, message=_l("Give a percentage from 1 to 100."))])
+    terms_of_reference = TextAreaField(_l("Terms of reference"), validators=[Length(max=LONG_TEXT)],
+                                       render_kw={"rows": 8})
+
+    def __init__(self, *args, record: Committee | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.record = record
+        self.area_id.choices = area_choices(list(db.session.scalars(select(Area))))
+        others = db.session.execute(select(Committee.id, Committee.name).order_by(Committee.name)).all()
+        self.parent_id.choices = choices([("", _l("— none —"))] + [
+            (row.id, row.name) for row in others if record is None or row.id != record.id])
+
+    def validate_name(self, field):
+        clash = db.session.scalar(select(Committee.id).where(
+            func.lower(Committee.name) == field.data.lower(),
+            Committee.id != (self.record.id if self.record else -1)))
+        if clash:
+            raise ValidationError(_l("There is already a committee of that name."))
+
+    def validate_parent_id(self, field):
+        if field.data is None or self.record is None:
+            return
+        # Walk up from the chosen parent: meeting this committee would make a loop.
+        parent = db.session.get(Committee, field.data)
+        while parent is not None:
+            if parent.id == self.record.id:
+                raise ValidationError(_l("A committee cannot report to a committee below it."))
+            parent = parent.parent
+
+
+class MemberForm(FlaskForm):
+    user_id = SelectField(_l("Person"), coerce=int)
+    role = SelectField(_l("Role"), choices=choices(COMMITTEE_ROLES), default="member")
+
+    def __init__(self, *args, exclude: set[int] = frozenset(), **kwargs):
+        super().__init__(*args, **kwargs)
+        people = db.session.execute(
+            select(User.id, User.name, User.email).where(User.active.is_(True)).order_by(User.name)).all()
+        self.user_id.choices = choices((p.id, f"{p.name} ({p.email})") for p in people if p.id not in exclude)
+
+
+class RoleForm(FlaskForm):
+    role = SelectField(_l("Role"), choices=choices(COMMITTEE_ROLES))
+
+
+def _http_only(form, field):
+    if field.data and not field.data.lower().startswith(("https://", "http://")):
+        raise ValidationError(_l("A call link starts with https://"))
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip],
+                        description=_l("For example: Fourth quarter meeting 2026"))
+    date = DateField(_l("Date"), validators=[InputRequired(message=_l("Give the date."))])
+    time = TimeField(_l("Start time"), validators=[InputRequired(message=_l("Give the start time."))])
+    place = StringField(_l("Place"), validators=[Length(max=200)], filters=[strip])
+    call_link = StringField(_l("Call link"), validators=[Optional(), Length(max=500), _http_only,
+                                                         URL(message=_l("That is not a web address."))],
+                            filters=[strip])
+
+    def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
+        if meeting is not None and "formdata" not in kwargs:
+            local = to_local(meeting.starts_at)
+            kwargs.setdefault("data", {"title": meeting.title, "date": local.date(), "time": local.time(),
+                                       "place": meeting.place, "call_link": meeting.call_link})
+        super().__init__(*args, **kwargs)
+
+    def starts_at(self) -> datetime:
+        return to_utc(datetime.combine(self.date.data, self.time.data))
+
+    def validate_time(self, field):
+        if self.date.data and field.data and self.starts_at() <= utcnow():
+            raise ValidationError(_l("This time has passed: a planned meeting must be in the future."))
+
+    def validate_place(self, field):
+        if not field.data and not self.call_link.data:
+            raise ValidationError(_l("Give a place, a call link, or both."))
+
+    def meeting_fields(self) -> dict:
+        return {"title": self.title.data, "starts_at": self.starts_at(), "place": self.place.data or "",
+                "call_link": self.call_link.data or ""}
+
+
+class CancelForm(FlaskForm):
+    reason = StringField(_l("Why is it cancelled?"), validators=[DataRequired(), Length(max=500)], filters=[strip])
+
+
+class AgendaItemForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(message=_l("Give the item a title.")), Length(max=200)],
+                        filters=[strip])
+    kind = SelectField(_l("Kind"), choices=choices(ITEM_KINDS), default="discussion")
+    presenter = StringField(_l("Presenter"), validators=[Length(max=120)], filters=[strip])
+    minutes_allotted = IntegerField(
+        _l("Minutes"), default=15,
+        validators=[InputRequired(message=_l("Give the time in minutes.")),
+                    NumberRange(1, MAX_ITEM_MINUTES, message=_l("Give between 1 and %(most)s minutes.",
+                                                                most=MAX_ITEM_MINUTES))])
+    description = TextAreaField(_l("Notes for members"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 3})
+
+    def item_fields(self) -> dict:
+        return {"title": self.title.data, "kind": self.kind.data, "presenter": self.presenter.data or "",
+                "minutes_allotted": self.minutes_allotted.data, "description": self.description.data or ""}
+
+
+class ProposalForm(AgendaItemForm):
+    description = TextAreaField(_l("Why should the committee discuss this?"),
+                                validators=[Length(max=LONG_TEXT)], render_kw={"rows": 4})
+
+
+class AcceptForm(FlaskForm):
+    meeting_id = SelectField(_l("Put on the agenda of"), coerce=int)
+
+    def __init__(self, *args, meetings: list[Meeting] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting_id.choices = choices((m.id, m.title) for m in meetings)
+
+
+class DeclineForm(FlaskForm):
+    reason = StringField(_l("Reason (the proposer sees it)"),
+                         validators=[DataRequired(message=_l("Say why, for the person who proposed it.")),
+                                     Length(max=500)], filters=[strip])
+
+
+class MoveForm(FlaskForm):
+    direction = HiddenField(validators=[DataRequired()])
+
+    def validate_direction(self, field):
+        if field.data not in ("up", "down"):
+            raise ValidationError("up or down")
+
+
+def record_form(meeting: Meeting, people: list[User], formdata=None):
+    """The form that records a meeting: attendance per person, minutes per item, decisions.
+
+    Built for the meeting at hand: one radio group per person, one text per item and decision.
+    """
+    current = {row.user_id: row.status for row in meeting.attendance}
+
+    class RecordForm(FlaskForm):
+        pass
+
+    data = {}
+    for person in people:
+        name = f"attendance_{person.id}"
+        setattr(RecordForm, name, RadioField(person.name, choices=choices(ATTENDANCE), validate_choice=False))
+        data[name] = current.get(person.id)
+    for item in meeting.items:
+        setattr(RecordForm, f"minutes_{item.id}", TextAreaField(_l("Minutes"), validators=[Length(max=LONG_TEXT)],
+                                                                render_kw={"rows": 4}))
+        data[f"minutes_{item.id}"] = item.minutes
+        for decision in item.decisions:
+            setattr(RecordForm, f"decision_{decision.id}", TextAreaField(
+                _l("Decision"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 2}))
+            data[f"decision_{decision.id}"] = decision.text
+        setattr(RecordForm, f"new_decision_{item.id}", TextAreaField(
+            _l("New decision"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 2}))
+
+    def validate(self, extra_validators=None):
+        valid = FlaskForm.validate(self, extra_validators)
+        for person in people:
+            field = self[f"attendance_{person.id}"]
+            if field.data and field.data not in ATTENDANCE:
+                field.errors.append(_l("Choose present, apologies or absent."))
+                valid = False
+        return valid
+
+    RecordForm.validate = validate
+    return RecordForm(formdata=formdata, data=data) if formdata is not None else RecordForm(data=data)
+
+
+def recorded_values(form, meeting: Meeting, people: list[User]) -> dict:
+    """What the record form says, in the shape record_meeting() takes."""
+    return {
+        "attendance": {p.id: form[f"attendance_{p.id}"].data for p in people},
+        "minutes": {i.id: form[f"minutes_{i.id}"].data or "" for i in meeting.items},
+        "decisions": {d.id: form[f"decision_{d.id}"].data or "" for i in meeting.items for d in i.decisions},
+        "new_decisions": {i.id: form[f"new_decision_{i.id}"].data or "" for i in meeting.items},
+    }

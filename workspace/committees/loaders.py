@@ -1,0 +1,48 @@
+"""Load a committee's records for the current user, or stop: 404 for anyone outside the
+committee (they learn nothing, not even that it exists), 403 for a member without the right."""
+from flask import abort
+from flask_login import current_user
+
+from workspace import access
+from workspace.extensions import db
+from workspace.models import AgendaItem, Committee, Meeting
+
+NEEDS = {
+    "see": access.can_see_committee,
+    "propose": access.can_propose_item,
+    "run": access.can_run_committee,
+    "manage": access.can_manage_committee,
+}
+
+
+def check(committee: Committee, need: str) -> None:
+    if not access.can_see_committee(current_user, committee):
+        abort(404)
+    if not NEEDS[need](current_user, committee):
+        abort(403)
+
+
+def get_committee_or_404(committee_id: int, need: str = "see") -> Committee:
+    committee = db.get_or_404(Committee, committee_id)
+    check(committee, need)
+    return committee
+
+
+def get_meeting_or_404(meeting_id: int, need: str = "see") -> Meeting:
+    meeting = db.get_or_404(Meeting, meeting_id)
+    check(meeting.committee, need)
+    return meeting
+
+
+def get_item_or_404(meeting: Meeting, item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.meeting_id != meeting.id:
+        abort(404)
+    return item
+
+
+def get_proposal_or_404(committee: Committee, item_id: int) -> AgendaItem:
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.committee_id != committee.id:
+        abort(404)
+    return item

@@ -1,0 +1,261 @@
+"""Meetings: scheduling, the agenda and its order, recording what happened, print and calendar."""
+from datetime import timedelta
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from workspace import access, origins
+from workspace.clock import to_local, utcnow
+from workspace.committees import bp, reports, services
+from workspace.committees.calendar import calendar_response
+from workspace.committees.forms import (
+    AgendaItemForm, CancelForm, MeetingForm, MoveForm, record_form, recorded_values,
+)
+from workspace.committees.loaders import get_committee_or_404, get_item_or_404, get_meeting_or_404
+from workspace.extensions import db
+from workspace.forms import EmptyForm
+from workspace.models import ATTENDANCE, AgendaItem, Attendance, Meeting, Membership, User
+from workspace.pages import render_page, wants_fragment
+
+
+@bp.route("/committees/<int:committee_id>/meetings/new", methods=["GET", "POST"])
+@login_required
+def new_meeting(committee_id: int):
+    committee = get_committee_or_404(committee_id, need="run")
+    form = MeetingForm()
+    if form.validate_on_submit():
+        meeting = services.schedule_meeting(committee, **form.meeting_fields())
+        flash(_("Meeting scheduled. Now build its agenda."), "success")
+        return redirect(url_for("committees.meeting", meeting_id=meeting.id))
+    return render_template("committees/meeting_form.html", form=form, committee=committee, meeting=None), \
+        422 if form.is_submitted() else 200
+
+
+def load_meeting_page(meeting_id: int, need: str = "see") -> Meeting:
+    """The meeting with its agenda, decisions and attendance: a fixed number of queries."""
+    meeting = db.session.scalar(
+        select(Meeting).where(Meeting.id == meeting_id).options(
+            joinedload(Meeting.committee),
+            selectinload(Meeting.items).selectinload(AgendaItem.decisions),
+            selectinload(Meeting.items).joinedload(AgendaItem.proposed_by),
+            selectinload(Meeting.attendance).joinedload(Attendance.user).joinedload(User.organization)))
+    if meeting is None:
+        abort(404)
+    return get_meeting_or_404(meeting.id, need)
+
+
+def agenda_clock(meeting: Meeting) -> list[tuple[AgendaItem, object]]:
+    """Each item with its start time: the meeting's start plus the minutes allotted before it."""
+    start = meeting.starts_at
+    rows = []
+    for item in meeting.items:
+        rows.append((item, start))
+        start = start + timedelta(minutes=item.minutes_allotted)
+    return rows
+
+
+def meeting_context(meeting: Meeting) -> dict:
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.committee_id == meeting.committee_id)
+        .options(joinedload(Membership.user).joinedload(User.organization))).all()
+    clock = agenda_clock(meeting)
+    return {
+        "meeting": meeting,
+        "committee": meeting.committee,
+        "agenda": clock,
+        "ends_at": (clock[-1][1] + timedelta(minutes=clock[-1][0].minutes_allotted)) if clock else None,
+        "memberships": memberships,
+        "quorum": reports.quorum(meeting.committee, memberships, meeting.attendance),
+        "origins": origins.describe_many(((i.origin_type, i.origin_id) for i in meeting.items), current_user),
+        "can_run": access.can_run_committee(current_user, meeting.committee),
+        "has_parent": meeting.committee.parent_id is not None,
+        "attendance_labels": ATTENDANCE,
+    }
+
+
+@bp.route("/meetings/<int:meeting_id>")
+@login_required
+def meeting(meeting_id: int):
+    meeting = load_meeting_page(meeting_id)
+    return render_template("committees/meeting.html", form=AgendaItemForm(), cancel_form=CancelForm(),
+                           **meeting_context(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_meeting(meeting_id: int):
+    meeting = get_meeting_or_404(meeting_id, need="run")
+    form = MeetingForm(meeting=meeting)
+    if meeting.status != "planned":
+        flash(_("Only a planned meeting can be rescheduled."), "error")
+        return redirect(url_for("committees.meeting", meeting_id=meeting.id))
+    if form.validate_on_submit():
+        services.update_meeting(meeting, **form.meeting_fields())
+        flash(_("Saved."), "success")
+        return redirect(url_for("committees.meeting", meeting_id=meeting.id))
+    return render_template("committees/meeting_form.html", form=form, committee=meeting.committee,
+                           meeting=meeting), 422 if form.is_submitted() else 200
+
+
+@bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
+@login_required
+def cancel_meeting(meeting_id: int):
+    meeting = get_meeting_or_404(meeting_id, need="run")
+    form = CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_meeting(meeting, form.reason.data)
+            flash(_("The meeting is cancelled."), "success")
+        except services.CommitteeRuleError as error:
+            flash(str(error), "error")
+        return redirect(url_for("committees.meeting", meeting_id=meeting.id))
+    meeting = load_meeting_page(meeting_id, need="run")
+    return render_template("committees/meeting.html", form=AgendaItemForm(formdata=None), cancel_form=form,
+                           **meeting_context(meeting)), 422
+
+
+def agenda_response(meeting_id: int, form: AgendaItemForm | None = None, status: int = 200):
+    """The agenda section (htmx) or the whole meeting page."""
+    meeting = load_meeting_page(meeting_id, need="run")
+    form = form or AgendaItemForm(formdata=None)
+    return render_page("committees/meeting.html", "committees/_agenda.html", status, form=form,
+                       cancel_form=CancelForm(formdata=None), **meeting_context(meeting))
+
+
+@bp.route("/meetings/<int:meeting_id>/items", methods=["POST"])
+@login_required
+def add_item(meeting_id: int):
+    meeting = get_meeting_or_404(meeting_id, need="run")
+    form = AgendaItemForm()
+    if form.validate_on_submit():
+        try:
+            item = services.add_item(meeting, **form.item_fields())
+        except services.CommitteeRuleError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Added “%(title)s” to the agenda.", title=item.title), "success")
+            if wants_fragment():
+                return agenda_response(meeting.id)
+            return redirect(url_for("committees.meeting", meeting_id=meeting.id, _anchor="agenda"))
+    return agenda_response(meeting.id, form, 422)
+
+
+@bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_item(meeting_id: int, item_id: int):
+    meeting = get_meeting_or_404(meeting_id, need="run")
+    item = get_item_or_404(meeting, item_id)
+    form = AgendaItemForm(obj=item)
+    if form.validate_on_submit():
+        try:
+            services.update_item(item, **form.item_fields())
+        except services.CommitteeRuleError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("committees.meeting", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+    return render_template("committees/item_form.html", form=form, meeting=meeting, item=item), \
+        422 if form.is_submitted() else 200
+
+
+@bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/move", methods=["POST"])
+@login_required
+def move_item(meeting_id: int, item_id: int):
+    meeting = get_meeting_or_404(meeting_id, need="run")
+    item = get_item_or_404(meeting, item_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        flash(_("Move an item up or down."), "error")
+    else:
+        try:
+            services.move_item(meeting, item, form.direction.data)
+        except services.CommitteeRuleError as error:
+            flash(str(error), "error")
+    if wants_fragment():
+        return agenda_response(meeting.id)
+    return redirect(url_for("committees.meeting", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+
+
+@bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/remove", methods=["POST"])
+@login_required
+def remove_item(meeting_id: int, item_id: int):
+    meeting = get_meeting_or_404(meeting_id, need="run")
+    item = get_item_or_404(meeting, item_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.remove_item(item)
+            flash(_("Took “%(title)s” off the agenda.", title=item.title), "success")
+        except services.CommitteeRuleError as error:
+            flash(str(error), "error")
+    if wants_fragment():
+        return agenda_response(meeting.id)
+    return redirect(url_for("committees.meeting", meeting_id=meeting.id, _anchor="agenda"))
+
+
+@bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/escalate", methods=["POST"])
+@login_required
+def escalate_item(meeting_id: int, item_id: int):
+    meeting = get_meeting_or_404(meeting_id, need="run")
+    item = get_item_or_404(meeting, item_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            raised = services.escalate_item(item, current_user)
+            flash(_("Raised to %(name)s, where it waits for their chair or secretary.",
+                    name=raised.committee.name), "success")
+        except services.CommitteeRuleError as error:
+            flash(str(error), "error")
+    return redirect(url_for("committees.meeting", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
+
+
+def record_people(meeting: Meeting, memberships: list[Membership]) -> list[User]:
+    """Today's members, and anyone recorded before who has left since."""
+    people = {m.user_id: m.user for m in memberships}
+    for row in meeting.attendance:
+        people.setdefault(row.user_id, row.user)
+    return sorted(people.values(), key=lambda user: user.name.lower())
+
+
+@bp.route("/meetings/<int:meeting_id>/record", methods=["GET", "POST"])
+@login_required
+def record_meeting(meeting_id: int):
+    meeting = load_meeting_page(meeting_id, need="run")
+    context = meeting_context(meeting)
+    people = record_people(meeting, context["memberships"])
+    if meeting.status == "cancelled":
+        flash(_("A cancelled meeting has no minutes."), "error")
+        return redirect(url_for("committees.meeting", meeting_id=meeting.id))
+    form = record_form(meeting, people, formdata=request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            try:
+                services.record_meeting(
+                    meeting, current_user, mark_held="mark_held" in request.form,
+                    members=[m.user_id for m in context["memberships"]], **recorded_values(form, meeting, people))
+            except services.CommitteeRuleError as error:
+                form.form_errors.append(str(error))
+            else:
+                flash(_("The meeting is recorded as held.") if meeting.status == "held" and "mark_held" in request.form
+                      else _("Saved."), "success")
+                return redirect(url_for("committees.meeting", meeting_id=meeting.id))
+        status = 422
+    return render_template("committees/record.html", form=form, people=people, **context), status
+
+
+@bp.route("/meetings/<int:meeting_id>/print")
+@login_required
+def print_meeting(meeting_id: int):
+    meeting = load_meeting_page(meeting_id)
+    context = meeting_context(meeting)
+    return render_template("committees/print.html", now=utcnow(), **context)
+
+
+@bp.route("/meetings/<int:meeting_id>/meeting.ics")
+@login_required
+def meeting_ics(meeting_id: int):
+    meeting = load_meeting_page(meeting_id)
+    date = to_local(meeting.starts_at).date().isoformat()
+    return calendar_response([meeting], meeting.committee.name, f"{meeting.committee.name} {date}.ics")

@@ -1,0 +1,90 @@
+"""Proposed agenda items: any member proposes, the chair or secretary accepts or declines."""
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import case, select
+from sqlalchemy.orm import joinedload
+
+from workspace import access, origins
+from workspace.clock import utcnow
+from workspace.committees import bp, services
+from workspace.committees.forms import AcceptForm, DeclineForm, ProposalForm
+from workspace.committees.loaders import get_committee_or_404, get_proposal_or_404
+from workspace.extensions import db
+from workspace.models import ITEM_STATUSES, AgendaItem, Committee, Meeting
+
+
+def planned_meetings(committee: Committee) -> list[Meeting]:
+    return list(db.session.scalars(select(Meeting).where(
+        Meeting.committee_id == committee.id, Meeting.status == "planned", Meeting.starts_at >= utcnow())
+        .order_by(Meeting.starts_at).limit(20)))
+
+
+@bp.route("/committees/<int:committee_id>/proposals")
+@login_required
+def proposals(committee_id: int):
+    committee = get_committee_or_404(committee_id)
+    waiting_first = case((AgendaItem.status == "proposed", 0), else_=1)
+    query = (select(AgendaItem).where(AgendaItem.committee_id == committee.id,
+                                      AgendaItem.proposed_by_id.is_not(None) | AgendaItem.origin_type.is_not(None))
+             .options(joinedload(AgendaItem.proposed_by), joinedload(AgendaItem.meeting))
+             .order_by(waiting_first, AgendaItem.created_at.desc(), AgendaItem.id.desc()))
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    meetings = planned_meetings(committee)
+    return render_template(
+        "committees/proposals.html", committee=committee, page=page, meetings=meetings,
+        accept_form=AcceptForm(meetings=meetings), decline_form=DeclineForm(formdata=None),
+        origins=origins.describe_many(((i.origin_type, i.origin_id) for i in page.items), current_user),
+        can_run=access.can_run_committee(current_user, committee), item_statuses=ITEM_STATUSES)
+
+
+@bp.route("/committees/<int:committee_id>/proposals/new", methods=["GET", "POST"])
+@login_required
+def propose(committee_id: int):
+    committee = get_committee_or_404(committee_id, need="propose")
+    form = ProposalForm()
+    if form.validate_on_submit():
+        services.propose_item(committee, current_user, **form.item_fields())
+        flash(_("Your proposal is with the chair and secretary. You will see here what they decide."), "success")
+        return redirect(url_for("committees.proposals", committee_id=committee.id))
+    return render_template("committees/proposal_form.html", form=form, committee=committee), \
+        422 if form.is_submitted() else 200
+
+
+@bp.route("/committees/<int:committee_id>/proposals/<int:item_id>/accept", methods=["POST"])
+@login_required
+def accept_proposal(committee_id: int, item_id: int):
+    committee = get_committee_or_404(committee_id, need="run")
+    item = get_proposal_or_404(committee, item_id)
+    meetings = planned_meetings(committee)
+    form = AcceptForm(meetings=meetings)
+    if not meetings:
+        flash(_("Schedule a meeting first: there is no planned meeting to put it on."), "error")
+    elif form.validate_on_submit():
+        try:
+            services.accept_proposal(item, db.session.get(Meeting, form.meeting_id.data))
+            flash(_("“%(title)s” is on the agenda.", title=item.title), "success")
+            return redirect(url_for("committees.meeting", meeting_id=item.meeting_id, _anchor=f"item-{item.id}"))
+        except services.CommitteeRuleError as error:
+            flash(str(error), "error")
+    else:
+        flash(_("Choose a planned meeting."), "error")
+    return redirect(url_for("committees.proposals", committee_id=committee.id, _anchor=f"item-{item.id}"))
+
+
+@bp.route("/committees/<int:committee_id>/proposals/<int:item_id>/decline", methods=["POST"])
+@login_required
+def decline_proposal(committee_id: int, item_id: int):
+    committee = get_committee_or_404(committee_id, need="run")
+    item = get_proposal_or_404(committee, item_id)
+    form = DeclineForm()
+    if form.validate_on_submit():
+        try:
+            services.decline_proposal(item, form.reason.data)
+            flash(_("Declined. %(name)s will see your reason.", name=item.proposed_by.name if item.proposed_by
+                    else _("The proposer")), "success")
+        except services.CommitteeRuleError as error:
+            flash(str(error), "error")
+        return redirect(url_for("committees.proposals", committee_id=committee.id, _anchor=f"item-{item.id}"))
+    flash(_("Give a reason for declining: the person who proposed it will see it."), "error")
+    return redirect(url_for("committees.proposals", committee_id=committee.id, _anchor=f"item-{item.id}")), 302

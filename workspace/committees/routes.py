@@ -1,0 +1,193 @@
+"""Committees: the list, a committee's page, its details and its members; the calendar feed."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from workspace import access, audit
+from workspace.clock import utcnow
+from workspace.committees import bp, reports, services
+from workspace.committees.calendar import calendar_response
+from workspace.committees.forms import CommitteeForm, MemberForm, RoleForm
+from workspace.committees.loaders import get_committee_or_404
+from workspace.extensions import db
+from workspace.forms import EmptyForm
+from workspace.models import COMMITTEE_LEVELS, COMMITTEE_ROLES, SECTORS, AgendaItem, Committee, Meeting, Membership, User
+
+UPCOMING_SHOWN = 5
+PAST_SHOWN = 5
+
+
+@bp.route("/committees")
+@login_required
+def committees():
+    query = select(Committee).options(joinedload(Committee.area), joinedload(Committee.parent)).order_by(Committee.name)
+    if not access.is_admin(current_user):
+        query = query.where(Committee.id.in_(select(Membership.committee_id).where(Membership.user_id == current_user.id)))
+    level = request.args.get("level", "")
+    if level in COMMITTEE_LEVELS:
+        query = query.where(Committee.level == level)
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    ids = [c.id for c in page.items]
+    next_meetings = dict(db.session.execute(
+        select(Meeting.committee_id, db.func.min(Meeting.starts_at))
+        .where(Meeting.committee_id.in_(ids), Meeting.status == "planned", Meeting.starts_at >= utcnow())
+        .group_by(Meeting.committee_id)).all()) if ids else {}
+    return render_template("committees/list.html", page=page, level=level, levels=COMMITTEE_LEVELS,
+                           next_meetings=next_meetings, roles=COMMITTEE_ROLES)
+
+
+@bp.route("/committees/new", methods=["GET", "POST"])
+@access.admin_required
+def new_committee():
+    form = CommitteeForm()
+    if form.validate_on_submit():
+        committee = Committee()
+        form.populate_obj(committee)
+        db.session.add(committee)
+        audit.record("create", committee, after=audit.snapshot(committee))
+        db.session.commit()
+        flash(_("Committee created. Now add its chair, secretary and members."), "success")
+        return redirect(url_for("committees.members", committee_id=committee.id))
+    return render_template("committees/committee_form.html", form=form, committee=None), \
+        422 if form.is_submitted() else 200
+
+
+@bp.route("/committees/<int:committee_id>")
+@login_required
+def committee(committee_id: int):
+    committee = get_committee_or_404(committee_id)
+    now = utcnow()
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.committee_id == committee.id)
+        .options(joinedload(Membership.user).joinedload(User.organization))).all()
+    upcoming = db.session.scalars(
+        select(Meeting).where(Meeting.committee_id == committee.id, Meeting.status == "planned",
+                              Meeting.starts_at >= now).order_by(Meeting.starts_at).limit(UPCOMING_SHOWN)).all()
+    past = db.session.scalars(
+        select(Meeting).where(Meeting.committee_id == committee.id,
+                              (Meeting.starts_at < now) | (Meeting.status != "planned"))
+        .order_by(Meeting.starts_at.desc()).limit(PAST_SHOWN)).all()
+    waiting = db.session.scalar(select(db.func.count()).where(
+        AgendaItem.committee_id == committee.id, AgendaItem.status == "proposed"))
+    sectors, covered = reports.attendance_by_sector(committee)
+    membership = next((m for m in memberships if m.user_id == current_user.id), None)
+    return render_template(
+        "committees/committee.html", committee=committee, memberships=sort_members(memberships),
+        upcoming=upcoming, past=past, waiting=waiting, compliance=reports.compliance(committee),
+        sectors=sectors, covered=covered, membership=membership, sector_labels=SECTORS,
+        children=[child for child in db.session.scalars(
+            select(Committee).where(Committee.parent_id == committee.id).order_by(Committee.name))
+            if access.can_see_committee(current_user, child)])
+
+
+ROLE_ORDER = {"chair": 0, "secretary": 1, "member": 2, "observer": 3}
+
+
+def sort_members(memberships):
+    return sorted(memberships, key=lambda m: (ROLE_ORDER[m.role], m.user.name.lower()))
+
+
+@bp.route("/committees/<int:committee_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_committee(committee_id: int):
+    committee = get_committee_or_404(committee_id, need="manage")
+    form = CommitteeForm(obj=committee, record=committee)
+    if form.validate_on_submit():
+        before = audit.snapshot(committee)
+        form.populate_obj(committee)
+        if audit.snapshot(committee) != before:
+            audit.record("update", committee, before=before, after=audit.snapshot(committee))
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("committees.committee", committee_id=committee.id))
+    return render_template("committees/committee_form.html", form=form, committee=committee), \
+        422 if form.is_submitted() else 200
+
+
+@bp.route("/committees/<int:committee_id>/members", methods=["GET", "POST"])
+@login_required
+def members(committee_id: int):
+    committee = get_committee_or_404(committee_id)
+    memberships = sort_members(db.session.scalars(
+        select(Membership).where(Membership.committee_id == committee.id)
+        .options(joinedload(Membership.user).joinedload(User.organization))).all())
+    form = MemberForm(exclude={m.user_id for m in memberships})
+    status = 200
+    if request.method == "POST":
+        if not access.can_manage_committee(current_user, committee):
+            abort(403)
+        if form.validate_on_submit():
+            try:
+                membership = services.add_member(committee, db.session.get(User, form.user_id.data), form.role.data)
+            except services.CommitteeRuleError as error:
+                form.form_errors.append(str(error))
+            else:
+                flash(_("%(name)s joined as %(role)s.", name=membership.user.name, role=membership.role_label), "success")
+                return redirect(url_for("committees.members", committee_id=committee.id))
+        status = 422
+    return render_template("committees/members.html", committee=committee, memberships=memberships,
+                           form=form, role_form=RoleForm), status
+
+
+def _membership_or_404(committee: Committee, membership_id: int) -> Membership:
+    membership = db.session.get(Membership, membership_id)
+    if membership is None or membership.committee_id != committee.id:
+        abort(404)
+    return membership
+
+
+@bp.route("/committees/<int:committee_id>/members/<int:membership_id>/role", methods=["POST"])
+@login_required
+def change_role(committee_id: int, membership_id: int):
+    committee = get_committee_or_404(committee_id, need="manage")
+    membership = _membership_or_404(committee, membership_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            services.change_role(membership, form.role.data)
+            flash(_("%(name)s is now %(role)s.", name=membership.user.name, role=membership.role_label), "success")
+        except services.CommitteeRuleError as error:
+            flash(str(error), "error")
+    else:
+        flash(_("Choose a role from the list."), "error")
+    return redirect(url_for("committees.members", committee_id=committee.id))
+
+
+@bp.route("/committees/<int:committee_id>/members/<int:membership_id>/remove", methods=["POST"])
+@login_required
+def remove_member(committee_id: int, membership_id: int):
+    committee = get_committee_or_404(committee_id, need="manage")
+    membership = _membership_or_404(committee, membership_id)
+    if EmptyForm().validate_on_submit():
+        name = membership.user.name
+        try:
+            services.remove_member(membership)
+            flash(_("%(name)s is no longer a member.", name=name), "success")
+        except services.CommitteeRuleError as error:
+            flash(str(error), "error")
+    return redirect(url_for("committees.members", committee_id=committee.id))
+
+
+@bp.route("/committees/<int:committee_id>/meetings")
+@login_required
+def meetings(committee_id: int):
+    committee = get_committee_or_404(committee_id)
+    query = select(Meeting).where(Meeting.committee_id == committee.id).order_by(Meeting.starts_at.desc())
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("committees/meetings.html", committee=committee, page=page)
+
+
+@bp.route("/committees/<int:committee_id>/calendar/<token>.ics")
+def calendar_feed(committee_id: int, token: str):
+    """A member's subscription address: the token stands in for a login that calendar apps
+    cannot do, and stops working when the membership ends."""
+    membership = db.session.scalar(select(Membership).where(
+        Membership.committee_id == committee_id, Membership.feed_token == token))
+    if membership is None or not membership.user.active:
+        abort(404)
+    meetings = db.session.scalars(
+        select(Meeting).where(Meeting.committee_id == committee_id).order_by(Meeting.starts_at.desc())
+        .limit(500).options(selectinload(Meeting.items), joinedload(Meeting.committee))).all()
+    return calendar_response(meetings, membership.committee.name, f"{membership.committee.name}.ics")

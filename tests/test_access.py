@@ -11,8 +11,14 @@ import pytest
 
 from tests import factories
 from tests.conftest import login
+from workspace.extensions import db
+from workspace.models import Membership
 
-ROLES = ("anonymous", "community", "ngo", "government", "admin")
+# The sectors (people outside the committee under test), administrators, and the four roles in
+# the committee under test.
+ROLES = ("anonymous", "community", "ngo", "government", "admin", "chair", "secretary", "member", "observer")
+SECTORS = ("community", "ngo", "government")
+COMMITTEE_ROLES = ("chair", "secretary", "member", "observer")
 
 
 def everyone(status: int) -> dict:
@@ -24,7 +30,32 @@ def signed_in(status: int, anonymous: int = 302) -> dict:
 
 
 def admin_only(status: int) -> dict:
-    return {"anonymous": 302, "community": 403, "ngo": 403, "government": 403, "admin": status}
+    return {**everyone(403), "anonymous": 302, "admin": status}
+
+
+def committee(admin: int, chair: int, secretary: int, member: int, observer: int) -> dict:
+    """A committee's route: outsiders get 404 (they learn nothing), anonymous people log in."""
+    return {**dict.fromkeys(SECTORS, 404), "anonymous": 302, "admin": admin, "chair": chair,
+            "secretary": secretary, "member": member, "observer": observer}
+
+
+def members_read(status: int = 200) -> dict:
+    return committee(status, status, status, status, status)
+
+
+def managers(status: int) -> dict:
+    """Committee details and membership: administrators, chair, secretary."""
+    return committee(status, status, status, 403, 403)
+
+
+def runners(status: int) -> dict:
+    """Meetings, agendas, minutes, proposals: chair and secretary only."""
+    return committee(403, status, status, 403, 403)
+
+
+def proposers(status: int) -> dict:
+    """Any member but an observer."""
+    return committee(403, status, status, status, 403)
 
 
 @dataclass
@@ -35,6 +66,12 @@ class World:
     area: object
     organization: object
     person: object
+    committee: object
+    meeting: object
+    item: object
+    proposal: object
+    observer_membership: object
+    feed_token: str
 
 
 @dataclass
@@ -84,6 +121,55 @@ TABLE = [
     Row("admin.delete_area", "POST", lambda w: f"/admin/areas/{w.area.id}/delete", admin_only(302)),
     # Audit log
     Row("admin.audit_log", "GET", lambda w: "/admin/audit", admin_only(200)),
+    # Committees
+    Row("committees.committees", "GET", lambda w: "/committees", signed_in(200)),
+    Row("committees.new_committee", "GET", lambda w: "/committees/new", admin_only(200)),
+    Row("committees.new_committee", "POST", lambda w: "/committees/new", admin_only(422)),
+    Row("committees.committee", "GET", lambda w: f"/committees/{w.committee.id}", members_read()),
+    Row("committees.edit_committee", "GET", lambda w: f"/committees/{w.committee.id}/edit", managers(200)),
+    Row("committees.edit_committee", "POST", lambda w: f"/committees/{w.committee.id}/edit", managers(422),
+        data=BLANK_NAME),
+    Row("committees.members", "GET", lambda w: f"/committees/{w.committee.id}/members", members_read()),
+    Row("committees.members", "POST", lambda w: f"/committees/{w.committee.id}/members", managers(422)),
+    Row("committees.change_role", "POST",
+        lambda w: f"/committees/{w.committee.id}/members/{w.observer_membership.id}/role", managers(302)),
+    Row("committees.remove_member", "POST",
+        lambda w: f"/committees/{w.committee.id}/members/{w.observer_membership.id}/remove", managers(302)),
+    Row("committees.meetings", "GET", lambda w: f"/committees/{w.committee.id}/meetings", members_read()),
+    # The calendar feed: the address's token stands in for a login; a wrong one finds nothing.
+    Row("committees.calendar_feed", "GET",
+        lambda w: f"/committees/{w.committee.id}/calendar/{w.feed_token}.ics", everyone(200)),
+    Row("committees.calendar_feed", "GET",
+        lambda w: f"/committees/{w.committee.id}/calendar/guessed-token.ics", everyone(404)),
+    # Meetings
+    Row("committees.new_meeting", "GET", lambda w: f"/committees/{w.committee.id}/meetings/new", runners(200)),
+    Row("committees.new_meeting", "POST", lambda w: f"/committees/{w.committee.id}/meetings/new", runners(422)),
+    Row("committees.meeting", "GET", lambda w: f"/meetings/{w.meeting.id}", members_read()),
+    Row("committees.edit_meeting", "GET", lambda w: f"/meetings/{w.meeting.id}/edit", runners(200)),
+    Row("committees.edit_meeting", "POST", lambda w: f"/meetings/{w.meeting.id}/edit", runners(422),
+        data={"title": ""}),
+    Row("committees.cancel_meeting", "POST", lambda w: f"/meetings/{w.meeting.id}/cancel", runners(422)),
+    Row("committees.add_item", "POST", lambda w: f"/meetings/{w.meeting.id}/items", runners(422)),
+    Row("committees.edit_item", "GET", lambda w: f"/meetings/{w.meeting.id}/items/{w.item.id}/edit", runners(200)),
+    Row("committees.edit_item", "POST", lambda w: f"/meetings/{w.meeting.id}/items/{w.item.id}/edit",
+        runners(422), data={"title": ""}),
+    Row("committees.move_item", "POST", lambda w: f"/meetings/{w.meeting.id}/items/{w.item.id}/move", runners(302)),
+    Row("committees.remove_item", "POST", lambda w: f"/meetings/{w.meeting.id}/items/{w.item.id}/remove",
+        runners(302)),
+    Row("committees.escalate_item", "POST", lambda w: f"/meetings/{w.meeting.id}/items/{w.item.id}/escalate",
+        runners(302)),
+    Row("committees.record_meeting", "GET", lambda w: f"/meetings/{w.meeting.id}/record", runners(200)),
+    Row("committees.record_meeting", "POST", lambda w: f"/meetings/{w.meeting.id}/record", runners(302)),
+    Row("committees.print_meeting", "GET", lambda w: f"/meetings/{w.meeting.id}/print", members_read()),
+    Row("committees.meeting_ics", "GET", lambda w: f"/meetings/{w.meeting.id}/meeting.ics", members_read()),
+    # Proposals
+    Row("committees.proposals", "GET", lambda w: f"/committees/{w.committee.id}/proposals", members_read()),
+    Row("committees.propose", "GET", lambda w: f"/committees/{w.committee.id}/proposals/new", proposers(200)),
+    Row("committees.propose", "POST", lambda w: f"/committees/{w.committee.id}/proposals/new", proposers(422)),
+    Row("committees.accept_proposal", "POST",
+        lambda w: f"/committees/{w.committee.id}/proposals/{w.proposal.id}/accept", runners(302)),
+    Row("committees.decline_proposal", "POST",
+        lambda w: f"/committees/{w.committee.id}/proposals/{w.proposal.id}/decline", runners(302)),
 ]
 
 # Routes that are not the application's pages: the static files.
@@ -101,7 +187,19 @@ def make_world() -> World:
     leaf = factories.make_area("Empty Community", "community", parent=district)
     empty_organization = factories.make_organization("Empty Organisation", kind="other", area=district)
     person = factories.make_user(sector="ngo")
-    return World(users=users, area=leaf, organization=empty_organization, person=person)
+
+    parent = factories.make_committee("Parent Committee", level="national")
+    committee = factories.make_committee("Committee Under Test", level="district", area=district, parent=parent)
+    for role, sector in (("chair", "government"), ("secretary", "government"), ("member", "ngo"),
+                         ("observer", "community")):
+        users[role] = factories.add_member(committee, role=role, sector=sector)
+    meeting = factories.make_meeting(committee, items=2)
+    memberships = {m.role: m for m in db.session.scalars(db.select(Membership).where(
+        Membership.committee_id == committee.id))}
+    return World(users=users, area=leaf, organization=empty_organization, person=person, committee=committee,
+                 meeting=meeting, item=meeting.items[1],
+                 proposal=factories.make_proposal(committee, users["member"]),
+                 observer_membership=memberships["observer"], feed_token=memberships["member"].feed_token)
 
 
 def test_every_route_has_a_row(app):

@@ -2,8 +2,8 @@
 deployment's time zone (the TIMEZONE setting)."""
 from datetime import date, datetime
 
-from babel.dates import format_skeleton
-from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale, to_user_timezone
+from babel.dates import get_datetime_format
+from flask_babel import format_date, format_datetime, format_decimal, format_time, get_locale
 
 
 def as_datetime(value: datetime | None, style: str = "medium") -> str:
@@ -12,8 +12,12 @@ def as_datetime(value: datetime | None, style: str = "medium") -> str:
 
 
 def as_when(value: datetime | None) -> str:
-    """Weekday, date and time of day, without seconds: how a meeting's time reads."""
-    return format_skeleton("yMMMMEEEEdjm", to_user_timezone(value), locale=get_locale()) if value else ""
+    """Weekday, date and time of day without seconds or zone: how a meeting's time reads.
+    The two parts are joined by the locale's own pattern, as Babel joins them."""
+    if not value:
+        return ""
+    pattern = get_datetime_format("full", locale=get_locale()).replace("'", "")
+    return pattern.replace("{0}", format_time(value, "short")).replace("{1}", format_date(value, "full"))
 
 
 def as_date(value: date | None, style: str = "medium") -> str:

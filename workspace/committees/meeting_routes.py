@@ -134,7 +134,7 @@ def add_item(meeting_id: int):
         try:
             item = services.add_item(meeting, **form.item_fields())
         except services.CommitteeRuleError as error:
-            form.form_errors.append(str(error))
+            flash(str(error), "error")  # the form is gone from a held meeting's page: say it above
         else:
             flash(_("Added “%(title)s” to the agenda.", title=item.title), "success")
             if wants_fragment():

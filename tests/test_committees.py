@@ -1,0 +1,296 @@
+"""Committees, meetings, agendas, proposals, escalation, minutes, print and calendar."""
+import re
+from datetime import timedelta
+
+import pytest
+
+from workspace.clock import utcnow
+from workspace.committees import services
+from workspace.extensions import db
+from workspace.models import AgendaItem, Attendance, AuditEvent, Decision, Meeting, Membership
+from tests import factories
+from tests.conftest import login
+
+HX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def team(app):
+    """A committee with a chair, a secretary, a member and an observer."""
+    committee = factories.make_committee("Mapleton District Committee", level="district")
+    people = {role: factories.add_member(committee, role=role, sector=sector)
+              for role, sector in (("chair", "government"), ("secretary", "government"),
+                                   ("member", "ngo"), ("observer", "community"))}
+    return committee, people
+
+
+def count(model, *where) -> int:
+    return db.session.scalar(db.select(db.func.count()).select_from(model).where(*where))
+
+
+def future(days=3):
+    when = utcnow() + timedelta(days=days)
+    return {"date": when.date().isoformat(), "time": "10:00"}
+
+
+# --- Committees and members -------------------------------------------------------------------
+
+def test_people_see_only_their_committees(client, team):
+    committee, people = team
+    factories.make_committee("Someone Else's Committee")
+    login(client, people["member"])
+    text = client.get("/committees").get_data(as_text=True)
+    assert committee.name in text and "Someone Else's Committee" not in text
+
+
+def test_admin_creates_a_committee_with_sanitised_terms(client):
+    admin = factories.make_admin()
+    login(client, admin)
+    response = client.post("/committees/new", data={
+        "name": "Greenhill Ward Committee", "level": "local", "area_id": factories.national_area().id,
+        "parent_id": "", "required_meetings_per_year": 6, "quorum_percent": 60,
+        "terms_of_reference": "Meets **monthly**.\n\n<script>alert(1)</script><a href='javascript:x'>x</a>"})
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"].replace("/members", "")).get_data(as_text=True)
+    assert "<strong>monthly</strong>" in page
+    assert "<script>alert" not in page and "javascript:" not in page
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"name": ""}, "This field is required."),
+    ({"required_meetings_per_year": "-1"}, "Give a number from 0 to 52."),
+    ({"quorum_percent": "0"}, "Give a percentage from 1 to 100."),
+])
+def test_bad_committee_input(client, data, message):
+    login(client, factories.make_admin())
+    form = {"name": "A Committee", "level": "local", "area_id": factories.national_area().id, "parent_id": "",
+            "required_meetings_per_year": 4, "quorum_percent": 50, **data}
+    response = client.post("/committees/new", data=form)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert count(Membership) == 0
+
+
+def test_a_committee_cannot_report_to_one_below_it(client, team):
+    committee, people = team
+    child = factories.make_committee("Child", level="local", parent=committee)
+    login(client, people["chair"])
+    response = client.post(f"/committees/{committee.id}/edit", data={
+        "name": committee.name, "level": "district", "area_id": committee.area_id, "parent_id": child.id,
+        "required_meetings_per_year": 4, "quorum_percent": 50})
+    assert response.status_code == 422 and "cannot report to a committee below it" in response.get_data(as_text=True)
+
+
+def test_chair_adds_and_removes_members(client, team):
+    committee, people = team
+    newcomer = factories.make_user(sector="community")
+    login(client, people["chair"])
+    response = client.post(f"/committees/{committee.id}/members", data={"user_id": newcomer.id, "role": "member"})
+    assert response.status_code == 302
+    membership = db.session.scalar(db.select(Membership).where(Membership.user_id == newcomer.id))
+    assert membership.role == "member"
+    membership_id = membership.id
+    client.post(f"/committees/{committee.id}/members/{membership_id}/remove")
+    assert db.session.get(Membership, membership_id) is None
+    assert [e.action for e in db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.entity_type == "Membership"))] == ["create", "delete"]
+
+
+def test_the_last_chair_or_secretary_stays(client):
+    committee = factories.make_committee()
+    chair = factories.add_member(committee, role="chair")
+    login(client, chair)
+    membership = db.session.scalar(db.select(Membership))
+    response = client.post(f"/committees/{committee.id}/members/{membership.id}/role", data={"role": "member"},
+                           follow_redirects=True)
+    assert "A committee needs a chair or a secretary" in response.get_data(as_text=True)
+    assert db.session.get(Membership, membership.id).role == "chair"
+
+
+# --- Meetings and agendas -----------------------------------------------------------------------
+
+def test_schedule_a_meeting(client, team):
+    committee, people = team
+    login(client, people["secretary"])
+    response = client.post(f"/committees/{committee.id}/meetings/new",
+                           data={"title": "Fourth quarter meeting", "place": "District hall", **future()})
+    assert response.status_code == 302
+    meeting = db.session.scalar(db.select(Meeting))
+    assert meeting.status == "planned" and meeting.starts_at.hour == 10
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"date": (utcnow() - timedelta(days=1)).date().isoformat(), "time": "10:00"},
+     "This time has passed: a planned meeting must be in the future."),
+    ({"place": "", "call_link": ""}, "Give a place, a call link, or both."),
+    ({"call_link": "javascript:alert(1)"}, "A call link starts with https://"),
+    ({"title": ""}, "This field is required."),
+    ({"date": ""}, "Give the date."),
+])
+def test_bad_meeting_input_saves_nothing(client, team, data, message):
+    committee, people = team
+    login(client, people["chair"])
+    response = client.post(f"/committees/{committee.id}/meetings/new",
+                           data={"title": "Meeting", "place": "Hall", **future(), **data})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert count(Meeting) == 0
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"title": ""}, "Give the item a title."),
+    ({"minutes_allotted": "-5"}, "Give between 1 and 600 minutes."),
+    ({"minutes_allotted": "601"}, "Give between 1 and 600 minutes."),
+    ({"minutes_allotted": "ten"}, "Not a valid integer value."),
+])
+def test_bad_agenda_items_save_nothing(client, team, data, message):
+    committee, people = team
+    meeting = factories.make_meeting(committee)
+    login(client, people["secretary"])
+    response = client.post(f"/meetings/{meeting.id}/items", headers=HX,
+                           data={"title": "Budget", "kind": "decision", "minutes_allotted": 20, **data})
+    assert response.status_code == 422
+    assert message in response.get_data(as_text=True)
+    assert count(AgendaItem) == 0
+
+
+def test_agenda_builds_and_reorders_with_htmx_and_without(client, team):
+    committee, people = team
+    meeting = factories.make_meeting(committee)
+    login(client, people["secretary"])
+    for title, minutes in (("Opening", 10), ("Coverage report", 30), ("Work plan", 20)):
+        response = client.post(f"/meetings/{meeting.id}/items", headers=HX,
+                               data={"title": title, "kind": "discussion", "minutes_allotted": minutes})
+        assert response.status_code == 200
+        assert "<html" not in response.get_data(as_text=True) and 'id="agenda"' in response.get_data(as_text=True)
+    items = {i.title: i for i in db.session.scalars(db.select(AgendaItem))}
+
+    response = client.post(f"/meetings/{meeting.id}/items/{items['Work plan'].id}/move", headers=HX,
+                           data={"direction": "up"})
+    text = response.get_data(as_text=True)
+    assert "<html" not in text
+    assert text.index("Opening") < text.index("Work plan") < text.index("Coverage report")
+
+    response = client.post(f"/meetings/{meeting.id}/items/{items['Opening'].id}/move", data={"direction": "down"})
+    assert response.status_code == 302  # without JavaScript: back to the meeting page
+    order = [i.title for i in db.session.get(Meeting, meeting.id).items]
+    assert order == ["Work plan", "Opening", "Coverage report"]
+
+
+def test_agenda_shows_the_running_clock(app, client, team):
+    committee, people = team
+    meeting = factories.make_meeting(committee)
+    meeting.starts_at = meeting.starts_at.replace(hour=9, minute=30)
+    for n, minutes in enumerate((15, 40, 20), start=1):
+        meeting.items.append(AgendaItem(committee=committee, title=f"Item {n}", position=n, minutes_allotted=minutes))
+    db.session.commit()
+    login(client, people["member"])
+    text = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    clocks = re.findall(r'<span class="clock">([^<]+)</span>', text)
+    assert clocks == ["9:30\u202fAM", "9:45\u202fAM", "10:25\u202fAM"] or clocks == ["9:30 AM", "9:45 AM", "10:25 AM"]
+    assert "10:45" in text  # the agenda's end
+
+
+def test_held_or_cancelled_agendas_do_not_change(client, team):
+    committee, people = team
+    meeting = factories.make_meeting(committee, status="held", items=1)
+    login(client, people["chair"])
+    response = client.post(f"/meetings/{meeting.id}/items", data={"title": "Late item", "kind": "discussion",
+                                                                  "minutes_allotted": 5})
+    assert response.status_code == 422
+    assert "cannot change" in response.get_data(as_text=True)
+    assert count(AgendaItem) == 1
+
+
+def test_cancelling_returns_proposed_items(client, team):
+    committee, people = team
+    meeting = factories.make_meeting(committee)
+    proposal = factories.make_proposal(committee, people["member"])
+    services.accept_proposal(proposal, meeting)
+    login(client, people["chair"])
+    assert client.post(f"/meetings/{meeting.id}/cancel", data={"reason": ""}).status_code == 422
+    client.post(f"/meetings/{meeting.id}/cancel", data={"reason": "Flooding on the roads"})
+    assert db.session.get(Meeting, meeting.id).status == "cancelled"
+    item = db.session.get(AgendaItem, proposal.id)
+    assert item.status == "proposed" and item.meeting_id is None
+
+
+# --- Proposals and escalation -------------------------------------------------------------------
+
+def test_member_proposes_chair_accepts(client, app, team):
+    committee, people = team
+    meeting = factories.make_meeting(committee, items=1)
+    login(client, people["member"])
+    response = client.post(f"/committees/{committee.id}/proposals/new",
+                           data={"title": "Savings groups as a payment channel", "kind": "discussion",
+                                 "minutes_allotted": 15})
+    assert response.status_code == 302
+    item = db.session.scalar(db.select(AgendaItem).where(AgendaItem.status == "proposed"))
+    assert item.proposed_by_id == people["member"].id
+
+    chair = app.test_client()
+    login(chair, people["chair"])
+    response = chair.post(f"/committees/{committee.id}/proposals/{item.id}/accept", data={"meeting_id": meeting.id})
+    assert response.status_code == 302
+    meeting = db.session.get(Meeting, meeting.id)
+    assert [i.title for i in meeting.items][-1] == "Savings groups as a payment channel"
+    assert "Proposed by" in chair.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_decline_needs_a_reason_the_proposer_sees(client, app, team):
+    committee, people = team
+    item = factories.make_proposal(committee, people["member"], "Buy new cars")
+    login(client, people["secretary"])
+    response = client.post(f"/committees/{committee.id}/proposals/{item.id}/decline", data={"reason": ""},
+                           follow_redirects=True)
+    assert "Give a reason for declining" in response.get_data(as_text=True)
+    assert db.session.get(AgendaItem, item.id).status == "proposed"
+    client.post(f"/committees/{committee.id}/proposals/{item.id}/decline", data={"reason": "Not in our mandate"})
+    proposer = app.test_client()
+    login(proposer, people["member"])
+    text = proposer.get(f"/committees/{committee.id}/proposals").get_data(as_text=True)
+    assert "Not in our mandate" in text and "Declined" in text
+
+
+def test_observers_read_but_do_not_propose(client, team):
+    committee, people = team
+    login(client, people["observer"])
+    assert client.get(f"/committees/{committee.id}").status_code == 200
+    assert client.post(f"/committees/{committee.id}/proposals/new",
+                       data={"title": "x", "kind": "discussion", "minutes_allotted": 5}).status_code == 403
+    assert count(AgendaItem) == 0
+
+
+def test_escalation_to_the_parent_committee(client, app):
+    national = factories.make_committee("National Committee")
+    national_chair = factories.add_member(national, role="chair")
+    district = factories.make_committee("District Committee", level="district", parent=national)
+    district_chair = factories.add_member(district, role="chair")
+    meeting = factories.make_meeting(district, items=1)
+    item = meeting.items[0]
+    login(client, district_chair)
+    client.post(f"/meetings/{meeting.id}/items/{item.id}/escalate")
+    raised = db.session.scalar(db.select(AgendaItem).where(AgendaItem.committee_id == national.id))
+    assert raised.status == "proposed" and (raised.origin_type, raised.origin_id) == ("agenda_item", item.id)
+
+    again = client.post(f"/meetings/{meeting.id}/items/{item.id}/escalate", follow_redirects=True)
+    assert "already been raised to National Committee" in again.get_data(as_text=True)
+    assert count(AgendaItem, AgendaItem.committee_id == national.id) == 1
+
+    # The national chair sees where it came from, but not a link into a committee they are not in.
+    national_client = app.test_client()
+    login(national_client, national_chair)
+    text = national_client.get(f"/committees/{national.id}/proposals").get_data(as_text=True)
+    assert f"District Committee: {item.title}" in text
+    assert f"/meetings/{meeting.id}" not in text
+    # The district chair, a member of both, would get the link.
+    factories.add_member(national, user=district_chair)
+    assert f"/meetings/{meeting.id}#item-{item.id}" in client.get(
+        f"/committees/{national.id}/proposals").get_data(as_text=True)
+
+
+def test_a_committee_without_a_parent_cannot_escalate(client, team):
+    committee, people = team
+    meeting = factories.make_meeting(committee, items=1)
+    login(client, people["chair"])
+    response = client.post(f"/meetings/{meeting.id}/items/{meeting.items[0].id}/escalate", follow_redirects=True)
+    assert "no parent committee" in response.get_data(as_text=True)

@@ -294,3 +294,20 @@ def test_a_committee_without_a_parent_cannot_escalate(client, team):
     login(client, people["chair"])
     response = client.post(f"/meetings/{meeting.id}/items/{meeting.items[0].id}/escalate", follow_redirects=True)
     assert "no parent committee" in response.get_data(as_text=True)
+
+
+def test_home_lists_my_committees_with_the_next_meeting(client, count_queries, team):
+    committee, people = team
+    factories.make_meeting(committee, title="Later meeting", days_from_now=20)
+    factories.make_meeting(committee, title="Sooner meeting", days_from_now=5)
+    login(client, people["member"])
+    with count_queries() as few:
+        text = client.get("/").get_data(as_text=True)
+    assert committee.name in text and "Sooner meeting" in text and "Later meeting" not in text
+    for n in range(5):
+        other = factories.make_committee()
+        factories.add_member(other, user=people["member"])
+        factories.make_meeting(other, days_from_now=n + 1)
+    with count_queries() as many:
+        client.get("/")
+    assert many.count == few.count

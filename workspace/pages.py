@@ -17,3 +17,8 @@ def render_page(page_template: str, fragment_template: str, status: int = 200, *
     """
     template = fragment_template if wants_fragment() else page_template
     return render_template(template, **context), status
+
+
+def render_form(template: str, form, **context):
+    """A page with a form: 422 when the form was sent and refused, so nothing was saved."""
+    return render_template(template, form=form, **context), 422 if form.is_submitted() else 200

@@ -18,7 +18,7 @@ from workspace.committees.loaders import get_committee_or_404, get_item_or_404, 
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.models import ATTENDANCE, AgendaItem, Attendance, Meeting, Membership, User
-from workspace.pages import render_page, wants_fragment
+from workspace.pages import render_form, render_page, wants_fragment
 
 
 @bp.route("/committees/<int:committee_id>/meetings/new", methods=["GET", "POST"])
@@ -30,8 +30,7 @@ def new_meeting(committee_id: int):
         meeting = services.schedule_meeting(committee, **form.meeting_fields())
         flash(_("Meeting scheduled. Now build its agenda."), "success")
         return redirect(url_for("committees.meeting", meeting_id=meeting.id))
-    return render_template("committees/meeting_form.html", form=form, committee=committee, meeting=None), \
-        422 if form.is_submitted() else 200
+    return render_form("committees/meeting_form.html", form, committee=committee, meeting=None)
 
 
 def load_meeting_page(meeting_id: int, need: str = "see") -> Meeting:
@@ -96,8 +95,7 @@ def edit_meeting(meeting_id: int):
         services.update_meeting(meeting, **form.meeting_fields())
         flash(_("Saved."), "success")
         return redirect(url_for("committees.meeting", meeting_id=meeting.id))
-    return render_template("committees/meeting_form.html", form=form, committee=meeting.committee,
-                           meeting=meeting), 422 if form.is_submitted() else 200
+    return render_form("committees/meeting_form.html", form, committee=meeting.committee, meeting=meeting)
 
 
 @bp.route("/meetings/<int:meeting_id>/cancel", methods=["POST"])
@@ -157,8 +155,7 @@ def edit_item(meeting_id: int, item_id: int):
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("committees.meeting", meeting_id=meeting.id, _anchor=f"item-{item.id}"))
-    return render_template("committees/item_form.html", form=form, meeting=meeting, item=item), \
-        422 if form.is_submitted() else 200
+    return render_form("committees/item_form.html", form, meeting=meeting, item=item)
 
 
 @bp.route("/meetings/<int:meeting_id>/items/<int:item_id>/move", methods=["POST"])

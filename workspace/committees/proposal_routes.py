@@ -11,6 +11,7 @@ from workspace.committees import bp, services
 from workspace.committees.forms import AcceptForm, DeclineForm, ProposalForm
 from workspace.committees.loaders import get_committee_or_404, get_proposal_or_404
 from workspace.extensions import db
+from workspace.pages import render_form
 from workspace.models import ITEM_STATUSES, AgendaItem, Committee, Meeting
 
 
@@ -47,8 +48,7 @@ def propose(committee_id: int):
         services.propose_item(committee, current_user, **form.item_fields())
         flash(_("Your proposal is with the chair and secretary. You will see here what they decide."), "success")
         return redirect(url_for("committees.proposals", committee_id=committee.id))
-    return render_template("committees/proposal_form.html", form=form, committee=committee), \
-        422 if form.is_submitted() else 200
+    return render_form("committees/proposal_form.html", form, committee=committee)
 
 
 @bp.route("/committees/<int:committee_id>/proposals/<int:item_id>/accept", methods=["POST"])

@@ -13,6 +13,7 @@ from workspace.committees.forms import CommitteeForm, MemberForm, RoleForm
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.pages import render_form
 from workspace.models import COMMITTEE_LEVELS, COMMITTEE_ROLES, SECTORS, AgendaItem, Committee, Meeting, Membership, User
 
 UPCOMING_SHOWN = 5
@@ -50,8 +51,7 @@ def new_committee():
         db.session.commit()
         flash(_("Committee created. Now add its chair, secretary and members."), "success")
         return redirect(url_for("committees.members", committee_id=committee.id))
-    return render_template("committees/committee_form.html", form=form, committee=None), \
-        422 if form.is_submitted() else 200
+    return render_form("committees/committee_form.html", form, committee=None)
 
 
 @bp.route("/committees/<int:committee_id>")
@@ -102,8 +102,7 @@ def edit_committee(committee_id: int):
         db.session.commit()
         flash(_("Saved."), "success")
         return redirect(url_for("committees.committee", committee_id=committee.id))
-    return render_template("committees/committee_form.html", form=form, committee=committee), \
-        422 if form.is_submitted() else 200
+    return render_form("committees/committee_form.html", form, committee=committee)
 
 
 @bp.route("/committees/<int:committee_id>/members", methods=["GET", "POST"])

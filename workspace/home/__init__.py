@@ -1,10 +1,31 @@
 from flask import Blueprint, render_template
-from flask_login import login_required
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+
+from workspace.clock import utcnow
+from workspace.extensions import db
+from workspace.models import COMMITTEE_ROLES, Committee, Meeting, Membership
 
 bp = Blueprint("home", __name__, template_folder="templates")
+
+COMMITTEES_SHOWN = 10
 
 
 @bp.route("/")
 @login_required
 def index():
-    return render_template("home/index.html")
+    """Where a person starts: their committees and what comes next in each."""
+    memberships = db.session.execute(
+        select(Membership.role, Committee).join(Committee, Committee.id == Membership.committee_id)
+        .where(Membership.user_id == current_user.id).order_by(Committee.name).limit(COMMITTEES_SHOWN)).all()
+    ids = [committee.id for _role, committee in memberships]
+    next_meetings = {}
+    if ids:
+        soonest = (select(Meeting.committee_id, func.min(Meeting.starts_at).label("starts_at"))
+                   .where(Meeting.committee_id.in_(ids), Meeting.status == "planned", Meeting.starts_at >= utcnow())
+                   .group_by(Meeting.committee_id)).subquery()
+        for meeting in db.session.scalars(select(Meeting).join(
+                soonest, (Meeting.committee_id == soonest.c.committee_id) & (Meeting.starts_at == soonest.c.starts_at))):
+            next_meetings[meeting.committee_id] = meeting
+    return render_template("home/index.html", memberships=memberships, next_meetings=next_meetings,
+                           roles=COMMITTEE_ROLES)

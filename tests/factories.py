@@ -105,3 +105,36 @@ def make_proposal(committee, proposer: User, title: str = "A proposed item"):
     db.session.add(item)
     db.session.commit()
     return item
+
+
+# --- Action plans ----------------------------------------------------------------------------------
+
+def make_plan(committee=None, organization: Organization | None = None, title: str | None = None):
+    from datetime import timedelta
+
+    from workspace.clock import utcnow
+    from workspace.models import ActionPlan
+
+    today = utcnow().date()
+    plan = ActionPlan(title=title or f"Plan {_n()}", committee=committee, organization=organization,
+                      period_start=today - timedelta(days=60), period_end=today + timedelta(days=300))
+    db.session.add(plan)
+    db.session.commit()
+    return plan
+
+
+def make_action(plan, organization: Organization | None = None, focal_person: User | None = None,
+                title: str | None = None, start_days: int = -10, due_days: int = 20, **fields):
+    from datetime import timedelta
+
+    from workspace.clock import utcnow
+    from workspace.models import Action
+
+    today = utcnow().date()
+    organization = organization or (focal_person.organization if focal_person else make_organization())
+    action = Action(plan=plan, title=title or f"Action {_n()}", responsible_organization=organization,
+                    focal_person=focal_person, start_date=today + timedelta(days=start_days),
+                    due_date=today + timedelta(days=due_days), **fields)
+    db.session.add(action)
+    db.session.commit()
+    return action

@@ -5,6 +5,7 @@ POSTs are sent empty (CSRF is off in this suite): an allowed role then meets the
 validation (422) or the action's redirect, a refused one meets 302 to log in, 403 or 404.
 """
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Callable
 
 import pytest
@@ -12,7 +13,7 @@ import pytest
 from tests import factories
 from tests.conftest import login
 from workspace.extensions import db
-from workspace.models import Membership
+from workspace.models import Decision, Membership, OutboxMessage
 
 # The sectors (people outside the committee under test), administrators, and the four roles in
 # the committee under test.
@@ -72,6 +73,11 @@ class World:
     proposal: object
     observer_membership: object
     feed_token: str
+    plan: object
+    action: object
+    decision: object
+    group: object
+    message: object
 
 
 @dataclass
@@ -170,6 +176,36 @@ TABLE = [
         lambda w: f"/committees/{w.committee.id}/proposals/{w.proposal.id}/accept", runners(302)),
     Row("committees.decline_proposal", "POST",
         lambda w: f"/committees/{w.committee.id}/proposals/{w.proposal.id}/decline", runners(302)),
+    # Actions: the action under test belongs to the committee's plan; the NGO outsider's
+    # organisation is responsible for it, so they see and update it without seeing the plan.
+    Row("actions.actions", "GET", lambda w: "/actions", signed_in(200)),
+    Row("actions.action_timeline", "GET", lambda w: "/actions/timeline", signed_in(200)),
+    Row("actions.export_actions", "GET", lambda w: "/actions/export.csv", signed_in(200)),
+    Row("actions.export_actions", "GET", lambda w: "/actions/export.xlsx", signed_in(200)),
+    Row("actions.action", "GET", lambda w: f"/actions/{w.action.id}", {**members_read(), "ngo": 200}),
+    Row("actions.post_update", "POST", lambda w: f"/actions/{w.action.id}/updates", {**runners(422), "ngo": 422}),
+    Row("actions.edit_action", "GET", lambda w: f"/actions/{w.action.id}/edit", {**runners(200), "ngo": 200}),
+    Row("actions.edit_action", "POST", lambda w: f"/actions/{w.action.id}/edit", {**runners(422), "ngo": 422},
+        data={"title": ""}),
+    Row("actions.raise_action", "POST", lambda w: f"/actions/{w.action.id}/raise", {**proposers(302), "ngo": 403}),
+    Row("actions.plans", "GET", lambda w: "/plans", signed_in(200)),
+    Row("actions.plan", "GET", lambda w: f"/plans/{w.plan.id}", members_read()),
+    Row("actions.edit_plan", "GET", lambda w: f"/plans/{w.plan.id}/edit", runners(200)),
+    Row("actions.edit_plan", "POST", lambda w: f"/plans/{w.plan.id}/edit", runners(422), data={"title": ""}),
+    Row("actions.new_action", "GET", lambda w: f"/plans/{w.plan.id}/actions/new", runners(200)),
+    Row("actions.new_action", "POST", lambda w: f"/plans/{w.plan.id}/actions/new", runners(422)),
+    Row("actions.new_committee_plan", "GET", lambda w: f"/committees/{w.committee.id}/plans/new", runners(200)),
+    Row("actions.new_committee_plan", "POST", lambda w: f"/committees/{w.committee.id}/plans/new", runners(422)),
+    Row("actions.action_from_decision", "GET", lambda w: f"/decisions/{w.decision.id}/actions/new", runners(200)),
+    Row("actions.action_from_decision", "POST", lambda w: f"/decisions/{w.decision.id}/actions/new", runners(422)),
+    # A community group's own plans: only its people start them.
+    Row("actions.new_group_plan", "GET", lambda w: f"/groups/{w.group.id}/plans/new",
+        {**everyone(404), "anonymous": 302, "community": 200}),
+    Row("actions.new_group_plan", "POST", lambda w: f"/groups/{w.group.id}/plans/new",
+        {**everyone(404), "anonymous": 302, "community": 422}),
+    # The outbox of reminders
+    Row("admin.outbox", "GET", lambda w: "/admin/outbox", admin_only(200)),
+    Row("admin.outbox_message", "GET", lambda w: f"/admin/outbox/{w.message.id}", admin_only(200)),
 ]
 
 # Routes that are not the application's pages: the static files.
@@ -196,10 +232,20 @@ def make_world() -> World:
     meeting = factories.make_meeting(committee, items=2)
     memberships = {m.role: m for m in db.session.scalars(db.select(Membership).where(
         Membership.committee_id == committee.id))}
+    decision = Decision(item=meeting.items[0], text="Hold registration days.")
+    db.session.add(decision)
+    plan = factories.make_plan(committee)
+    action = factories.make_action(plan, organization=users["ngo"].organization, status="blocked",
+                                   blocked_reason="Waiting for the kits")
+    message = OutboxMessage(recipient=users["ngo"], to_address=users["ngo"].email, kind="action_digest",
+                            day=date.today(), subject="Reminder", body="Your actions")
+    db.session.add(message)
+    db.session.commit()
     return World(users=users, area=leaf, organization=empty_organization, person=person, committee=committee,
                  meeting=meeting, item=meeting.items[1],
                  proposal=factories.make_proposal(committee, users["member"]),
-                 observer_membership=memberships["observer"], feed_token=memberships["member"].feed_token)
+                 observer_membership=memberships["observer"], feed_token=memberships["member"].feed_token,
+                 plan=plan, action=action, decision=decision, group=users["community"].organization, message=message)
 
 
 def test_every_route_has_a_row(app):

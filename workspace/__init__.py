@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.auth import bp as auth_bp
     from workspace.auth.sessions import configure_login
     from workspace.admin import bp as admin_bp
+    from workspace.actions import bp as actions_bp
     from workspace.committees import bp as committees_bp
     from workspace.home import bp as home_bp
 
@@ -60,6 +61,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(committees_bp)
+    app.register_blueprint(actions_bp)
 
     access.register(app)
     formatting.register(app)
@@ -67,9 +69,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.register(app)
     errors.register(app)
 
+    from workspace.actions.reminders import send_reminders_command
     from workspace.admin.commands import create_admin_command
     from workspace.demo import seed_demo_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(create_admin_command)
+    app.cli.add_command(send_reminders_command)
     return app

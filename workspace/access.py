@@ -83,6 +83,42 @@ def can_create_committee(user) -> bool:
     return is_admin(user)
 
 
+# --- Action plans and actions ----------------------------------------------------------------------
+
+def can_see_plan(user, plan) -> bool:
+    """A committee's plan: its members (and administrators). A group's plan: the group's people."""
+    if is_admin(user):
+        return True
+    if plan.committee_id is not None:
+        return can_see_committee(user, plan.committee_id)
+    return same_organization(user, plan.organization_id)
+
+
+def can_manage_plan(user, plan) -> bool:
+    """Add actions, edit the plan: the committee's chair and secretary, or the group's people."""
+    if plan.committee_id is not None:
+        return can_run_committee(user, plan.committee_id)
+    return same_organization(user, plan.organization_id)
+
+
+def can_see_action(user, action) -> bool:
+    """Those who see its plan, and those who must do it: the responsible organisation and the
+    focal person."""
+    return (can_see_plan(user, action.plan) or same_organization(user, action.responsible_organization_id)
+            or (user.is_authenticated and user.id == action.focal_person_id))
+
+
+def can_update_action(user, action) -> bool:
+    """The focal person, the responsible organisation's people, and the plan's managers."""
+    return bool(user.is_authenticated and (
+        user.id == action.focal_person_id or same_organization(user, action.responsible_organization_id)
+        or can_manage_plan(user, action.plan)))
+
+
+def can_create_group_plan(user, organization) -> bool:
+    return organization.kind == "community_group" and same_organization(user, organization.id)
+
+
 def deny():
     """403 for pages and for htmx requests alike; the error handler picks page or fragment."""
     abort(403)
@@ -112,6 +148,11 @@ RULES = {
     "can_manage_committee": can_manage_committee,
     "can_propose_item": can_propose_item,
     "can_create_committee": can_create_committee,
+    "can_see_plan": can_see_plan,
+    "can_manage_plan": can_manage_plan,
+    "can_see_action": can_see_action,
+    "can_update_action": can_update_action,
+    "can_create_group_plan": can_create_group_plan,
 }
 
 

@@ -17,6 +17,15 @@ DEFAULTS = {
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "INVITE_VALID_HOURS": 72,
     "PER_PAGE": 50,
+    # Email for reminders. Without MAIL_SERVER, messages stay in the outbox that administrators read.
+    "MAIL_SERVER": "",
+    "MAIL_PORT": 587,
+    "MAIL_USERNAME": "",
+    "MAIL_PASSWORD": "",
+    "MAIL_USE_TLS": True,
+    "MAIL_FROM": "workspace@localhost",
+    # Where people reach the app: links in messages written outside a request use it.
+    "BASE_URL": "http://127.0.0.1:5000",
 }
 
 # Environment variables that override the file configuration, and how to read them.
@@ -25,6 +34,13 @@ ENVIRONMENT = {
     "DATABASE_URL": str,
     "TIMEZONE": str,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": lambda v: v.lower() in {"1", "true", "yes"},
+    "MAIL_FROM": str,
+    "BASE_URL": str,
 }
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from workspace import audit
 from workspace.extensions import db
 from workspace.clock import local_today, to_utc
+from workspace.actions import services as action_services
 from workspace.committees import services
 from workspace.models import AgendaItem, Area, Committee, Meeting, Membership, Organization, User
 
@@ -200,6 +201,7 @@ def _seed_national_meetings(committee: Committee, users: dict[str, User]) -> Non
                                     "of the quarter, led by the district social welfare office with "
                                     "Community Action for Social Protection."},
     )
+    _seed_actions(committee, past.items[2].decisions[0], users)
     upcoming = services.schedule_meeting(committee, title="Fourth quarter coordination meeting",
                                          starts_at=_at(21, 10), place="Ministry of Social Welfare, Conference Room 2",
                                          call_link="https://meet.example.org/national-sp-committee")
@@ -214,6 +216,31 @@ def _seed_national_meetings(committee: Committee, users: dict[str, User]) -> Non
                           minutes_allotted=15,
                           description="Several savings groups already keep records for their members and "
                                       "could help with payment days.")
+
+
+def _seed_actions(committee: Committee, decision, users: dict[str, User]) -> None:
+    today = local_today()
+    organizations = {o.name: o for o in db.session.scalars(select(Organization))}
+    plan = action_services.actions_from_decision(
+        decision, None, "Actions from the third quarter meeting",
+        title="Joint registration days in Eastbrook", description=decision.text,
+        responsible_organization_id=organizations["Mapleton District Social Welfare Office"].id,
+        focal_person=users["daniel.mensah@workspace.example"], start_date=today - timedelta(days=40),
+        due_date=today - timedelta(days=5), status="in_progress", progress=60,
+        supporters=[organizations["Community Action for Social Protection"]]).plan
+    blocked = action_services.actions_from_decision(
+        decision, plan, "", title="Birth registration kits for the field teams", description="",
+        responsible_organization_id=organizations["Community Action for Social Protection"].id,
+        focal_person=users["grace.njeri@workspace.example"], start_date=today - timedelta(days=30),
+        due_date=today + timedelta(days=10), status="in_progress", progress=20)
+    action_services.post_update(blocked, users["grace.njeri@workspace.example"], blocked.version,
+                                text="The kits are held at customs; the ministry's letter is needed to release them.",
+                                status="blocked", progress=20)
+    action_services.create_action(
+        plan, title="Radio announcements of the registration days",
+        responsible_organization_id=organizations["Ministry of Local Government"].id,
+        focal_person=users["farida.haque@workspace.example"], start_date=today + timedelta(days=3),
+        due_date=today + timedelta(days=30))
 
 
 def _seed_district_meeting(committee: Committee, users: dict[str, User]) -> None:

@@ -17,7 +17,7 @@ from workspace.committees.forms import (
 from workspace.committees.loaders import get_committee_or_404, get_item_or_404, get_meeting_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
-from workspace.models import ATTENDANCE, AgendaItem, Attendance, Meeting, Membership, User
+from workspace.models import ACTION_STATUSES, ATTENDANCE, Action, AgendaItem, Attendance, Meeting, Membership, User
 from workspace.pages import render_form, render_page, wants_fragment
 
 
@@ -61,7 +61,14 @@ def meeting_context(meeting: Meeting) -> dict:
         select(Membership).where(Membership.committee_id == meeting.committee_id)
         .options(joinedload(Membership.user).joinedload(User.organization))).all()
     clock = agenda_clock(meeting)
+    decision_ids = [d.id for item in meeting.items for d in item.decisions]
+    actions_by_decision: dict[int, list[Action]] = {}
+    if decision_ids:
+        for action in db.session.scalars(select(Action).where(
+                Action.origin_type == "decision", Action.origin_id.in_(decision_ids)).order_by(Action.id)):
+            actions_by_decision.setdefault(action.origin_id, []).append(action)
     return {
+        "actions_by_decision": actions_by_decision,
         "meeting": meeting,
         "committee": meeting.committee,
         "agenda": clock,
@@ -72,6 +79,7 @@ def meeting_context(meeting: Meeting) -> dict:
         "can_run": access.can_run_committee(current_user, meeting.committee),
         "has_parent": meeting.committee.parent_id is not None,
         "attendance_labels": ATTENDANCE,
+        "status_labels": ACTION_STATUSES,
     }
 
 

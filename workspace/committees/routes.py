@@ -2,11 +2,11 @@
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from workspace import access, audit
-from workspace.clock import utcnow
+from workspace.clock import local_today, utcnow
 from workspace.committees import bp, reports, services
 from workspace.committees.calendar import calendar_response
 from workspace.committees.forms import CommitteeForm, MemberForm, RoleForm
@@ -14,10 +14,14 @@ from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.pages import render_form
-from workspace.models import COMMITTEE_LEVELS, COMMITTEE_ROLES, SECTORS, AgendaItem, Committee, Meeting, Membership, User
+from workspace.models import (
+    COMMITTEE_LEVELS, COMMITTEE_ROLES, OPEN_STATUSES, SECTORS, Action, ActionPlan, AgendaItem, Committee, Meeting,
+    Membership, User,
+)
 
 UPCOMING_SHOWN = 5
 PAST_SHOWN = 5
+PLANS_SHOWN = 5
 
 
 @bp.route("/committees")
@@ -73,10 +77,17 @@ def committee(committee_id: int):
         AgendaItem.committee_id == committee.id, AgendaItem.status == "proposed"))
     sectors, covered = reports.attendance_by_sector(committee)
     membership = next((m for m in memberships if m.user_id == current_user.id), None)
+    plans = db.session.scalars(select(ActionPlan).where(ActionPlan.committee_id == committee.id)
+                               .order_by(ActionPlan.period_end.desc()).limit(PLANS_SHOWN)).all()
+    open_actions = dict(db.session.execute(
+        select(Action.due_date < local_today(), func.count()).join(ActionPlan, ActionPlan.id == Action.plan_id)
+        .where(ActionPlan.committee_id == committee.id, Action.status.in_(OPEN_STATUSES))
+        .group_by(Action.due_date < local_today())).all())
     return render_template(
         "committees/committee.html", committee=committee, memberships=sort_members(memberships),
         upcoming=upcoming, past=past, waiting=waiting, compliance=reports.compliance(committee),
-        sectors=sectors, covered=covered, membership=membership, sector_labels=SECTORS,
+        sectors=sectors, covered=covered, membership=membership, sector_labels=SECTORS, plans=plans,
+        open_actions=sum(open_actions.values()), overdue_actions=open_actions.get(True, 0),
         children=[child for child in db.session.scalars(
             select(Committee).where(Committee.parent_id == committee.id).order_by(Committee.name))
             if access.can_see_committee(current_user, child)])

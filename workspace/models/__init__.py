@@ -35,3 +35,9 @@ __all__ += [
     "MEETING_STATUSES", "RUNNING_ROLES", "AgendaItem", "Attendance", "Committee", "Decision", "Meeting",
     "Membership",
 ]
+from workspace.models.actions import (  # noqa: E402
+    ACTION_STATUSES, OPEN_STATUSES, SOON_DAYS, Action, ActionPlan, ActionUpdate, OutboxMessage, action_supporters,
+)
+
+__all__ += ["ACTION_STATUSES", "OPEN_STATUSES", "SOON_DAYS", "Action", "ActionPlan", "ActionUpdate",
+            "OutboxMessage", "action_supporters"]

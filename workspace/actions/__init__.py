@@ -1,0 +1,14 @@
+from flask import Blueprint
+
+bp = Blueprint("actions", __name__, template_folder="templates")
+
+from workspace.actions import routes, plan_routes  # noqa: E402,F401
+from workspace.actions import origins  # noqa: E402,F401  (registers decisions and actions as origins)
+
+# How each status looks as a badge.
+STATUS_BADGES = {"not_started": "muted", "in_progress": "info", "done": "ok", "blocked": "bad", "cancelled": "muted"}
+
+
+@bp.app_context_processor
+def status_badges():
+    return {"status_badges": STATUS_BADGES}

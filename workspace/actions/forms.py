@@ -1,0 +1,129 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import (
+    BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
+
+from workspace.admin.forms import organization_choices
+from workspace.extensions import db
+from workspace.forms import choices, strip
+from workspace.models import ACTION_STATUSES, ActionPlan, User
+
+LONG_TEXT = 20000
+PROGRESS_RULE = NumberRange(0, 100, message=_l("Progress is a percentage from 0 to 100."))
+
+
+class PlanForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    purpose = TextAreaField(_l("Purpose"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 3})
+    period_start = DateField(_l("From"), validators=[InputRequired(message=_l("Give the first day."))])
+    period_end = DateField(_l("To"), validators=[InputRequired(message=_l("Give the last day."))])
+
+    def validate_period_end(self, field):
+        if self.period_start.data and field.data and field.data < self.period_start.data:
+            raise ValidationError(_l("The plan ends before it starts."))
+
+    def plan_fields(self) -> dict:
+        return {"title": self.title.data, "purpose": self.purpose.data or "",
+                "period_start": self.period_start.data, "period_end": self.period_end.data}
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class ActionForm(FlaskForm):
+    """An action's fields, with the rules that keep an action sensible."""
+
+    title = StringField(_l("What will be done"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    description = TextAreaField(_l("Details"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 3})
+    responsible_organization_id = SelectField(_l("Responsible organisation"), coerce=int)
+    focal_person_id = SelectField(_l("Focal person"), coerce=_optional_int)
+    supporter_ids = SelectMultipleField(_l("Supporting organisations"), coerce=int, render_kw={"size": 5})
+    start_date = DateField(_l("Start"), validators=[InputRequired(message=_l("Give the start date."))])
+    due_date = DateField(_l("Due"), validators=[InputRequired(message=_l("Give the due date."))])
+    status = SelectField(_l("Status"), choices=choices(ACTION_STATUSES), default="not_started")
+    progress = IntegerField(_l("Progress (%)"), default=0,
+                            validators=[InputRequired(message=_l("Give the progress, 0 to 100.")), PROGRESS_RULE])
+    complete = BooleanField(_l("It is done: set progress to 100%"))
+    blocked_reason = StringField(_l("What blocks it"), validators=[Length(max=500)], filters=[strip])
+    version = HiddenField()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        organizations = organization_choices()
+        self.responsible_organization_id.choices = organizations
+        self.supporter_ids.choices = organizations
+        people = db.session.execute(select(User.id, User.name, User.organization_id)
+                                    .where(User.active.is_(True)).order_by(User.name)).all()
+        self.people_by_id = {p.id: p for p in people}
+        self.focal_person_id.choices = choices([("", _l("— not named yet —"))] + [(p.id, p.name) for p in people])
+
+    def validate_due_date(self, field):
+        if self.start_date.data and field.data and field.data < self.start_date.data:
+            raise ValidationError(_l("The due date is before the start date."))
+
+    def validate_focal_person_id(self, field):
+        person = self.people_by_id.get(field.data) if field.data else None
+        if person is not None and person.organization_id != self.responsible_organization_id.data:
+            raise ValidationError(_l("%(name)s is not in the responsible organisation.", name=person.name))
+
+    def validate_progress(self, field):
+        if self.status.data == "done" and field.data is not None and field.data < 100 and not self.complete.data:
+            raise ValidationError(_l("Done means 100%. Set progress to 100, or tick the box below to do it."))
+
+    def validate_blocked_reason(self, field):
+        if self.status.data == "blocked" and not field.data:
+            raise ValidationError(_l("Say what blocks it."))
+
+    def action_fields(self) -> dict:
+        status = self.status.data
+        return {
+            "title": self.title.data, "description": self.description.data or "",
+            "responsible_organization_id": self.responsible_organization_id.data,
+            "focal_person": db.session.get(User, self.focal_person_id.data) if self.focal_person_id.data else None,
+            "start_date": self.start_date.data, "due_date": self.due_date.data, "status": status,
+            "progress": 100 if status == "done" else self.progress.data,
+            "blocked_reason": self.blocked_reason.data if status == "blocked" else "",
+        }
+
+    def expected_version(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+
+class DecisionActionForm(ActionForm):
+    plan_id = SelectField(_l("Action plan"), coerce=_optional_int)
+
+    def __init__(self, *args, plans: list[ActionPlan] = (), new_plan_title: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan_id.choices = choices([(p.id, p.title) for p in plans] +
+                                       [("", _l("A new plan: %(title)s", title=new_plan_title))])
+
+
+class UpdateForm(FlaskForm):
+    text = TextAreaField(_l("What happened"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 3})
+    status = SelectField(_l("Status now"), choices=choices(ACTION_STATUSES))
+    progress = IntegerField(_l("Progress now (%)"),
+                            validators=[InputRequired(message=_l("Give the progress, 0 to 100.")), PROGRESS_RULE])
+    complete = BooleanField(_l("It is done: set progress to 100%"))
+    version = HiddenField()
+
+    def validate_text(self, field):
+        if not (field.data or "").strip():
+            if self.status.data == "blocked":
+                raise ValidationError(_l("Blocked needs a reason: say what blocks it."))
+            raise ValidationError(_l("Say what happened."))
+
+    def validate_progress(self, field):
+        if self.status.data == "done" and field.data is not None and field.data < 100 and not self.complete.data:
+            raise ValidationError(_l("Done means 100%. Set progress to 100, or tick the box below to do it."))
+
+    def update_fields(self) -> dict:
+        status = self.status.data
+        return {"text": self.text.data or "", "status": status,
+                "progress": 100 if status == "done" else self.progress.data}
+
+    def expected_version(self) -> int | None:
+        return int(self.version.data) if (self.version.data or "").isdigit() else None

@@ -1,0 +1,94 @@
+"""Which actions a person sees, and the filters every action list shares (lists, timeline,
+exports): one query whatever the number of actions."""
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import Select, or_, select, true
+from sqlalchemy.orm import joinedload, selectinload
+
+from workspace import access
+from workspace.extensions import db
+from workspace.models import (
+    ACTION_STATUSES, OPEN_STATUSES, SOON_DAYS, Action, ActionPlan, Area, Organization, descendant_ids,
+)
+
+SCOPES = ("mine", "organization", "all")
+DUE = ("overdue", "soon")
+
+
+@dataclass
+class ActionFilters:
+    scope: str = "all"
+    status: str = ""
+    organization: int | None = None
+    committee: int | None = None
+    plan: int | None = None
+    area: int | None = None
+    due: str = ""
+    q: str = ""
+
+    @classmethod
+    def from_args(cls, args, **fixed) -> "ActionFilters":
+        def number(name):
+            value = args.get(name, "")
+            return int(value) if value.isdigit() else None
+
+        filters = cls(
+            scope=args.get("scope") if args.get("scope") in SCOPES else "all",
+            status=args.get("status") if args.get("status") in ACTION_STATUSES or args.get("status") == "open" else "",
+            organization=number("organization"), committee=number("committee"), plan=number("plan"),
+            area=number("area"), due=args.get("due") if args.get("due") in DUE else "",
+            q=args.get("q", "").strip()[:100],
+        )
+        for name, value in fixed.items():
+            setattr(filters, name, value)
+        return filters
+
+    def as_args(self) -> dict:
+        """For links that keep the filters (exports, timeline, pages)."""
+        return {k: v for k, v in asdict(self).items() if v not in (None, "") and not (k == "scope" and v == "all")}
+
+
+def visible_to(user):
+    """The SQL condition for the actions a person may see (access.can_see_action, in SQL)."""
+    if access.is_admin(user):
+        return true()
+    committees = list(access.committee_roles(user))
+    return or_(ActionPlan.committee_id.in_(committees), ActionPlan.organization_id == user.organization_id,
+               Action.responsible_organization_id == user.organization_id, Action.focal_person_id == user.id)
+
+
+def action_query(user, filters: ActionFilters, today: date) -> Select:
+    query = (select(Action).join(ActionPlan, ActionPlan.id == Action.plan_id).where(visible_to(user))
+             .options(joinedload(Action.plan).joinedload(ActionPlan.committee),
+                      joinedload(Action.plan).joinedload(ActionPlan.organization),
+                      joinedload(Action.responsible_organization), joinedload(Action.focal_person),
+                      selectinload(Action.supporters)))
+    if filters.scope == "mine":
+        query = query.where(Action.focal_person_id == user.id)
+    elif filters.scope == "organization":
+        query = query.where(Action.responsible_organization_id == user.organization_id)
+    if filters.status == "open":
+        query = query.where(Action.status.in_(OPEN_STATUSES))
+    elif filters.status:
+        query = query.where(Action.status == filters.status)
+    if filters.organization:
+        query = query.where(Action.responsible_organization_id == filters.organization)
+    if filters.committee:
+        query = query.where(ActionPlan.committee_id == filters.committee)
+    if filters.plan:
+        query = query.where(Action.plan_id == filters.plan)
+    if filters.area:
+        areas = list(db.session.scalars(select(Area)))
+        within = descendant_ids(filters.area, areas) | {filters.area}
+        query = query.where(Action.responsible_organization_id.in_(
+            select(Organization.id).where(Organization.area_id.in_(within))))
+    if filters.due == "overdue":
+        query = query.where(Action.status.in_(OPEN_STATUSES), Action.due_date < today)
+    elif filters.due == "soon":
+        query = query.where(Action.status.in_(OPEN_STATUSES), Action.due_date >= today,
+                            Action.due_date <= today + timedelta(days=SOON_DAYS))
+    if filters.q:
+        pattern = f"%{filters.q}%"
+        query = query.where(or_(Action.title.ilike(pattern), Action.description.ilike(pattern)))
+    return query.order_by(Action.due_date, Action.id)

@@ -1,0 +1,103 @@
+"""`flask send-reminders`: each focal person gets one digest a day of their overdue actions and
+those due within 14 days. Sent by email when SMTP is set up; kept in the outbox either way."""
+import smtplib
+from datetime import date, timedelta
+from email.message import EmailMessage
+
+import click
+from flask import current_app, url_for
+from flask.cli import with_appcontext
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+
+from workspace.clock import local_today, utcnow
+from workspace.extensions import db
+from workspace.models import OPEN_STATUSES, SOON_DAYS, Action, OutboxMessage, User
+
+KIND = "action_digest"
+
+
+def digest_body(user: User, overdue: list[Action], soon: list[Action], today: date) -> str:
+    lines = [f"Dear {user.name},", "", "This is your daily summary of actions in Workspace.", ""]
+    for heading, actions in (("Overdue", overdue), (f"Due in the next {SOON_DAYS} days", soon)):
+        if actions:
+            lines.append(f"{heading}:")
+            for action in actions:
+                days = (action.due_date - today).days
+                when = f"{-days} days late" if days < 0 else ("due today" if days == 0 else f"due in {days} days")
+                link = url_for("actions.action", action_id=action.id, _external=True)
+                lines.append(f"- {action.title} ({when}, {action.progress}% done)\n  {link}")
+            lines.append("")
+    lines.append("Post an update on each action's page so that your committee sees where it stands.")
+    return "\n".join(lines)
+
+
+def _send(message: OutboxMessage) -> None:
+    config = current_app.config
+    email = EmailMessage()
+    email["From"], email["To"], email["Subject"] = config["MAIL_FROM"], message.to_address, message.subject
+    email.set_content(message.body)
+    with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=30) as smtp:
+        if config["MAIL_USE_TLS"]:
+            smtp.starttls()
+        if config["MAIL_USERNAME"]:
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(email)
+
+
+def send_reminders(today: date | None = None) -> dict[str, int]:
+    """Writes (and, with SMTP, sends) today's digests; a person who has today's already is skipped."""
+    today = today or local_today()
+    soon_until = today + timedelta(days=SOON_DAYS)
+    actions = db.session.scalars(
+        select(Action).where(Action.status.in_(OPEN_STATUSES), Action.focal_person_id.is_not(None),
+                             Action.due_date <= soon_until)
+        .options(joinedload(Action.focal_person)).order_by(Action.due_date)).all()
+    by_person: dict[int, list[Action]] = {}
+    for action in actions:
+        if action.focal_person.active:
+            by_person.setdefault(action.focal_person_id, []).append(action)
+    already = set(db.session.scalars(select(OutboxMessage.recipient_id).where(
+        OutboxMessage.kind == KIND, OutboxMessage.day == today)))
+    counts = {"written": 0, "sent": 0, "skipped": 0, "failed": 0}
+    for person_id, theirs in by_person.items():
+        if person_id in already:
+            counts["skipped"] += 1
+            continue
+        person = theirs[0].focal_person
+        overdue = [a for a in theirs if a.due_date < today]
+        soon = [a for a in theirs if a.due_date >= today]
+        message = OutboxMessage(
+            recipient=person, to_address=person.email, kind=KIND, day=today,
+            subject=f"Workspace: {len(overdue)} overdue, {len(soon)} due soon",
+            body=digest_body(person, overdue, soon, today))
+        db.session.add(message)
+        try:
+            db.session.commit()  # the unique key makes a second run on the same day a no-op
+        except IntegrityError:
+            db.session.rollback()
+            counts["skipped"] += 1
+            continue
+        counts["written"] += 1
+        if current_app.config["MAIL_SERVER"]:
+            try:
+                _send(message)
+                message.sent_at = utcnow()
+                counts["sent"] += 1
+            except (OSError, smtplib.SMTPException) as error:
+                message.error = str(error)[:500]
+                counts["failed"] += 1
+            db.session.commit()
+    return counts
+
+
+@click.command("send-reminders")
+@with_appcontext
+def send_reminders_command():
+    """Send today's reminders (safe to run more than once a day)."""
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):  # for the links
+        counts = send_reminders()
+    how = "by email" if current_app.config["MAIL_SERVER"] else "to the outbox only: no MAIL_SERVER is set"
+    click.echo(f"Reminders ({how}): {counts['written']} written, {counts['sent']} sent by email, "
+               f"{counts['skipped']} people already had today's, {counts['failed']} failed.")

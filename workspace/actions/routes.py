@@ -1,0 +1,154 @@
+"""Action lists (mine, my organisation's, everything I may see), the timeline, exports, and one
+action's page: its log, updates, edits without lost updates, raising it to the agenda."""
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from workspace import access, origins
+from workspace.actions import bp, exports, services, timeline
+from workspace.actions.forms import ActionForm, UpdateForm
+from workspace.actions.queries import ActionFilters, action_query
+from workspace.clock import local_today
+from workspace.extensions import db
+from workspace.forms import EmptyForm
+from workspace.models import ACTION_STATUSES, Action, ActionPlan, ActionUpdate, Committee, Organization
+from workspace.pages import render_form
+
+TIMELINE_PER_PAGE = 40
+
+
+def filter_choices() -> dict:
+    """The filter menus: organisations, and the committees the person belongs to (or all, for
+    administrators)."""
+    committees = select(Committee.id, Committee.name).order_by(Committee.name)
+    if not access.is_admin(current_user):
+        committees = committees.where(Committee.id.in_(list(access.committee_roles(current_user))))
+    return {
+        "statuses": {"open": _("Open (not done or cancelled)"), **ACTION_STATUSES},
+        "organizations": dict(db.session.execute(select(Organization.id, Organization.name)
+                                                 .order_by(Organization.name)).all()),
+        "committees": dict(db.session.execute(committees).all()),
+    }
+
+
+def listing(template: str, per_page: int):
+    filters = ActionFilters.from_args(request.args)
+    today = local_today()
+    page = db.paginate(action_query(current_user, filters, today), per_page=per_page, error_out=False)
+    return render_template(template, page=page, filters=filters, today=today,
+                           timeline=timeline.build(page.items, today), **filter_choices())
+
+
+@bp.route("/actions")
+@login_required
+def actions():
+    return listing("actions/list.html", current_app.config["PER_PAGE"])
+
+
+@bp.route("/actions/timeline")
+@login_required
+def action_timeline():
+    return listing("actions/timeline.html", TIMELINE_PER_PAGE)
+
+
+@bp.route("/actions/export.<any(csv, xlsx):fmt>")
+@login_required
+def export_actions(fmt: str):
+    filters = ActionFilters.from_args(request.args)
+    today = local_today()
+    found = db.session.scalars(action_query(current_user, filters, today).limit(exports.MAX_ROWS)).unique().all()
+    name = f"actions-{today.isoformat()}"
+    return (exports.csv_response if fmt == "csv" else exports.xlsx_response)(found, today, name)
+
+
+def get_action_or_404(action_id: int, need: str = "see") -> Action:
+    action = db.session.scalar(select(Action).where(Action.id == action_id).options(
+        joinedload(Action.plan).joinedload(ActionPlan.committee), joinedload(Action.responsible_organization),
+        joinedload(Action.focal_person)))
+    if action is None or not access.can_see_action(current_user, action):
+        abort(404)
+    if need == "update" and not access.can_update_action(current_user, action):
+        abort(403)
+    return action
+
+
+def action_page(action: Action, update_form: UpdateForm | None = None, status: int = 200):
+    updates = db.session.scalars(select(ActionUpdate).where(ActionUpdate.action_id == action.id)
+                                 .options(joinedload(ActionUpdate.author)).order_by(ActionUpdate.id.desc())
+                                 .limit(200)).all()
+    if update_form is None:
+        update_form = UpdateForm(formdata=None, data={"status": action.status, "progress": action.progress,
+                                                      "version": action.version})
+    origin = origins.describe_many([(action.origin_type, action.origin_id)], current_user)
+    today = local_today()
+    return render_template(
+        "actions/action.html", action=action, updates=updates, form=update_form, today=today, statuses=ACTION_STATUSES,
+        origin=origin.get((action.origin_type, action.origin_id)),
+        can_raise=action.plan.committee_id is not None and access.can_see_committee(current_user, action.plan.committee_id)
+        and (action.status == "blocked" or action.is_overdue(today))), status
+
+
+@bp.route("/actions/<int:action_id>")
+@login_required
+def action(action_id: int):
+    return action_page(get_action_or_404(action_id))
+
+
+@bp.route("/actions/<int:action_id>/updates", methods=["POST"])
+@login_required
+def post_update(action_id: int):
+    action = get_action_or_404(action_id, need="update")
+    form = UpdateForm()
+    if form.validate_on_submit():
+        try:
+            services.post_update(action, current_user, form.expected_version(), **form.update_fields())
+        except services.Conflict as conflict:
+            return render_template("actions/conflict.html", action=action, changes=conflict.changes), 409
+        except services.ActionRuleError as error:
+            form.text.errors.append(str(error))
+        else:
+            flash(_("Update posted."), "success")
+            return redirect(url_for("actions.action", action_id=action.id))
+    return action_page(action, form, 422)
+
+
+@bp.route("/actions/<int:action_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_action(action_id: int):
+    action = get_action_or_404(action_id, need="update")
+    form = ActionForm(obj=action)  # carries the version the editor starts from
+    if not form.is_submitted():
+        form.supporter_ids.data = [o.id for o in action.supporters]
+    if form.validate_on_submit():
+        supporters = list(db.session.scalars(select(Organization).where(Organization.id.in_(form.supporter_ids.data))))
+        try:
+            services.update_action(action, form.expected_version(), supporters=supporters, **form.action_fields())
+        except services.Conflict as conflict:
+            return render_template("actions/conflict.html", action=action, changes=conflict.changes), 409
+        except services.ActionRuleError as error:
+            form.focal_person_id.errors.append(str(error))
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("actions.action", action_id=action.id))
+    return render_form("actions/action_form.html", form, action=action, plan=action.plan)
+
+
+@bp.route("/actions/<int:action_id>/raise", methods=["POST"])
+@login_required
+def raise_action(action_id: int):
+    action = get_action_or_404(action_id)
+    if action.plan.committee_id is None or not access.can_propose_item(current_user, action.plan.committee_id):
+        abort(403)
+    if EmptyForm().validate_on_submit():
+        try:
+            item = services.raise_to_agenda(action, current_user)
+        except services.ActionRuleError as error:
+            flash(str(error), "error")
+        else:
+            if item.meeting_id:
+                flash(_("On the agenda of %(meeting)s.", meeting=item.meeting.title), "success")
+                return redirect(url_for("committees.meeting", meeting_id=item.meeting_id, _anchor=f"item-{item.id}"))
+            flash(_("Proposed to the committee's chair and secretary for the next meeting."), "success")
+    return redirect(url_for("actions.action", action_id=action.id))

@@ -1,0 +1,183 @@
+"""Writes to action plans and actions. An action is saved only from the version its editor saw:
+anything else is a conflict, reported with what changed in between (no lost updates)."""
+from dataclasses import dataclass
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from workspace import access, audit
+from workspace.committees import services as committee_services
+from workspace.clock import utcnow
+from workspace.extensions import db
+from workspace.models import (
+    Action, ActionPlan, ActionUpdate, AgendaItem, AuditEvent, Decision, Meeting, Organization, User,
+)
+
+
+class ActionRuleError(Exception):
+    """A change the rules refuse; the message says why."""
+
+
+@dataclass
+class Change:
+    field: str
+    before: object
+    after: object
+    by: str
+    at: object
+
+
+class Conflict(Exception):
+    """Someone saved the action after this editor loaded it."""
+
+    def __init__(self, changes: list[Change]):
+        super().__init__("conflict")
+        self.changes = changes
+
+
+def changes_since(action: Action, version: int) -> list[Change]:
+    """What was saved to the action after `version`, from the audit trail."""
+    events = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.entity_type == "Action", AuditEvent.entity_id == action.id).order_by(AuditEvent.id))
+    found = []
+    for event in events:
+        if event.before and event.before.get("version", 0) >= version:
+            for field, before, after in event.changes():
+                if field != "version":
+                    found.append(Change(field, before, after, event.actor.name if event.actor else "", event.at))
+    return found
+
+
+def _check_version(action: Action, expected_version: int | None) -> None:
+    if expected_version is not None and expected_version != action.version:
+        raise Conflict(changes_since(action, expected_version))
+
+
+def _commit_or_conflict(action: Action, expected_version: int | None) -> None:
+    """The version check above can race with another save; the database has the last word."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        db.session.refresh(action)
+        raise Conflict(changes_since(action, expected_version or action.version)) from None
+
+
+def check_focal_person(organization_id: int, focal_person: User | None) -> None:
+    if focal_person is not None and focal_person.organization_id != organization_id:
+        organization = db.session.get(Organization, organization_id)
+        raise ActionRuleError(_("%(person)s is not in %(organization)s: the focal person must be.",
+                                person=focal_person.name, organization=organization.name if organization else "?"))
+
+
+def create_plan(**fields) -> ActionPlan:
+    plan = ActionPlan(**fields)
+    db.session.add(plan)
+    audit.record("create", plan, after=audit.snapshot(plan))
+    db.session.commit()
+    return plan
+
+
+def update_plan(plan: ActionPlan, **fields) -> None:
+    before = audit.snapshot(plan)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    if audit.snapshot(plan) != before:
+        audit.record("update", plan, before=before, after=audit.snapshot(plan))
+    db.session.commit()
+
+
+def create_action(plan: ActionPlan, *, supporters: list[Organization] = (), origin: tuple[str, int] | None = None,
+                  commit: bool = True, **fields) -> Action:
+    action = Action(plan=plan, **fields)
+    check_focal_person(action.responsible_organization_id, action.focal_person)
+    action.supporters = list(supporters)
+    if origin:
+        action.origin_type, action.origin_id = origin
+    db.session.add(action)
+    audit.record("create", action, after=audit.snapshot(action))
+    if commit:
+        db.session.commit()
+    return action
+
+
+def update_action(action: Action, expected_version: int | None, *, supporters: list[Organization] | None = None,
+                  **fields) -> None:
+    _check_version(action, expected_version)
+    before = audit.snapshot(action)
+    for name, value in fields.items():
+        setattr(action, name, value)
+    check_focal_person(action.responsible_organization_id, action.focal_person)
+    if supporters is not None:
+        action.supporters = list(supporters)
+    if action.status != "blocked":
+        action.blocked_reason = ""
+    after = audit.snapshot(action)
+    if after != before:
+        audit.record("update", action, before=before, after=after)
+    _commit_or_conflict(action, expected_version)
+
+
+def post_update(action: Action, author: User, expected_version: int | None, *, text: str, status: str,
+                progress: int) -> ActionUpdate:
+    """Adds to the action's log and moves its status and progress; blocked needs a reason."""
+    _check_version(action, expected_version)
+    if status == "blocked" and not text.strip():
+        raise ActionRuleError(_("Say what blocks it: the update's text is the reason."))
+    before = audit.snapshot(action)
+    update = ActionUpdate(action=action, author=author, text=text.strip(), status=status, progress=progress)
+    db.session.add(update)
+    action.status, action.progress = status, progress
+    action.blocked_reason = text.strip()[:500] if status == "blocked" else ""
+    audit.record("update", action, before=before, after=audit.snapshot(action))
+    _commit_or_conflict(action, expected_version)
+    return update
+
+
+def next_meeting(committee_id: int) -> Meeting | None:
+    return db.session.scalar(select(Meeting).where(
+        Meeting.committee_id == committee_id, Meeting.status == "planned", Meeting.starts_at >= utcnow())
+        .order_by(Meeting.starts_at).limit(1))
+
+
+def raise_to_agenda(action: Action, user: User) -> AgendaItem:
+    """Puts an overdue or blocked action before its committee: straight onto the next meeting's
+    agenda when the chair or secretary raises it, otherwise as a proposal to them."""
+    plan = action.plan
+    if plan.committee_id is None:
+        raise ActionRuleError(_("This action belongs to a group's plan, not to a committee."))
+    if not (action.status == "blocked" or action.is_overdue(utcnow().date())):
+        raise ActionRuleError(_("Only an overdue or blocked action is raised to the agenda."))
+    waiting = db.session.scalar(select(AgendaItem).where(
+        AgendaItem.origin_type == "action", AgendaItem.origin_id == action.id,
+        AgendaItem.committee_id == plan.committee_id, AgendaItem.status != "declined")
+        .order_by(AgendaItem.id.desc()).limit(1))
+    if waiting is not None and (waiting.status == "proposed" or waiting.meeting.status == "planned"):
+        raise ActionRuleError(_("This action is already waiting for the committee."))
+    reason = action.blocked_reason if action.status == "blocked" else _("Overdue since %(date)s.",
+                                                                          date=action.due_date.isoformat())
+    fields = {"title": _("Action: %(title)s", title=action.title)[:200], "kind": "discussion",
+              "minutes_allotted": 10, "description": reason,
+              "presenter": action.focal_person.name if action.focal_person else ""}
+    meeting = next_meeting(plan.committee_id)
+    if meeting is not None and access.can_run_committee(user, plan.committee_id):
+        item = committee_services.add_item(meeting, **fields)
+        item.origin_type, item.origin_id = "action", action.id
+        item.proposed_by = user
+        db.session.commit()
+        return item
+    return committee_services.propose_item(plan.committee, user, origin=("action", action.id), **fields)
+
+
+def actions_from_decision(decision: Decision, plan: ActionPlan | None, new_plan_title: str, **fields) -> Action:
+    """One step from a decision to an action, with a new plan for the committee if asked."""
+    committee = decision.item.committee
+    if plan is None:
+        today = utcnow().date()
+        plan = ActionPlan(title=new_plan_title, committee=committee, period_start=today,
+                          period_end=max(today, fields["due_date"]),
+                          purpose=_("Actions decided at %(meeting)s.", meeting=decision.item.meeting.title))
+        db.session.add(plan)
+        audit.record("create", plan, after=audit.snapshot(plan))
+    return create_action(plan, origin=("decision", decision.id), **fields)

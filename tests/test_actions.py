@@ -397,3 +397,13 @@ def test_outbox_page(client, app, world):
 def test_send_reminders_command(runner, world):
     result = runner.invoke(args=["send-reminders"])
     assert result.exit_code == 0 and "written" in result.output
+
+
+def test_home_counts_my_open_actions(client, world):
+    factories.make_action(world["plan"], organization=world["ngo"], focal_person=world["focal"], title="Late one",
+                          start_days=-30, due_days=-2)
+    factories.make_action(world["plan"], organization=world["ngo"], focal_person=world["focal"], status="done",
+                          progress=100, start_days=-30, due_days=-2)
+    login(client, world["focal"])
+    text = client.get("/").get_data(as_text=True)
+    assert "2 open actions where you are the focal person" in text and "1 overdue" in text

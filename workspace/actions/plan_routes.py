@@ -36,12 +36,7 @@ def _supporters(form) -> list[Organization]:
 @login_required
 def new_committee_plan(committee_id: int):
     committee = get_committee_or_404(committee_id, need="run")
-    form = PlanForm()
-    if form.validate_on_submit():
-        plan = services.create_plan(committee=committee, **form.plan_fields())
-        flash(_("Plan created. Now add its actions."), "success")
-        return redirect(url_for("actions.plan", plan_id=plan.id))
-    return render_form("actions/plan_form.html", form, owner_name=committee.name, plan=None)
+    return start_plan(committee.name, committee=committee)
 
 
 @bp.route("/groups/<int:organization_id>/plans/new", methods=["GET", "POST"])
@@ -50,12 +45,17 @@ def new_group_plan(organization_id: int):
     group = db.get_or_404(Organization, organization_id)
     if not access.can_create_group_plan(current_user, group):
         abort(404 if not access.same_organization(current_user, group.id) else 403)
+    return start_plan(group.name, organization=group)
+
+
+def start_plan(owner_name: str, **owner):
+    """The new-plan form, for a committee or a group (owner: committee= or organization=)."""
     form = PlanForm()
     if form.validate_on_submit():
-        plan = services.create_plan(organization=group, **form.plan_fields())
+        plan = services.create_plan(**owner, **form.plan_fields())
         flash(_("Plan created. Now add its actions."), "success")
         return redirect(url_for("actions.plan", plan_id=plan.id))
-    return render_form("actions/plan_form.html", form, owner_name=group.name, plan=None)
+    return render_form("actions/plan_form.html", form, owner_name=owner_name, plan=None)
 
 
 @bp.route("/plans")

@@ -1,10 +1,12 @@
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from datetime import timedelta
 
-from workspace.clock import utcnow
+from sqlalchemy import case, func, select
+
+from workspace.clock import local_today, utcnow
 from workspace.extensions import db
-from workspace.models import COMMITTEE_ROLES, Committee, Meeting, Membership
+from workspace.models import COMMITTEE_ROLES, OPEN_STATUSES, SOON_DAYS, Action, Committee, Meeting, Membership
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -27,5 +29,12 @@ def index():
         for meeting in db.session.scalars(select(Meeting).join(
                 soonest, (Meeting.committee_id == soonest.c.committee_id) & (Meeting.starts_at == soonest.c.starts_at))):
             next_meetings[meeting.committee_id] = meeting
+    today = local_today()
+    mine = dict(db.session.execute(
+        select(case((Action.due_date < today, "overdue"),
+                    (Action.due_date <= today + timedelta(days=SOON_DAYS), "soon"), else_="later"), func.count())
+        .where(Action.focal_person_id == current_user.id, Action.status.in_(OPEN_STATUSES))
+        .group_by(case((Action.due_date < today, "overdue"),
+                       (Action.due_date <= today + timedelta(days=SOON_DAYS), "soon"), else_="later"))).all())
     return render_template("home/index.html", memberships=memberships, next_meetings=next_meetings,
-                           roles=COMMITTEE_ROLES)
+                           roles=COMMITTEE_ROLES, my_actions=mine)

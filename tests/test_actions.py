@@ -214,11 +214,14 @@ def test_an_action_from_a_decision_in_one_step(client, world):
     page = client.get(f"/decisions/{decision.id}/actions/new").get_data(as_text=True)
     assert "Hold joint registration days in Eastbrook." in page and f"Actions from {meeting.title}" in page
     response = client.post(f"/decisions/{decision.id}/actions/new",
-                           data={**action_form(world, title="Registration days"), "plan_id": ""})
+                           data={**action_form(world, title="Registration days", start_date=days(-10)),
+                                 "plan_id": ""})
     assert response.status_code == 302
     action = db.session.scalar(db.select(Action).where(Action.origin_type == "decision"))
     assert action.origin_id == decision.id and action.plan.title == f"Actions from {meeting.title}"
     assert action.plan.committee_id == world["committee"].id
+    # The new plan spans its first action.
+    assert action.plan.period_start.isoformat() == days(-10) and action.plan.period_end.isoformat() == days(30)
     text = client.get(f"/actions/{action.id}").get_data(as_text=True)
     assert f"/meetings/{meeting.id}#decision-{decision.id}" in text
     assert f"/actions/{action.id}" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)

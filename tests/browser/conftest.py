@@ -75,8 +75,33 @@ def console_errors(page):
     return errors
 
 
+@pytest.fixture
+def open_page(browser):
+    """open_page(**context_args): a page in a browser context of its own (its own login)."""
+    contexts = []
+
+    def open_page(**context_args):
+        context = browser.new_context(**context_args)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
 def log_in(page, live_server, user, password):
     page.goto(live_server("/login"))
     page.get_by_label("Email").fill(user.email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
+
+
+def log_in_as(page, live_server, user):
+    """Logs in with the factories' password and waits for the welcome page."""
+    from playwright.sync_api import expect
+
+    from tests import factories
+
+    log_in(page, live_server, user, factories.PASSWORD)
+    expect(page.get_by_role("heading", name=f"Welcome, {user.name}")).to_be_visible()

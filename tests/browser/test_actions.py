@@ -4,37 +4,16 @@ raises it to the next meeting, and the timeline marks the other overdue."""
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, log_in_as
 from workspace.extensions import db
 from workspace.models import Decision
 
 DECISION = "Hold joint registration days in Eastbrook"
 FIRST = "Registration days in Eastbrook"
 SECOND = "Registration kits for field teams"
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(**context_args): a page in a browser context of its own (its own login)."""
-    contexts = []
-
-    def open_page(**context_args):
-        context = browser.new_context(**context_args)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def log_in_as(page, live_server, user):
-    log_in(page, live_server, user, factories.PASSWORD)
-    expect(page.get_by_role("heading", name=f"Welcome, {user.name}")).to_be_visible()
 
 
 def day(offset: int) -> str:

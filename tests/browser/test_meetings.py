@@ -4,29 +4,13 @@ secretary records attendance, minutes and a decision."""
 import re
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from babel.dates import format_time
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import PHONE, log_in
+from tests.browser.conftest import PHONE, log_in_as
 
 DECISION = "Hold joint registration days in Eastbrook"
-
-
-@pytest.fixture
-def open_page(browser):
-    """open_page(**context_args): a page in a browser context of its own (its own login)."""
-    contexts = []
-
-    def open_page(**context_args):
-        context = browser.new_context(**context_args)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
 
 
 def meeting_start() -> datetime:
@@ -41,11 +25,6 @@ def meeting_start() -> datetime:
 def clock(value: datetime) -> str:
     """A time as the agenda shows it (the app's locale is en; babel takes naive times as UTC)."""
     return format_time(value, "short", locale="en")
-
-
-def log_in_as(page, live_server, user):
-    log_in(page, live_server, user, factories.PASSWORD)
-    expect(page.get_by_role("heading", name=f"Welcome, {user.name}")).to_be_visible()
 
 
 def agenda_titles(page):

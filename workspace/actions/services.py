@@ -8,7 +8,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workspace import access, audit
 from workspace.committees import services as committee_services
-from workspace.clock import utcnow
+from workspace.clock import local_today, utcnow
 from workspace.extensions import db
 from workspace.models import (
     Action, ActionPlan, ActionUpdate, AgendaItem, AuditEvent, Decision, Meeting, Organization, User,
@@ -147,7 +147,7 @@ def raise_to_agenda(action: Action, user: User) -> AgendaItem:
     plan = action.plan
     if plan.committee_id is None:
         raise ActionRuleError(_("This action belongs to a group's plan, not to a committee."))
-    if not (action.status == "blocked" or action.is_overdue(utcnow().date())):
+    if not (action.status == "blocked" or action.is_overdue(local_today())):
         raise ActionRuleError(_("Only an overdue or blocked action is raised to the agenda."))
     waiting = db.session.scalar(select(AgendaItem).where(
         AgendaItem.origin_type == "action", AgendaItem.origin_id == action.id,
@@ -174,8 +174,8 @@ def actions_from_decision(decision: Decision, plan: ActionPlan | None, new_plan_
     """One step from a decision to an action, with a new plan for the committee if asked."""
     committee = decision.item.committee
     if plan is None:
-        today = utcnow().date()
-        plan = ActionPlan(title=new_plan_title, committee=committee, period_start=today,
+        today = local_today()
+        plan = ActionPlan(title=new_plan_title, committee=committee, period_start=min(today, fields["start_date"]),
                           period_end=max(today, fields["due_date"]),
                           purpose=_("Actions decided at %(meeting)s.", meeting=decision.item.meeting.title))
         db.session.add(plan)

@@ -290,6 +290,12 @@ def test_filters(client, world):
     assert titles("q=soon") == {"Soon one"}
     assert titles(f"organization={world['ngo'].id}&committee={world['committee'].id}") == {
         "Late one", "Soon one", "Finished one", "Registration days"}
+    # By area: the responsible organisation works in the area or inside it.
+    district = factories.make_area("Seaview District", "district")
+    village = factories.make_area("Dovepoint Village", "community", parent=district)
+    factories.make_action(plan, organization=factories.make_organization(area=village), title="Village one")
+    text = client.get(f"/actions?area={district.id}").get_data(as_text=True)
+    assert "Village one" in text and "Late one" not in text
 
 
 def test_timeline_marks_overdue_and_today(client, world):

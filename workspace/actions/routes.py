@@ -13,7 +13,9 @@ from workspace.actions.queries import ActionFilters, action_query
 from workspace.clock import local_today
 from workspace.extensions import db
 from workspace.forms import EmptyForm
-from workspace.models import ACTION_STATUSES, Action, ActionPlan, ActionUpdate, Committee, Organization
+from workspace.models import (
+    ACTION_STATUSES, Action, ActionPlan, ActionUpdate, Area, Committee, Organization, tree_order,
+)
 from workspace.pages import render_form
 
 TIMELINE_PER_PAGE = 40
@@ -30,6 +32,8 @@ def filter_choices() -> dict:
         "organizations": dict(db.session.execute(select(Organization.id, Organization.name)
                                                  .order_by(Organization.name)).all()),
         "committees": dict(db.session.execute(committees).all()),
+        "areas": {area.id: "— " * depth + area.name
+                  for area, depth in tree_order(list(db.session.scalars(select(Area))))},
     }
 
 

@@ -63,10 +63,9 @@ def meeting_context(meeting: Meeting) -> dict:
     clock = agenda_clock(meeting)
     decision_ids = [d.id for item in meeting.items for d in item.decisions]
     actions_by_decision: dict[int, list[Action]] = {}
-    if decision_ids:
-        for action in db.session.scalars(select(Action).where(
-                Action.origin_type == "decision", Action.origin_id.in_(decision_ids)).order_by(Action.id)):
-            actions_by_decision.setdefault(action.origin_id, []).append(action)
+    for action in db.session.scalars(select(Action).where(  # run even with no decisions: a fixed count
+            Action.origin_type == "decision", Action.origin_id.in_(decision_ids)).order_by(Action.id)):
+        actions_by_decision.setdefault(action.origin_id, []).append(action)
     return {
         "actions_by_decision": actions_by_decision,
         "meeting": meeting,

@@ -13,7 +13,8 @@ import pytest
 from tests import factories
 from tests.conftest import login
 from workspace.extensions import db
-from workspace.models import Decision, Membership, OutboxMessage
+from workspace.indicators import periods
+from workspace.models import Decision, GroupRole, Indicator, IndicatorValue, Membership, OutboxMessage
 
 # The sectors (people outside the committee under test), administrators, and the four roles in
 # the committee under test.
@@ -38,6 +39,21 @@ def committee(admin: int, chair: int, secretary: int, member: int, observer: int
     """A committee's route: outsiders get 404 (they learn nothing), anonymous people log in."""
     return {**dict.fromkeys(SECTORS, 404), "anonymous": 302, "admin": admin, "chair": chair,
             "secretary": secretary, "member": member, "observer": observer}
+
+
+def group_data(status: int) -> dict:
+    """A community group's data: its people, its verifier, administrators, and the committee over
+    its area read it; a government outsider does not even learn it exists."""
+    return {**everyone(status), "anonymous": 302, "government": 404}
+
+
+def group_members(status: int) -> dict:
+    """Defining and entering: the group's own people (the coordinator for adopting and editing)."""
+    return {**group_data(403), "community": status}
+
+
+def verifiers(status: int) -> dict:
+    return {**group_data(403), "ngo": status}
 
 
 def members_read(status: int = 200) -> dict:
@@ -78,6 +94,11 @@ class World:
     decision: object
     group: object
     message: object
+    indicator: object
+    proposed_indicator: object
+    value: object
+    period: str
+    group_role: object
 
 
 @dataclass
@@ -203,6 +224,36 @@ TABLE = [
         {**everyone(404), "anonymous": 302, "community": 200}),
     Row("actions.new_group_plan", "POST", lambda w: f"/groups/{w.group.id}/plans/new",
         {**everyone(404), "anonymous": 302, "community": 422}),
+    # Community indicators. The group is the community user's (they coordinate it); the NGO user
+    # verifies it; the committee under test covers its area, so its members read the results.
+    Row("indicators.groups", "GET", lambda w: "/groups", signed_in(200)),
+    Row("indicators.group", "GET", lambda w: f"/groups/{w.group.id}", group_data(200)),
+    Row("indicators.propose", "GET", lambda w: f"/groups/{w.group.id}/indicators/new", group_members(200)),
+    Row("indicators.propose", "POST", lambda w: f"/groups/{w.group.id}/indicators/new", group_members(422)),
+    Row("indicators.indicator", "GET", lambda w: f"/indicators/{w.indicator.id}", group_data(200)),
+    Row("indicators.edit_indicator", "GET", lambda w: f"/indicators/{w.indicator.id}/edit", group_members(200)),
+    Row("indicators.edit_indicator", "POST", lambda w: f"/indicators/{w.indicator.id}/edit", group_members(422),
+        data={"question": ""}),
+    Row("indicators.decide", "POST", lambda w: f"/indicators/{w.proposed_indicator.id}/adopt", group_members(302)),
+    Row("indicators.enter", "GET", lambda w: f"/groups/{w.group.id}/periods/{w.period}", group_data(200)),
+    Row("indicators.enter", "POST", lambda w: f"/groups/{w.group.id}/periods/{w.period}", group_members(302)),
+    Row("indicators.check_value", "POST",
+        lambda w: f"/groups/{w.group.id}/periods/{w.period}/check/{w.indicator.id}", group_members(200)),
+    Row("indicators.import_values", "GET", lambda w: f"/groups/{w.group.id}/periods/{w.period}/import",
+        group_members(200)),
+    Row("indicators.import_values", "POST", lambda w: f"/groups/{w.group.id}/periods/{w.period}/import",
+        group_members(422)),
+    Row("indicators.export_values", "GET", lambda w: f"/groups/{w.group.id}/values.csv", group_data(200)),
+    Row("indicators.verify_queue", "GET", lambda w: f"/groups/{w.group.id}/verify", verifiers(200)),
+    Row("indicators.verify_value", "POST", lambda w: f"/values/{w.value.id}/verify", verifiers(302)),
+    Row("indicators.return_value", "POST", lambda w: f"/values/{w.value.id}/return", verifiers(302)),
+    Row("indicators.committee_indicators", "GET", lambda w: f"/committees/{w.committee.id}/indicators",
+        members_read()),
+    Row("indicators.raise_indicator", "POST", lambda w: f"/indicators/{w.indicator.id}/raise",
+        {**group_data(403), "chair": 302, "secretary": 302, "member": 302}),
+    Row("admin.add_group_role", "POST", lambda w: f"/admin/organizations/{w.group.id}/roles", admin_only(302)),
+    Row("admin.remove_group_role", "POST",
+        lambda w: f"/admin/organizations/{w.group.id}/roles/{w.group_role.id}/remove", admin_only(302)),
     # The outbox of reminders
     Row("admin.outbox", "GET", lambda w: "/admin/outbox", admin_only(200)),
     Row("admin.outbox_message", "GET", lambda w: f"/admin/outbox/{w.message.id}", admin_only(200)),
@@ -214,13 +265,14 @@ NOT_PAGES = {"static"}
 
 def make_world() -> World:
     district = factories.make_area("Test District", "district")
+    leaf = factories.make_area("Empty Community", "community", parent=district)
     users = {
-        "community": factories.make_user(sector="community"),
+        "community": factories.make_user(
+            sector="community", organization=factories.make_organization(kind="community_group", area=leaf)),
         "ngo": factories.make_user(sector="ngo"),
         "government": factories.make_user(sector="government"),
         "admin": factories.make_admin(),
     }
-    leaf = factories.make_area("Empty Community", "community", parent=district)
     empty_organization = factories.make_organization("Empty Organisation", kind="other", area=district)
     person = factories.make_user(sector="ngo")
 
@@ -240,12 +292,24 @@ def make_world() -> World:
     message = OutboxMessage(recipient=users["ngo"], to_address=users["ngo"].email, kind="action_digest",
                             day=date.today(), subject="Reminder", body="Your actions")
     db.session.add(message)
+    group = users["community"].organization
+    group_role = GroupRole(organization=group, user=users["community"], role="coordinator")
+    db.session.add_all([group_role, GroupRole(organization=group, user=users["ngo"], role="verifier")])
+    indicator = Indicator(organization=group, short_name="Weekly savers", question="How many of us saved?",
+                          unit="count", frequency="monthly", status="adopted", target=10)
+    proposed = Indicator(organization=group, short_name="Loans", question="How many loans were repaid?",
+                         unit="count", frequency="monthly", status="proposed")
+    period = periods.period_of(date.today(), "monthly")
+    value = IndicatorValue(indicator=indicator, period=periods.previous(period), value=3, state="submitted",
+                           entered_by_id=users["community"].id)
+    db.session.add_all([indicator, proposed, value])
     db.session.commit()
     return World(users=users, area=leaf, organization=empty_organization, person=person, committee=committee,
                  meeting=meeting, item=meeting.items[1],
                  proposal=factories.make_proposal(committee, users["member"]),
                  observer_membership=memberships["observer"], feed_token=memberships["member"].feed_token,
-                 plan=plan, action=action, decision=decision, group=users["community"].organization, message=message)
+                 plan=plan, action=action, decision=decision, group=group, message=message, indicator=indicator,
+                 proposed_indicator=proposed, value=value, period=period, group_role=group_role)
 
 
 def test_every_route_has_a_row(app):

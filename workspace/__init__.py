@@ -55,6 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.actions import bp as actions_bp
     from workspace.committees import bp as committees_bp
     from workspace.home import bp as home_bp
+    from workspace.indicators import bp as indicators_bp
 
     configure_login(login_manager)
     app.register_blueprint(auth_bp)
@@ -62,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(admin_bp, url_prefix="/admin")
     app.register_blueprint(committees_bp)
     app.register_blueprint(actions_bp)
+    app.register_blueprint(indicators_bp)
 
     access.register(app)
     formatting.register(app)

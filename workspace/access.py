@@ -119,6 +119,78 @@ def can_create_group_plan(user, organization) -> bool:
     return organization.kind == "community_group" and same_organization(user, organization.id)
 
 
+# --- Community indicators -------------------------------------------------------------------------
+
+def group_roles(user) -> dict[int, set[str]]:
+    """{group id: {"coordinator", "verifier"}} for the user, looked up once per request."""
+    if not (user and user.is_authenticated):
+        return {}
+    cache = g.setdefault("group_roles", {})
+    if user.id not in cache:
+        from workspace.extensions import db
+        from workspace.models import GroupRole
+
+        found: dict[int, set[str]] = {}
+        for organization_id, role in db.session.execute(
+                select(GroupRole.organization_id, GroupRole.role).where(GroupRole.user_id == user.id)):
+            found.setdefault(organization_id, set()).add(role)
+        cache[user.id] = found
+    return cache[user.id]
+
+
+def _group_id(group) -> int:
+    return group.id if hasattr(group, "id") else group
+
+
+def is_group_member(user, group) -> bool:
+    return same_organization(user, _group_id(group))
+
+
+def is_coordinator(user, group) -> bool:
+    return is_group_member(user, group) and "coordinator" in group_roles(user).get(_group_id(group), set())
+
+
+def is_verifier(user, group) -> bool:
+    return "verifier" in group_roles(user).get(_group_id(group), set())
+
+
+def reads_through_committee(user, group) -> bool:
+    """A member of a committee whose area holds the group's area reads the group's results."""
+    committees = committee_roles(user)
+    if not committees:
+        return False
+    cache = g.setdefault("committee_reads", {})
+    key = (user.id, group.id)
+    if key not in cache:
+        from workspace.extensions import db
+        from workspace.models import Area, Committee
+
+        areas = {area.id: area.parent_id for area in db.session.execute(select(Area.id, Area.parent_id))}
+        committee_areas = set(db.session.scalars(select(Committee.area_id).where(Committee.id.in_(list(committees)))))
+        area_id, found = group.area_id, False
+        while area_id is not None and not found:
+            found = area_id in committee_areas
+            area_id = areas.get(area_id)
+        cache[key] = found
+    return cache[key]
+
+
+def can_see_group_data(user, group) -> bool:
+    """The group's people, its verifiers, administrators, and committees over its area."""
+    return bool(user and user.is_authenticated) and (
+        is_admin(user) or is_group_member(user, group) or is_verifier(user, group)
+        or reads_through_committee(user, group))
+
+
+def can_define_indicators(user, group) -> bool:
+    """Any of the group's people proposes; the coordinator adopts or drops."""
+    return group.kind == "community_group" and is_group_member(user, group)
+
+
+def can_enter_values(user, group) -> bool:
+    return group.kind == "community_group" and is_group_member(user, group)
+
+
 def deny():
     """403 for pages and for htmx requests alike; the error handler picks page or fragment."""
     abort(403)
@@ -153,6 +225,11 @@ RULES = {
     "can_see_action": can_see_action,
     "can_update_action": can_update_action,
     "can_create_group_plan": can_create_group_plan,
+    "is_coordinator": is_coordinator,
+    "is_verifier": is_verifier,
+    "can_see_group_data": can_see_group_data,
+    "can_define_indicators": can_define_indicators,
+    "can_enter_values": can_enter_values,
 }
 
 

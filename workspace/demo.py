@@ -10,7 +10,11 @@ from workspace.extensions import db
 from workspace.clock import local_today, to_utc
 from workspace.actions import services as action_services
 from workspace.committees import services
-from workspace.models import AgendaItem, Area, Committee, Meeting, Membership, Organization, User
+from workspace.indicators import periods
+from workspace.indicators import services as indicator_services
+from workspace.models import (
+    AgendaItem, Area, Committee, GroupRole, Indicator, IndicatorValue, Meeting, Membership, Organization, User,
+)
 
 DEMO_PASSWORD = "demo-workspace-2026"
 
@@ -66,6 +70,8 @@ USERS = [
      "community: mothers' group member"),
     ("Peter Banda", "peter.banda@workspace.example", "Dovepoint Village Development Committee", False,
      "community: village committee secretary"),
+    ("Nasima Akter", "nasima.akter@workspace.example", "Kanta Women's Savings Group", False,
+     "community: savings group member"),
 ]
 
 
@@ -115,6 +121,60 @@ MEMBERS = [
 ]
 
 
+# (short name, question in the group's words, unit, frequency, target, split, why)
+INDICATORS = [
+    ("Weekly savers", "How many of us put money in the box every week this month?", "percent", "monthly", 80, [],
+     "Saving every week is what keeps the group's fund alive."),
+    ("Children in school", "How many of our children went to school every day this month?", "count", "monthly", 40,
+     ["sex"], "We want every child to finish primary school, girls as much as boys."),
+    ("Payment point", "How well does the payment point serve us?", "score", "quarterly", 4, [],
+     "Long queues and unclear dates cost us a day's work."),
+]
+
+
+def _seed_indicators(group: Organization) -> None:
+    """Only for a group with no indicators: a later run adds nothing."""
+    if db.session.scalar(select(Indicator.id).where(Indicator.organization_id == group.id)):
+        return
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    coordinator, member = users["mariam.sultana@workspace.example"], users["nasima.akter@workspace.example"]
+    verifier = users["grace.njeri@workspace.example"]
+    for user, role in ((coordinator, "coordinator"), (verifier, "verifier")):
+        _get_or_create(GroupRole, {"organization_id": group.id, "user_id": user.id, "role": role})
+    today = local_today()
+    made = []
+    for short, question, unit, frequency, target, split, why in INDICATORS:
+        indicator = indicator_services.propose(
+            group, member, short_name=short, question=question, unit=unit, frequency=frequency, target=target,
+            dimensions=split, why=why, baseline_value=None, baseline_date=None,
+            score_labels=["very bad", "bad", "fair", "good", "very good"] if unit == "score" else [],
+            verification="The group's record book" if unit != "score" else "Members' show of hands")
+        indicator_services.decide(indicator, "adopted")
+        made.append(indicator)
+    savers, school, _payment = made
+    indicator_services.propose(group, member, short_name="Loans repaid on time",
+                               question="How many loans were paid back on the agreed day?", unit="count",
+                               frequency="monthly", target=None, dimensions=[], why="", baseline_value=None,
+                               baseline_date=None, score_labels=[], verification="")
+    # Eight months of history: verified, except one returned and the current month as a draft.
+    months = periods.last_periods("monthly", today, 9)
+    for n, period in enumerate(months[:-1]):
+        saved = [65, 70, 72, 58, 75, 78, 81, 84][n]
+        girls, boys = 15 + n, 16 + n // 2
+        indicator_services.save_period(group, period, member, [
+            indicator_services.Entry(savers, {"": float(saved)}, comment="From the record book",
+                                     explanation="Harvest money came in" if n == 4 else ""),
+            indicator_services.Entry(school, {"sex=female": float(girls), "sex=male": float(boys),
+                                              "": float(girls + boys)}),
+        ], submit=True)
+    for value in db.session.scalars(select(IndicatorValue).where(IndicatorValue.state == "submitted")
+                                    .order_by(IndicatorValue.period.desc(), IndicatorValue.id)):
+        if value.period == months[-2] and value.indicator_id == savers.id:
+            indicator_services.return_value(value, verifier, "The book shows 21 of 26 members: please check.")
+        else:
+            indicator_services.verify(value, verifier)
+
+
 def _get_or_create(model, lookup: dict, **values):
     record = db.session.scalar(select(model).filter_by(**lookup))
     if record is None:
@@ -143,6 +203,7 @@ def seed_demo() -> list[tuple[str, str]]:
         logins.append((email, role))
     db.session.commit()
     _seed_committees(areas)
+    _seed_indicators(organizations["Kanta Women's Savings Group"])
     return logins
 
 

@@ -7,9 +7,10 @@ from sqlalchemy.orm import joinedload
 from workspace.access import admin_required
 from workspace.admin import bp
 from workspace.admin.forms import AreaForm, OrganizationForm
+from workspace.admin.group_role_routes import GroupRoleForm
 from workspace.admin.inline import edit_row, remove, save_or_fail
 from workspace.extensions import db
-from workspace.models import AREA_LEVELS, ORGANIZATION_KINDS, Area, Organization, User, tree_order
+from workspace.models import AREA_LEVELS, ORGANIZATION_KINDS, Area, GroupRole, Organization, User, tree_order
 from workspace.pages import render_page, wants_fragment
 
 
@@ -65,7 +66,12 @@ def organization(organization_id: int):
     if wants_fragment():  # the display row, e.g. when an inline edit is cancelled
         return render_template("admin/_organization_row.html", record=organization,
                                people={organization.id: people_count(organization)})
-    return render_template("admin/organization.html", record=organization,
+    roles, role_form = [], None
+    if organization.kind == "community_group":
+        roles = db.session.scalars(select(GroupRole).where(GroupRole.organization_id == organization.id)
+                                   .options(joinedload(GroupRole.user))).all()
+        role_form = GroupRoleForm(group=organization, formdata=None)
+    return render_template("admin/organization.html", record=organization, roles=roles, role_form=role_form,
                            page=members_of(organization, request.args.get("page", 1, type=int)))
 
 

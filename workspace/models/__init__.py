@@ -41,3 +41,10 @@ from workspace.models.actions import (  # noqa: E402
 
 __all__ += ["ACTION_STATUSES", "OPEN_STATUSES", "SOON_DAYS", "Action", "ActionPlan", "ActionUpdate",
             "OutboxMessage", "action_supporters"]
+from workspace.models.indicators import (  # noqa: E402
+    DIMENSIONS, DIRECTIONS, FREQUENCIES, GROUP_ROLES, INDICATOR_STATUSES, UNITS, VALUE_STATES, GroupRole, Indicator,
+    IndicatorValue, IndicatorWording,
+)
+
+__all__ += ["DIMENSIONS", "DIRECTIONS", "FREQUENCIES", "GROUP_ROLES", "INDICATOR_STATUSES", "UNITS", "VALUE_STATES",
+            "GroupRole", "Indicator", "IndicatorValue", "IndicatorWording"]

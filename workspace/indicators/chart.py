@@ -1,0 +1,56 @@
+"""An indicator's chart: its values over the periods, the baseline and the target, drawn on the
+server as SVG (it works without JavaScript and prints)."""
+from dataclasses import dataclass
+
+from workspace.indicators import values as value_rules
+
+WIDTH, HEIGHT = 400, 200
+LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 26
+
+
+@dataclass
+class Point:
+    period: str
+    value: float
+    x: float
+    y: float
+    status: str
+    state: str
+
+
+@dataclass
+class Chart:
+    points: list[Point]
+    path: str
+    target_y: float | None
+    baseline_y: float | None
+    ticks: list[tuple[float, str]]  # y, label
+    labels: list[tuple[float, str]]  # x, period
+    width: int = WIDTH
+    height: int = HEIGHT
+
+
+def build(indicator, series: list) -> Chart | None:
+    """series: the indicator's total values (cell ""), oldest first."""
+    if not series:
+        return None
+    numbers = [v.value for v in series] + [n for n in (indicator.target, indicator.baseline_value) if n is not None]
+    top = {"percent": 100, "score": 5, "yes_no": 1}.get(indicator.unit) or max(max(numbers) * 1.15, 1)
+    span_x = WIDTH - LEFT - RIGHT
+    span_y = HEIGHT - TOP - BOTTOM
+
+    def y(value: float) -> float:
+        return round(TOP + span_y - (value / top) * span_y, 1)
+
+    step = span_x / max(len(series) - 1, 1)
+    points = []
+    for n, value in enumerate(series):
+        x = round(LEFT + (n * step if len(series) > 1 else span_x / 2), 1)
+        points.append(Point(value.period, value.value, x, y(value.value),
+                            value_rules.judge(indicator, value.value).status, value.state))
+    path = " ".join(f"{'M' if n == 0 else 'L'}{p.x},{p.y}" for n, p in enumerate(points))
+    ticks = [(y(top * k / 4), f"{top * k / 4:g}") for k in range(5)]
+    every = max(len(points) // 6, 1)
+    labels = [(p.x, p.period) for n, p in enumerate(points) if n % every == 0 or n == len(points) - 1]
+    return Chart(points, path, y(indicator.target) if indicator.target is not None else None,
+                 y(indicator.baseline_value) if indicator.baseline_value is not None else None, ticks, labels)

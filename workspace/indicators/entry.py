@@ -1,0 +1,123 @@
+"""The data-entry form of one group and period: a value (or a small grid of values) per
+indicator, with a comment, a story of change, and an explanation when a value jumps."""
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import Length, ValidationError
+
+from workspace.extensions import db
+from workspace.indicators import periods, values
+from workspace.indicators.services import EDITABLE, Entry
+from workspace.models import Indicator, IndicatorValue
+
+
+class Sheet:
+    """Everything the page needs about one period: indicators, their cells, what is saved, and
+    last period's totals (for the jump check). Four queries, whatever the number of indicators."""
+
+    def __init__(self, group, period: str):
+        self.group, self.period = group, period
+        frequency = periods.frequency_of(period)
+        self.indicators = list(db.session.scalars(select(Indicator).where(
+            Indicator.organization_id == group.id, Indicator.status == "adopted",
+            Indicator.frequency == frequency).order_by(Indicator.short_name)))
+        ids = [i.id for i in self.indicators]
+        self.saved = {(v.indicator_id, v.cell): v for v in db.session.scalars(select(IndicatorValue).where(
+            IndicatorValue.indicator_id.in_(ids), IndicatorValue.period == period))}
+        self.previous = {v.indicator_id: v.value for v in db.session.scalars(select(IndicatorValue).where(
+            IndicatorValue.indicator_id.in_(ids), IndicatorValue.period == periods.previous(period),
+            IndicatorValue.cell == ""))}
+
+    def cells(self, indicator) -> list[str]:
+        return values.cells(indicator.dimensions)
+
+    def locked(self, indicator) -> bool:
+        """Submitted or verified values wait for the verifier; drafts and returned ones can change."""
+        return any(v.state not in EDITABLE for (i, _cell), v in self.saved.items() if i == indicator.id)
+
+
+def field_name(indicator, index: int) -> str:
+    return f"v_{indicator.id}_{index}"
+
+
+def _value_check(indicator):
+    def check(form, field):
+        if field.data not in (None, ""):
+            try:
+                values.parse(indicator.unit, field.data)
+            except ValueError as error:
+                raise ValidationError(str(error)) from None
+    return check
+
+
+def entry_form(sheet: Sheet, formdata=None):
+    class EntryForm(FlaskForm):
+        pass
+
+    data = {}
+    for indicator in sheet.indicators:
+        for index, cell in enumerate(sheet.cells(indicator)):
+            name = field_name(indicator, index)
+            setattr(EntryForm, name, StringField(values.cell_label(cell) if cell else indicator.short_name,
+                                                 validators=[_value_check(indicator), Length(max=20)]))
+            saved = sheet.saved.get((indicator.id, cell))
+            if saved is not None:
+                data[name] = "yes" if indicator.unit == "yes_no" and saved.value else (
+                    "no" if indicator.unit == "yes_no" else f"{saved.value:g}")
+            setattr(EntryForm, f"version_{indicator.id}_{index}", HiddenField())
+            data[f"version_{indicator.id}_{index}"] = str(saved.version) if saved else ""
+        total = sheet.saved.get((indicator.id, ""))
+        for extra, label, rows in (("comment", _l("Comment"), 2), ("story", _l("A story of change (if any)"), 3),
+                                   ("explanation", _l("Why did it change so much?"), 2)):
+            setattr(EntryForm, f"{extra}_{indicator.id}", TextAreaField(label, validators=[Length(max=1000)],
+                                                                       render_kw={"rows": rows}))
+            data[f"{extra}_{indicator.id}"] = getattr(total, extra) if total else ""
+
+    def validate(self, extra_validators=None):
+        valid = FlaskForm.validate(self, extra_validators)
+        for indicator in sheet.indicators:
+            if sheet.locked(indicator):
+                continue
+            try:
+                entry = read_entry(self, sheet, indicator)
+            except ValueError as error:
+                self[field_name(indicator, 0)].errors.append(str(error))
+                valid = False
+                continue
+            if entry is None:
+                continue
+            total = entry.values[""]
+            if values.big_jump(sheet.previous.get(indicator.id), total) and not entry.explanation.strip():
+                self[f"explanation_{indicator.id}"].errors.append(_(
+                    "This is more than half as much again, or half as little, as last period (%(previous)s). "
+                    "Say in a few words why.", previous=f"{sheet.previous[indicator.id]:g}"))
+                valid = False
+        return valid
+
+    EntryForm.validate = validate
+    return EntryForm(formdata=formdata, data=data) if formdata is not None else EntryForm(data=data)
+
+
+def read_entry(form, sheet: Sheet, indicator) -> Entry | None:
+    """The indicator's values as typed (the total computed from a split), or None if left empty.
+    A split must be filled whole: ValueError otherwise."""
+    cells = sheet.cells(indicator)
+    typed = {cell: form[field_name(indicator, index)].data for index, cell in enumerate(cells)}
+    filled = {cell: text for cell, text in typed.items() if text not in (None, "")}
+    if not filled:
+        return None
+    if len(filled) != len(cells):
+        raise ValueError(_("Fill every box of the split, or none."))
+    parsed = {cell: values.parse(indicator.unit, text) for cell, text in filled.items()}
+    if indicator.dimensions:
+        parsed[""] = sum(parsed.values())
+    versions = {}
+    for index, cell in enumerate(cells):
+        version = form[f"version_{indicator.id}_{index}"].data
+        if version and version.isdigit():
+            versions[cell] = int(version)
+    return Entry(indicator=indicator, values=parsed, comment=form[f"comment_{indicator.id}"].data or "",
+                 story=form[f"story_{indicator.id}"].data or "",
+                 explanation=form[f"explanation_{indicator.id}"].data or "", versions=versions)

@@ -1,0 +1,191 @@
+"""A group's data entry for one period (phone first, checked as typed), and CSV in and out."""
+import csv
+import io
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf.file import FileField
+from wtforms.validators import ValidationError
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from workspace.extensions import db
+from workspace.indicators import bp, periods, services, values
+from workspace.indicators.entry import Sheet, entry_form, field_name, read_entry
+from workspace.indicators.forms import ImportForm
+from workspace.indicators.loaders import get_group_or_404
+from workspace.models import VALUE_STATES, Indicator, IndicatorValue
+
+
+def htmx_check(url: str, indicator) -> dict:
+    """The attributes that make an input check itself as it is typed."""
+    return {"hx-post": url, "hx-trigger": "input changed delay:400ms", "hx-target": f"#check-{indicator.id}",
+            "hx-include": "closest fieldset", "hx-swap": "innerHTML"}
+
+
+def period_or_404(period: str) -> str:
+    if periods.frequency_of(period) is None:
+        abort(404)
+    return period
+
+
+@bp.route("/groups/<int:group_id>/periods/<period>", methods=["GET", "POST"])
+@login_required
+def enter(group_id: int, period: str):
+    group = get_group_or_404(group_id, need="see" if request.method == "GET" else "enter")
+    sheet = Sheet(group, period_or_404(period))
+    form = entry_form(sheet, formdata=request.form if request.method == "POST" else None)
+    status = 200
+    if request.method == "POST":
+        if form.validate_on_submit():
+            entries = [e for e in (read_entry(form, sheet, i) for i in sheet.indicators if not sheet.locked(i)) if e]
+            submit = "submit" in request.form
+            try:
+                written = services.save_period(group, period, current_user, entries, submit=submit)
+            except services.IndicatorRuleError as error:
+                form.form_errors.append(str(error))
+            else:
+                flash(_("%(count)s values submitted for verification.", count=written) if submit
+                      else _("%(count)s values saved as a draft.", count=written), "success")
+                return redirect(url_for("indicators.enter", group_id=group.id, period=period))
+        status = 422
+    return render_template("indicators/entry.html", group=group, sheet=sheet, form=form, field_name=field_name,
+                           period_label=periods.label, cell_label=values.cell_label,
+                           can_enter=current_user.organization_id == group.id, states=VALUE_STATES,
+                           htmx_check=htmx_check), status
+
+
+@bp.route("/groups/<int:group_id>/periods/<period>/check/<int:indicator_id>", methods=["POST"])
+@login_required
+def check_value(group_id: int, period: str, indicator_id: int):
+    """Checks one indicator's values as they are typed (htmx): each against its unit, the total
+    of a split, and a jump of more than half from last period."""
+    group = get_group_or_404(group_id, need="enter")
+    sheet = Sheet(group, period_or_404(period))
+    indicator = next((i for i in sheet.indicators if i.id == indicator_id), None)
+    if indicator is None:
+        abort(404)
+    form = entry_form(sheet, formdata=request.form)
+    messages, typed = [], []
+    for index, _cell in enumerate(sheet.cells(indicator)):
+        field = form[field_name(indicator, index)]
+        if field.data not in (None, ""):
+            if field.validate(form):
+                typed.append(values.parse(indicator.unit, field.data))
+            messages.extend(field.errors)
+    complete = not messages and len(typed) == len(sheet.cells(indicator))
+    total = sum(typed) if complete else None
+    previous = sheet.previous.get(indicator.id)
+    jump = complete and values.big_jump(previous, total)
+    return render_template("indicators/_check.html", messages=messages, indicator=indicator, total=total,
+                           split=bool(indicator.dimensions), jump=jump, previous=previous)
+
+
+@bp.route("/groups/<int:group_id>/values.csv")
+@login_required
+def export_values(group_id: int):
+    group = get_group_or_404(group_id)
+    rows = db.session.scalars(select(IndicatorValue).join(Indicator).where(Indicator.organization_id == group.id)
+                              .options(joinedload(IndicatorValue.indicator))
+                              .order_by(Indicator.short_name, IndicatorValue.period, IndicatorValue.cell))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["indicator_id", "indicator", "period", "cell", "split", "value", "state", "comment",
+                     "return_reason"])
+    for value in rows:
+        writer.writerow([value.indicator_id, value.indicator.short_name, value.period, value.cell,
+                         values.cell_label(value.cell), f"{value.value:g}", value.state, value.comment,
+                         value.return_reason])
+    return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="values-{group.id}.csv"'})
+
+
+IMPORT_COLUMNS = ("indicator_id", "cell", "value")
+
+
+@bp.route("/groups/<int:group_id>/periods/<period>/import", methods=["GET", "POST"])
+@login_required
+def import_values(group_id: int, period: str):
+    """A period's values from a CSV file: every row is checked, and either all are saved as
+    drafts or none is, with a row-by-row report."""
+    group = get_group_or_404(group_id, need="enter")
+    sheet = Sheet(group, period_or_404(period))
+    form = CsvImportForm()
+    report, status = [], 200
+    if form.validate_on_submit():
+        try:
+            text = form.file.data.read().decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.file.errors.append(_("This file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))
+        else:
+            reader = csv.DictReader(io.StringIO(text))
+            missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
+            if missing:
+                form.file.errors.append(_("The file lacks the columns: %(columns)s.", columns=", ".join(missing)))
+            else:
+                entries, report = read_import(reader, sheet)
+                if all(ok for _line, ok, _message in report) and entries:
+                    try:
+                        written = services.save_period(group, period, current_user, entries, submit=False)
+                    except services.IndicatorRuleError as error:
+                        form.file.errors.append(str(error))
+                    else:
+                        flash(_("%(count)s values imported as drafts: check them, then submit.", count=written),
+                              "success")
+                        return redirect(url_for("indicators.enter", group_id=group.id, period=period))
+                elif not entries and all(ok for _line, ok, _message in report):
+                    form.file.errors.append(_("The file has no rows."))
+        status = 422
+    elif form.is_submitted():
+        status = 422
+    return render_template("indicators/import.html", group=group, period=period, form=form, report=report,
+                           period_label=periods.label, columns=IMPORT_COLUMNS, sheet=sheet), status
+
+
+def read_import(reader, sheet: Sheet):
+    """(entries, report): report has (line, accepted, why) for every row."""
+    by_id = {str(i.id): i for i in sheet.indicators}
+    typed: dict[int, dict[str, float]] = {}
+    report = []
+    for line, row in enumerate(reader, start=2):
+        indicator = by_id.get((row.get("indicator_id") or "").strip())
+        cell = (row.get("cell") or "").strip()
+        if indicator is None:
+            report.append((line, False, _("No adopted indicator %(id)s reports for this period.",
+                                          id=row.get("indicator_id"))))
+            continue
+        if cell not in values.cells(indicator.dimensions):
+            report.append((line, False, _("“%(cell)s” is not a cell of %(name)s.", cell=cell,
+                                          name=indicator.short_name)))
+            continue
+        try:
+            number = values.parse(indicator.unit, row.get("value") or "")
+        except ValueError as error:
+            report.append((line, False, str(error)))
+            continue
+        if cell in typed.get(indicator.id, {}):
+            report.append((line, False, _("This cell is already in the file.")))
+            continue
+        typed.setdefault(indicator.id, {})[cell] = number
+        report.append((line, True, _("%(name)s, %(cell)s: %(value)s", name=indicator.short_name,
+                                     cell=values.cell_label(cell), value=f"{number:g}")))
+    entries = []
+    for indicator_id, cells in typed.items():
+        indicator = next(i for i in sheet.indicators if i.id == indicator_id)
+        if indicator.dimensions:
+            if len(cells) != len(values.cells(indicator.dimensions)):
+                report.append((0, False, _("%(name)s: every cell of the split is needed.", name=indicator.short_name)))
+                continue
+            cells[""] = sum(cells.values())
+        entries.append(services.Entry(indicator=indicator, values=cells))
+    return entries, report
+
+
+class CsvImportForm(ImportForm):
+    file = FileField(_l("CSV file"))
+
+    def validate_file(self, field):
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError(_l("Choose a CSV file."))

@@ -1,0 +1,80 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, FloatField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from workspace.forms import choices, strip
+from workspace.indicators import values
+from workspace.models import DIMENSIONS, DIRECTIONS, FREQUENCIES, UNITS
+
+
+class IndicatorForm(FlaskForm):
+    question = TextAreaField(_l("The question, in your group's own words"),
+                             validators=[DataRequired(), Length(max=500)], filters=[strip], render_kw={"rows": 2},
+                             description=_l("For example: How many of our children went to school every day this month?"))
+    short_name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=80)], filters=[strip])
+    why = TextAreaField(_l("Why it matters to the group"), validators=[Length(max=5000)], render_kw={"rows": 2})
+    unit = SelectField(_l("Answer"), choices=choices(UNITS), default="count")
+    score_labels = StringField(_l("For a score: what 1 to 5 mean, separated by ;"), validators=[Length(max=500)],
+                               filters=[strip], description=_l("For example: very bad; bad; fair; good; very good"))
+    direction = SelectField(_l("Better is"), choices=choices(DIRECTIONS), default="higher")
+    frequency = SelectField(_l("Reported"), choices=choices(FREQUENCIES), default="monthly")
+    baseline_value = FloatField(_l("Baseline value"), validators=[Optional()])
+    baseline_date = DateField(_l("Baseline date"), validators=[Optional()])
+    target = FloatField(_l("Target for each period"), validators=[Optional()])
+    dimensions = SelectMultipleField(_l("Split the count by"), choices=choices(
+        {name: label for name, (label, _cells) in DIMENSIONS.items()}), validators=[Optional()])
+    verification = StringField(_l("How it can be checked"), validators=[Length(max=500)], filters=[strip],
+                               description=_l("For example: the school attendance register"))
+
+    def validate_baseline_date(self, field):
+        if self.baseline_value.data is not None and field.data is None:
+            raise ValidationError(_l("Give the date of the baseline."))
+        if field.data is not None and self.baseline_value.data is None:
+            raise ValidationError(_l("Give the baseline value for this date."))
+
+    def _check_value(self, field):
+        if field.data is None:
+            return
+        try:
+            values.parse(self.unit.data, str(int(field.data) if float(field.data).is_integer() else field.data))
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    validate_baseline_value = _check_value
+    validate_target = _check_value
+
+    def validate_score_labels(self, field):
+        if self.unit.data == "score" and field.data and len([p for p in field.data.split(";") if p.strip()]) != 5:
+            raise ValidationError(_l("Give five labels, one for each score, separated by ;"))
+
+    def validate_dimensions(self, field):
+        if field.data and self.unit.data != "count":
+            raise ValidationError(_l("Only a count can be split: a total of percentages or scores means nothing."))
+
+    def indicator_fields(self) -> dict:
+        return {
+            "question": self.question.data, "short_name": self.short_name.data, "why": self.why.data or "",
+            "unit": self.unit.data, "direction": self.direction.data, "frequency": self.frequency.data,
+            "score_labels": [p.strip() for p in (self.score_labels.data or "").split(";") if p.strip()],
+            "baseline_value": self.baseline_value.data, "baseline_date": self.baseline_date.data,
+            "target": self.target.data, "dimensions": list(self.dimensions.data or []),
+            "verification": self.verification.data or "",
+        }
+
+
+class ReturnForm(FlaskForm):
+    reason = StringField(_l("Why it goes back"), validators=[DataRequired(message=_l("Say why it goes back, for the group.")),
+                                                             Length(max=500)], filters=[strip])
+
+
+class ImportForm(FlaskForm):
+    period = HiddenField()
+
+
+class RaiseForm(FlaskForm):
+    committee = SelectField(_l("Committee"), coerce=int)
+
+    def __init__(self, *args, committees=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.committee.choices = choices((c.id, c.name) for c in committees)

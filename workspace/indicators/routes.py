@@ -1,0 +1,244 @@
+"""Groups and their indicators: defining them together, results, charts, verification, the
+committee's view of what is off track, and raising an indicator to the committee."""
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from workspace import access
+from workspace.clock import local_today
+from workspace.committees import services as committee_services
+from workspace.committees.loaders import get_committee_or_404
+from workspace.extensions import db
+from workspace.forms import EmptyForm
+from workspace.indicators import bp, chart, periods, services
+from workspace.indicators.forms import IndicatorForm, RaiseForm, ReturnForm
+from workspace.indicators.loaders import get_group_or_404, get_indicator_or_404, get_value_or_404
+from workspace.indicators.values import cell_label, judge
+from workspace.models import (
+    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, Area, Committee, GroupRole, Indicator, IndicatorValue,
+    IndicatorWording, Organization, descendant_ids,
+)
+from workspace.pages import render_form
+
+DUE_SHOWN = 3  # the periods a group sees as due: this one and the two before
+CHART_PERIODS = 60  # five years of months
+
+
+@bp.route("/groups")
+@login_required
+def groups():
+    """The community groups whose data a person may see: their own, those they verify, all for
+    administrators."""
+    query = select(Organization).where(Organization.kind == "community_group").order_by(Organization.name)
+    if not access.is_admin(current_user):
+        mine = {current_user.organization_id} | set(access.group_roles(current_user))
+        query = query.where(Organization.id.in_(mine))
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("indicators/groups.html", page=page)
+
+
+def latest_values(indicators: list[Indicator]) -> dict[int, IndicatorValue]:
+    """Each indicator's newest total: one query."""
+    ids = [i.id for i in indicators]
+    newest = (select(IndicatorValue.indicator_id, func.max(IndicatorValue.period).label("period"))
+              .where(IndicatorValue.indicator_id.in_(ids), IndicatorValue.cell == "")
+              .group_by(IndicatorValue.indicator_id)).subquery()
+    return {v.indicator_id: v for v in db.session.scalars(select(IndicatorValue).join(
+        newest, (IndicatorValue.indicator_id == newest.c.indicator_id) & (IndicatorValue.period == newest.c.period))
+        .where(IndicatorValue.cell == ""))}
+
+
+@bp.route("/groups/<int:group_id>")
+@login_required
+def group(group_id: int):
+    group = get_group_or_404(group_id)
+    indicators = list(db.session.scalars(select(Indicator).where(Indicator.organization_id == group.id)
+                                         .options(joinedload(Indicator.proposed_by)).order_by(Indicator.short_name)))
+    adopted = [i for i in indicators if i.status == "adopted"]
+    today = local_today()
+    due = {f: periods.last_periods(f, today, DUE_SHOWN)[::-1] for f in FREQUENCIES
+           if any(i.frequency == f for i in adopted)}
+    entered = set(db.session.execute(select(IndicatorValue.indicator_id, IndicatorValue.period).where(
+        IndicatorValue.indicator_id.in_([i.id for i in adopted]), IndicatorValue.cell == "",
+        IndicatorValue.state.in_(("submitted", "verified")))).all())
+    waiting = db.session.scalar(select(func.count()).select_from(IndicatorValue).join(Indicator).where(
+        Indicator.organization_id == group.id, IndicatorValue.state == "submitted", IndicatorValue.cell == ""))
+    returned = db.session.scalars(select(IndicatorValue).join(Indicator).where(
+        Indicator.organization_id == group.id, IndicatorValue.state == "returned")
+        .options(joinedload(IndicatorValue.indicator)).limit(50)).all()
+    latest = latest_values(adopted)
+    missing = {(f, period): sum(1 for i in adopted if i.frequency == f and (i.id, period) not in entered)
+               for f, period_list in due.items() for period in period_list}
+    return render_template("indicators/group.html", group=group, indicators=indicators, adopted=adopted, due=due,
+                           missing=missing, waiting=waiting, returned=returned, latest=latest, judge=judge,
+                           statuses=INDICATOR_STATUSES, frequencies=FREQUENCIES, period_label=periods.label,
+                           cell_label=cell_label)
+
+
+@bp.route("/groups/<int:group_id>/indicators/new", methods=["GET", "POST"])
+@login_required
+def propose(group_id: int):
+    group = get_group_or_404(group_id, need="define")
+    form = IndicatorForm()
+    if form.validate_on_submit():
+        services.propose(group, current_user, **form.indicator_fields())
+        flash(_("Proposed. The others see it now; your coordinator adopts it or drops it."), "success")
+        return redirect(url_for("indicators.group", group_id=group.id))
+    return render_form("indicators/indicator_form.html", form, group=group, indicator=None)
+
+
+@bp.route("/indicators/<int:indicator_id>")
+@login_required
+def indicator(indicator_id: int):
+    indicator = get_indicator_or_404(indicator_id)
+    series = list(db.session.scalars(select(IndicatorValue).where(
+        IndicatorValue.indicator_id == indicator.id, IndicatorValue.cell == "")
+        .order_by(IndicatorValue.period.desc()).limit(CHART_PERIODS)))[::-1]
+    wordings = {w.version: w for w in db.session.scalars(select(IndicatorWording).where(
+        IndicatorWording.indicator_id == indicator.id))}
+    committees = raise_targets(indicator)
+    return render_template("indicators/indicator.html", indicator=indicator, group=indicator.organization,
+                           raise_form=RaiseForm(committees=committees),
+                           series=series[::-1], chart=chart.build(indicator, series), judge=judge,
+                           wordings=wordings, period_label=periods.label, states=VALUE_STATES,
+                           committees=committees)
+
+
+@bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_indicator(indicator_id: int):
+    indicator = get_indicator_or_404(indicator_id, need="coordinate")
+    form = IndicatorForm(obj=indicator)
+    if not form.is_submitted():
+        form.score_labels.data = "; ".join(indicator.score_labels or [])
+    if form.validate_on_submit():
+        try:
+            services.update(indicator, **form.indicator_fields())
+        except services.IndicatorRuleError as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("indicators.indicator", indicator_id=indicator.id))
+    return render_form("indicators/indicator_form.html", form, group=indicator.organization, indicator=indicator)
+
+
+@bp.route("/indicators/<int:indicator_id>/<any(adopt, drop):decision>", methods=["POST"])
+@login_required
+def decide(indicator_id: int, decision: str):
+    indicator = get_indicator_or_404(indicator_id, need="coordinate")
+    if EmptyForm().validate_on_submit():
+        try:
+            services.decide(indicator, "adopted" if decision == "adopt" else "dropped")
+            flash(_("Adopted: the group reports on it from now on.") if decision == "adopt" else _("Dropped."),
+                  "success")
+        except services.IndicatorRuleError as error:
+            flash(str(error), "error")
+    return redirect(url_for("indicators.group", group_id=indicator.organization_id))
+
+
+# --- Verification ------------------------------------------------------------------------------
+
+@bp.route("/groups/<int:group_id>/verify")
+@login_required
+def verify_queue(group_id: int):
+    group = get_group_or_404(group_id, need="verify")
+    query = (select(IndicatorValue).join(Indicator).where(Indicator.organization_id == group.id,
+                                                          IndicatorValue.state == "submitted")
+             .options(joinedload(IndicatorValue.indicator), joinedload(IndicatorValue.entered_by))
+             .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell))
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return render_template("indicators/verify.html", group=group, page=page, form=ReturnForm(formdata=None),
+                           period_label=periods.label, cell_label=cell_label)
+
+
+@bp.route("/values/<int:value_id>/verify", methods=["POST"])
+@login_required
+def verify_value(value_id: int):
+    value = get_value_or_404(value_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            services.verify(value, current_user)
+            flash(_("Verified."), "success")
+        except services.IndicatorRuleError as error:
+            flash(str(error), "error")
+    return redirect(url_for("indicators.verify_queue", group_id=value.indicator.organization_id))
+
+
+@bp.route("/values/<int:value_id>/return", methods=["POST"])
+@login_required
+def return_value(value_id: int):
+    value = get_value_or_404(value_id)
+    form = ReturnForm()
+    if form.validate_on_submit():
+        try:
+            services.return_value(value, current_user, form.reason.data)
+            flash(_("Returned to the group with your reason."), "success")
+        except services.IndicatorRuleError as error:
+            flash(str(error), "error")
+    else:
+        flash(_("Say why it goes back, for the group."), "error")
+    return redirect(url_for("indicators.verify_queue", group_id=value.indicator.organization_id))
+
+
+# --- The committee's view ----------------------------------------------------------------------
+
+def area_groups(committee: Committee) -> list[Organization]:
+    areas = list(db.session.scalars(select(Area)))
+    within = descendant_ids(committee.area_id, areas) | {committee.area_id}
+    return list(db.session.scalars(select(Organization).where(
+        Organization.kind == "community_group", Organization.area_id.in_(within))))
+
+
+@bp.route("/committees/<int:committee_id>/indicators")
+@login_required
+def committee_indicators(committee_id: int):
+    """The indicators of the groups in the committee's area, off track first."""
+    committee = get_committee_or_404(committee_id)
+    groups = area_groups(committee)
+    indicators = list(db.session.scalars(select(Indicator).where(
+        Indicator.organization_id.in_([g.id for g in groups]), Indicator.status == "adopted")
+        .options(joinedload(Indicator.organization)).order_by(Indicator.short_name)))
+    latest = latest_values(indicators)
+    rows = [(i, latest.get(i.id), judge(i, latest[i.id].value if i.id in latest else None)) for i in indicators]
+    rows.sort(key=lambda row: {"off_track": 0, "no_data": 1, "no_target": 2, "on_track": 3}[row[2].status])
+    return render_template("indicators/committee.html", committee=committee, rows=rows, period_label=periods.label)
+
+
+def raise_targets(indicator: Indicator) -> list[Committee]:
+    """The committees over the group's area that the person may propose items to."""
+    mine = [cid for cid in access.committee_roles(current_user) if access.can_propose_item(current_user, cid)]
+    if not mine:
+        return []
+    committees = db.session.scalars(select(Committee).where(Committee.id.in_(mine))).all()
+    return [c for c in committees if indicator.organization in area_groups(c)]
+
+
+@bp.route("/indicators/<int:indicator_id>/raise", methods=["POST"])
+@login_required
+def raise_indicator(indicator_id: int):
+    indicator = get_indicator_or_404(indicator_id)
+    committees = {c.id: c for c in raise_targets(indicator)}
+    if not committees:
+        abort(403)
+    form = RaiseForm(committees=committees.values())
+    if form.validate_on_submit():
+        latest = latest_values([indicator]).get(indicator.id)
+        judgement = judge(indicator, latest.value if latest else None)
+        if judgement.status != "off_track":
+            flash(_("Only an off-track indicator is raised to the committee."), "error")
+            return redirect(url_for("indicators.indicator", indicator_id=indicator.id))
+        description = _("%(group)s asks: “%(question)s” In %(period)s the answer was %(value)s against a target of "
+                        "%(target)s. The chart: %(link)s", group=indicator.organization.name,
+                        question=indicator.question, period=periods.label(latest.period), value=f"{latest.value:g}",
+                        target=f"{indicator.target:g}",
+                        link=url_for("indicators.indicator", indicator_id=indicator.id, _external=True))
+        committee = committees[form.committee.data]
+        committee_services.propose_item(committee, current_user, origin=("indicator", indicator.id),
+                                        title=_("Off track: %(name)s", name=indicator.short_name)[:200],
+                                        kind="discussion", minutes_allotted=15, description=description)
+        flash(_("Proposed to %(committee)s for its next meeting.", committee=committee.name), "success")
+    else:
+        flash(_("Choose one of your committees."), "error")
+    return redirect(url_for("indicators.indicator", indicator_id=indicator.id))

@@ -1,0 +1,157 @@
+"""Defining indicators together, entering a period's values, verifying them. Every change is
+audited; a period's values are saved together or not at all."""
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
+
+from workspace import audit
+from workspace.extensions import db
+from workspace.indicators import periods
+from workspace.indicators.values import cells
+from workspace.models import Indicator, IndicatorValue, IndicatorWording, Organization, User
+
+
+class IndicatorRuleError(Exception):
+    """A change the rules refuse; the message says why."""
+
+
+# --- Definition --------------------------------------------------------------------------------
+
+def propose(group: Organization, proposer: User, **fields) -> Indicator:
+    indicator = Indicator(organization=group, proposed_by=proposer, status="proposed", **fields)
+    db.session.add(indicator)
+    audit.record("propose", indicator, after=audit.snapshot(indicator))
+    db.session.commit()
+    return indicator
+
+
+def decide(indicator: Indicator, status: str) -> None:
+    """The coordinator adopts or drops a proposed indicator (or drops an adopted one)."""
+    if status == "adopted" and indicator.status != "proposed":
+        raise IndicatorRuleError(_("Only a proposed indicator can be adopted."))
+    before = audit.snapshot(indicator)
+    indicator.status = status
+    audit.record("adopt" if status == "adopted" else "drop", indicator, before=before,
+                 after=audit.snapshot(indicator))
+    db.session.commit()
+
+
+def has_values(indicator: Indicator) -> bool:
+    return db.session.scalar(select(IndicatorValue.id).where(IndicatorValue.indicator_id == indicator.id).limit(1)) \
+        is not None
+
+
+def update(indicator: Indicator, **fields) -> None:
+    """Saves a change; new words on an indicator with data start a new wording version, and the
+    old words stay with the old values."""
+    if has_values(indicator) and (fields.get("unit", indicator.unit) != indicator.unit
+                                  or fields.get("dimensions", indicator.dimensions) != indicator.dimensions):
+        raise IndicatorRuleError(_("The unit and the split cannot change once data exists: propose a new indicator."))
+    before = audit.snapshot(indicator)
+    reworded = (fields.get("question", indicator.question) != indicator.question
+                or fields.get("short_name", indicator.short_name) != indicator.short_name)
+    if reworded and has_values(indicator):
+        db.session.add(IndicatorWording(indicator_id=indicator.id, version=indicator.wording_version,
+                                        short_name=indicator.short_name, question=indicator.question))
+        indicator.wording_version += 1
+    for name, value in fields.items():
+        setattr(indicator, name, value)
+    if audit.snapshot(indicator) != before:
+        audit.record("update", indicator, before=before, after=audit.snapshot(indicator))
+    db.session.commit()
+
+
+# --- Entering a period ------------------------------------------------------------------------
+
+@dataclass
+class Entry:
+    """What the form says for one indicator in one period."""
+
+    indicator: Indicator
+    values: dict[str, float]  # cell -> value ("" is the total)
+    comment: str = ""
+    story: str = ""
+    explanation: str = ""
+    versions: dict[str, int] = field(default_factory=dict)  # cell -> version the person saw
+
+
+EDITABLE = ("draft", "returned")
+
+
+def save_period(group: Organization, period: str, user: User, entries: list[Entry], submit: bool) -> int:
+    """Saves a period's values as drafts, or submits them for verification. Returns how many
+    values were written. Values already submitted or verified are left alone. All or nothing."""
+    existing = {(v.indicator_id, v.cell): v for v in db.session.scalars(select(IndicatorValue).where(
+        IndicatorValue.indicator_id.in_([e.indicator.id for e in entries]), IndicatorValue.period == period))}
+    written = 0
+    try:
+        for entry in entries:
+            indicator = entry.indicator
+            if indicator.organization_id != group.id or indicator.status != "adopted":
+                raise IndicatorRuleError(_("“%(name)s” is not an adopted indicator of this group.",
+                                           name=indicator.short_name))
+            if not periods.belongs(period, indicator.frequency):
+                raise IndicatorRuleError(_("%(period)s is not a period of “%(name)s”.", period=period,
+                                           name=indicator.short_name))
+            for cell in cells(indicator.dimensions) + ([""] if indicator.dimensions else []):
+                if cell not in entry.values:
+                    continue
+                value = existing.get((indicator.id, cell))
+                if value is not None and value.state not in EDITABLE:
+                    continue
+                if value is not None and cell in entry.versions and entry.versions[cell] != value.version:
+                    raise IndicatorRuleError(_("Someone saved “%(name)s” for this period while you were typing. "
+                                               "Reload the page to see their values.", name=indicator.short_name))
+                fields = {"value": entry.values[cell], "comment": entry.comment, "story": entry.story,
+                          "explanation": entry.explanation, "state": "submitted" if submit else "draft",
+                          "entered_by_id": user.id, "wording_version": indicator.wording_version}
+                if value is None:
+                    value = IndicatorValue(indicator=indicator, period=period, cell=cell, **fields)
+                    db.session.add(value)
+                    audit.record("enter", value, after=audit.snapshot(value))
+                else:
+                    before = audit.snapshot(value)
+                    for name, new in fields.items():
+                        setattr(value, name, new)
+                    value.return_reason = "" if submit else value.return_reason
+                    audit.record("submit" if submit else "enter", value, before=before, after=audit.snapshot(value))
+                written += 1
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        db.session.rollback()
+        raise IndicatorRuleError(_("Someone else entered values for this period at the same moment. Nothing of "
+                                   "yours was saved: reload the page to see theirs.")) from None
+    except Exception:
+        db.session.rollback()
+        raise
+    return written
+
+
+# --- Verification ------------------------------------------------------------------------------
+
+def _check_verifier(value: IndicatorValue, verifier: User) -> None:
+    if value.state != "submitted":
+        raise IndicatorRuleError(_("Only a submitted value is verified or returned."))
+    if value.entered_by_id == verifier.id:
+        raise IndicatorRuleError(_("You entered this value: someone else must verify it."))
+
+
+def verify(value: IndicatorValue, verifier: User) -> None:
+    _check_verifier(value, verifier)
+    before = audit.snapshot(value)
+    value.state, value.verified_by_id, value.return_reason = "verified", verifier.id, ""
+    audit.record("verify", value, before=before, after=audit.snapshot(value))
+    db.session.commit()
+
+
+def return_value(value: IndicatorValue, verifier: User, reason: str) -> None:
+    _check_verifier(value, verifier)
+    if not reason.strip():
+        raise IndicatorRuleError(_("Say why it goes back, for the group."))
+    before = audit.snapshot(value)
+    value.state, value.return_reason, value.verified_by_id = "returned", reason.strip()[:500], None
+    audit.record("return", value, before=before, after=audit.snapshot(value))
+    db.session.commit()

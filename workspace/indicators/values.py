@@ -1,0 +1,81 @@
+"""What a value may be, by unit; the cells of a split; status against the target."""
+from dataclasses import dataclass
+from itertools import product
+
+from flask_babel import gettext as _
+
+from workspace.models import DIMENSIONS
+
+MARGIN = 0.15  # within 15% of the target still counts as on track
+JUMP = 0.5  # a change of more than 50% from the last period asks for a short explanation
+
+
+def cells(dimensions: list[str]) -> list[str]:
+    """The cells of a split, e.g. ["sex=female", "sex=male"]; [""] when the indicator is not split."""
+    if not dimensions:
+        return [""]
+    axes = [[f"{name}={value}" for value in DIMENSIONS[name][1]] for name in dimensions]
+    return ["|".join(combo) for combo in product(*axes)]
+
+
+def cell_label(cell: str) -> str:
+    if not cell:
+        return _("Total")
+    parts = []
+    for part in cell.split("|"):
+        name, value = part.split("=")
+        parts.append(str(DIMENSIONS[name][1][value]))
+    return ", ".join(parts)
+
+
+def parse(unit: str, raw: str) -> float:
+    """The value typed, checked against its unit; ValueError with a message for the person."""
+    text = (raw or "").strip().replace(",", ".")
+    if unit == "yes_no":
+        answer = text.lower()
+        if answer in ("yes", "y", "1", "true"):
+            return 1.0
+        if answer in ("no", "n", "0", "false"):
+            return 0.0
+        raise ValueError(_("Answer yes or no."))
+    try:
+        number = float(text)
+    except ValueError:
+        raise ValueError(_("Type a number.")) from None
+    if unit == "count":
+        if number < 0 or number != int(number):
+            raise ValueError(_("A count is a whole number, 0 or more."))
+    elif unit == "percent":
+        if not 0 <= number <= 100:
+            raise ValueError(_("A percentage is between 0 and 100."))
+    elif unit == "score":
+        if number not in (1, 2, 3, 4, 5):
+            raise ValueError(_("A score is 1, 2, 3, 4 or 5."))
+    return number
+
+
+def big_jump(previous: float | None, value: float) -> bool:
+    if previous is None:
+        return False
+    if previous == 0:
+        return value != 0
+    return abs(value - previous) / abs(previous) > JUMP
+
+
+@dataclass
+class Judgement:
+    status: str  # on_track, off_track, no_data, no_target
+    label: str
+
+
+def judge(indicator, value: float | None) -> Judgement:
+    if value is None:
+        return Judgement("no_data", _("No data"))
+    if indicator.target is None:
+        return Judgement("no_target", _("No target"))
+    target = indicator.target
+    if indicator.direction == "higher":
+        ok = value >= target - abs(target) * MARGIN
+    else:
+        ok = value <= target + abs(target) * MARGIN
+    return Judgement("on_track", _("On track")) if ok else Judgement("off_track", _("Off track"))

@@ -79,10 +79,11 @@ def committee(committee_id: int):
     membership = next((m for m in memberships if m.user_id == current_user.id), None)
     plans = db.session.scalars(select(ActionPlan).where(ActionPlan.committee_id == committee.id)
                                .order_by(ActionPlan.period_end.desc()).limit(PLANS_SHOWN)).all()
+    overdue = (Action.due_date < local_today()).label("overdue")
     open_actions = dict(db.session.execute(
-        select(Action.due_date < local_today(), func.count()).join(ActionPlan, ActionPlan.id == Action.plan_id)
+        select(overdue, func.count()).join(ActionPlan, ActionPlan.id == Action.plan_id)
         .where(ActionPlan.committee_id == committee.id, Action.status.in_(OPEN_STATUSES))
-        .group_by(Action.due_date < local_today())).all())
+        .group_by(overdue)).all())
     return render_template(
         "committees/committee.html", committee=committee, memberships=sort_members(memberships),
         upcoming=upcoming, past=past, waiting=waiting, compliance=reports.compliance(committee),

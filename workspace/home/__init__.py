@@ -30,11 +30,11 @@ def index():
                 soonest, (Meeting.committee_id == soonest.c.committee_id) & (Meeting.starts_at == soonest.c.starts_at))):
             next_meetings[meeting.committee_id] = meeting
     today = local_today()
+    # Bucket by due date; grouped by the label, so PostgreSQL sees one expression, not two.
+    bucket = case((Action.due_date < today, "overdue"),
+                  (Action.due_date <= today + timedelta(days=SOON_DAYS), "soon"), else_="later").label("bucket")
     mine = dict(db.session.execute(
-        select(case((Action.due_date < today, "overdue"),
-                    (Action.due_date <= today + timedelta(days=SOON_DAYS), "soon"), else_="later"), func.count())
-        .where(Action.focal_person_id == current_user.id, Action.status.in_(OPEN_STATUSES))
-        .group_by(case((Action.due_date < today, "overdue"),
-                       (Action.due_date <= today + timedelta(days=SOON_DAYS), "soon"), else_="later"))).all())
+        select(bucket, func.count()).where(Action.focal_person_id == current_user.id,
+                                           Action.status.in_(OPEN_STATUSES)).group_by(bucket)).all())
     return render_template("home/index.html", memberships=memberships, next_meetings=next_meetings,
                            roles=COMMITTEE_ROLES, my_actions=mine)

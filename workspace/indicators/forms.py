@@ -27,11 +27,19 @@ class IndicatorForm(FlaskForm):
     verification = StringField(_l("How it can be checked"), validators=[Length(max=500)], filters=[strip],
                                description=_l("For example: the school attendance register"))
 
-    def validate_baseline_date(self, field):
-        if self.baseline_value.data is not None and field.data is None:
-            raise ValidationError(_l("Give the date of the baseline."))
-        if field.data is not None and self.baseline_value.data is None:
-            raise ValidationError(_l("Give the baseline value for this date."))
+    def validate(self, extra_validators=None):
+        # A baseline is a value at a date: both or neither. (Both fields are optional on their
+        # own, so the check is made here, where it always runs.)
+        valid = super().validate(extra_validators)
+        if self.baseline_value.data is not None and self.baseline_date.data is None \
+                and not self.baseline_date.errors:
+            self.baseline_date.errors.append(_l("Give the date of the baseline."))
+            valid = False
+        if self.baseline_date.data is not None and self.baseline_value.data is None \
+                and not self.baseline_value.errors:
+            self.baseline_value.errors.append(_l("Give the baseline value for this date."))
+            valid = False
+        return valid
 
     def _check_value(self, field):
         if field.data is None:

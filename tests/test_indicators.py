@@ -1,0 +1,393 @@
+"""Community indicators: periods, value rules, definition and wording versions, entry with
+splits and jumps, verification (never by the one who entered), charts, CSV in and out, the
+committee's view, raising to the agenda, and query counts."""
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+
+from workspace.clock import utcnow
+from workspace.extensions import db
+from workspace.indicators import periods, services, values
+from workspace.models import AgendaItem, AuditEvent, GroupRole, Indicator, IndicatorValue, IndicatorWording
+from tests import factories
+from tests.conftest import login
+
+
+@pytest.fixture
+def group(app):
+    """A savings group with a coordinator and a member, and an NGO verifier."""
+    district = factories.make_area("Mapleton District", "district")
+    village = factories.make_area("Kanta Village", "community", parent=district)
+    group = factories.make_organization("Kanta Savings Group", kind="community_group", area=village)
+    coordinator = factories.make_user(name="Mariam", organization=group)
+    member = factories.make_user(name="Nasima", organization=group)
+    verifier = factories.make_user(name="Grace", sector="ngo")
+    db.session.add_all([GroupRole(organization=group, user=coordinator, role="coordinator"),
+                        GroupRole(organization=group, user=verifier, role="verifier")])
+    db.session.commit()
+    return {"group": group, "coordinator": coordinator, "member": member, "verifier": verifier,
+            "district": district}
+
+
+def make_indicator(group, **fields):
+    defaults = {"short_name": "Weekly savers", "question": "How many of us saved every week?", "unit": "count",
+                "frequency": "monthly", "status": "adopted", "target": 20, "dimensions": []}
+    indicator = Indicator(organization=group, **{**defaults, **fields})
+    db.session.add(indicator)
+    db.session.commit()
+    return indicator
+
+
+THIS_MONTH = periods.period_of(utcnow().date(), "monthly")
+LAST_MONTH = periods.previous(THIS_MONTH)
+
+
+# --- Periods and values --------------------------------------------------------------------------
+
+def test_periods():
+    assert periods.period_of(date(2026, 11, 23), "monthly") == "2026-11"
+    assert periods.period_of(date(2026, 11, 23), "quarterly") == "2026-Q4"
+    assert periods.period_of(date(2026, 11, 23), "yearly") == "2026"
+    assert periods.previous("2026-01") == "2025-12" and periods.previous("2026-Q1") == "2025-Q4"
+    assert periods.last_periods("quarterly", date(2026, 2, 1), 3) == ["2025-Q3", "2025-Q4", "2026-Q1"]
+    assert periods.belongs("2026-Q4", "quarterly") and not periods.belongs("2026-13", "monthly")
+    assert not periods.belongs("2026-11", "yearly")
+
+
+@pytest.mark.parametrize("unit, raw, message", [
+    ("count", "many", "Type a number."),
+    ("count", "2.5", "A count is a whole number"),
+    ("count", "-1", "A count is a whole number"),
+    ("percent", "140", "A percentage is between 0 and 100."),
+    ("score", "7", "A score is 1, 2, 3, 4 or 5."),
+    ("score", "2.5", "A score is 1, 2, 3, 4 or 5."),
+    ("yes_no", "maybe", "Answer yes or no."),
+])
+def test_values_are_checked_by_unit(app, unit, raw, message):
+    with pytest.raises(ValueError, match=message):
+        values.parse(unit, raw)
+
+
+def test_judging_by_direction_with_a_margin(app):
+    higher = Indicator(target=100, direction="higher")
+    lower = Indicator(target=10, direction="lower")
+    assert values.judge(higher, 85).status == "on_track" and values.judge(higher, 84).status == "off_track"
+    assert values.judge(lower, 11.5).status == "on_track" and values.judge(lower, 12).status == "off_track"
+    assert values.judge(higher, None).status == "no_data"
+
+
+# --- Defining together ---------------------------------------------------------------------------
+
+def test_member_proposes_coordinator_adopts(client, app, group):
+    login(client, group["member"])
+    response = client.post(f"/groups/{group['group'].id}/indicators/new", data={
+        "question": "How many of our children went to school every day?", "short_name": "Children in school",
+        "unit": "count", "direction": "higher", "frequency": "monthly", "target": "40", "dimensions": ["sex"]})
+    assert response.status_code == 302
+    indicator = db.session.scalar(db.select(Indicator))
+    assert indicator.status == "proposed" and indicator.dimensions == ["sex"]
+    # Members cannot adopt; the coordinator can.
+    assert client.post(f"/indicators/{indicator.id}/adopt").status_code == 403
+    coordinator = app.test_client()
+    login(coordinator, group["coordinator"])
+    coordinator.post(f"/indicators/{indicator.id}/adopt")
+    assert db.session.get(Indicator, indicator.id).status == "adopted"
+
+
+@pytest.mark.parametrize("data, message", [
+    ({"baseline_value": "12"}, "Give the date of the baseline."),
+    ({"unit": "percent", "target": "140"}, "A percentage is between 0 and 100."),
+    ({"unit": "score", "target": "7"}, "A score is 1, 2, 3, 4 or 5."),
+    ({"unit": "percent", "dimensions": ["sex"]}, "Only a count can be split"),
+    ({"question": ""}, "This field is required."),
+])
+def test_bad_definitions_save_nothing(client, group, data, message):
+    login(client, group["member"])
+    form = {"question": "How many?", "short_name": "Count", "unit": "count", "direction": "higher",
+            "frequency": "monthly", **data}
+    response = client.post(f"/groups/{group['group'].id}/indicators/new", data=form)
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(Indicator)) == 0
+
+
+def test_new_wording_keeps_the_old_one_on_old_values(client, group):
+    indicator = make_indicator(group["group"])
+    db.session.add(IndicatorValue(indicator=indicator, period=LAST_MONTH, value=12, state="verified"))
+    db.session.commit()
+    services.update(indicator, question="How many of us put money in the box every week?")
+    indicator = db.session.get(Indicator, indicator.id)
+    assert indicator.wording_version == 2
+    old = db.session.scalar(db.select(IndicatorWording))
+    assert old.version == 1 and old.question == "How many of us saved every week?"
+    login(client, group["member"])
+    text = client.get(f"/indicators/{indicator.id}").get_data(as_text=True)
+    assert "Asked as" in text and "How many of us saved every week?" in text
+    with pytest.raises(services.IndicatorRuleError, match="cannot change once data exists"):
+        services.update(indicator, unit="percent")
+
+
+# --- Entering a period ---------------------------------------------------------------------------
+
+def entry_url(group, period=THIS_MONTH):
+    return f"/groups/{group['group'].id}/periods/{period}"
+
+
+def test_split_values_and_their_total(client, group):
+    indicator = make_indicator(group["group"], dimensions=["sex"], target=40)
+    login(client, group["member"])
+    response = client.post(entry_url(group), data={f"v_{indicator.id}_0": "18", f"v_{indicator.id}_1": "17",
+                                                   "submit": "1"})
+    assert response.status_code == 302
+    saved = {v.cell: (v.value, v.state) for v in db.session.scalars(db.select(IndicatorValue))}
+    assert saved == {"sex=female": (18, "submitted"), "sex=male": (17, "submitted"), "": (35, "submitted")}
+    check = client.post(f"{entry_url(group)}/check/{indicator.id}",
+                        data={f"v_{indicator.id}_0": "20", f"v_{indicator.id}_1": "22"})
+    assert "Total" in check.get_data(as_text=True) and "42" in check.get_data(as_text=True)
+
+
+def test_a_split_must_be_filled_whole(client, group):
+    indicator = make_indicator(group["group"], dimensions=["sex"])
+    login(client, group["member"])
+    response = client.post(entry_url(group), data={f"v_{indicator.id}_0": "18", "submit": "1"})
+    assert response.status_code == 422 and "Fill every box of the split" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(IndicatorValue)) == 0
+
+
+@pytest.mark.parametrize("unit, raw, message", [
+    ("count", "lots", "Type a number."),
+    ("percent", "140", "A percentage is between 0 and 100."),
+    ("score", "7", "A score is 1, 2, 3, 4 or 5."),
+])
+def test_bad_values_are_refused_as_typed_and_on_save(client, group, unit, raw, message):
+    indicator = make_indicator(group["group"], unit=unit, target=None)
+    login(client, group["member"])
+    check = client.post(f"{entry_url(group)}/check/{indicator.id}", data={f"v_{indicator.id}_0": raw},
+                        headers={"HX-Request": "true"})
+    assert message in check.get_data(as_text=True) and "<html" not in check.get_data(as_text=True)
+    response = client.post(entry_url(group), data={f"v_{indicator.id}_0": raw, "submit": "1"})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(IndicatorValue)) == 0
+
+
+def test_a_big_jump_asks_for_an_explanation(client, group):
+    indicator = make_indicator(group["group"])
+    db.session.add(IndicatorValue(indicator=indicator, period=LAST_MONTH, value=20, state="verified"))
+    db.session.commit()
+    login(client, group["member"])
+    check = client.post(f"{entry_url(group)}/check/{indicator.id}", data={f"v_{indicator.id}_0": "45"})
+    assert "big change from last period (20)" in check.get_data(as_text=True)
+    response = client.post(entry_url(group), data={f"v_{indicator.id}_0": "45", "submit": "1"})
+    assert response.status_code == 422 and "Say in a few words why" in response.get_data(as_text=True)
+    response = client.post(entry_url(group), data={f"v_{indicator.id}_0": "45", "submit": "1",
+                                                   f"explanation_{indicator.id}": "Harvest money"})
+    assert response.status_code == 302
+    value = db.session.scalar(db.select(IndicatorValue).where(IndicatorValue.period == THIS_MONTH))
+    assert (value.value, value.explanation, value.state) == (45, "Harvest money", "submitted")
+
+
+def test_drafts_then_submit_and_submitted_values_are_locked(client, group):
+    indicator = make_indicator(group["group"])
+    login(client, group["member"])
+    client.post(entry_url(group), data={f"v_{indicator.id}_0": "12", "draft": "1"})
+    assert db.session.scalar(db.select(IndicatorValue)).state == "draft"
+    client.post(entry_url(group), data={f"v_{indicator.id}_0": "13", "submit": "1"})
+    value = db.session.scalar(db.select(IndicatorValue))
+    assert (value.value, value.state) == (13, "submitted")
+    client.post(entry_url(group), data={f"v_{indicator.id}_0": "99", "submit": "1"})
+    assert db.session.scalar(db.select(IndicatorValue)).value == 13
+
+
+def test_a_period_of_another_frequency_is_refused(app, group):
+    indicator = make_indicator(group["group"], frequency="quarterly")
+    with pytest.raises(services.IndicatorRuleError, match="is not a period of"):
+        services.save_period(group["group"], THIS_MONTH, group["member"],
+                             [services.Entry(indicator, {"": 3.0})], submit=False)
+    assert db.session.scalar(db.select(db.func.count()).select_from(IndicatorValue)) == 0
+
+
+def test_one_value_per_cell_in_the_database(app, group):
+    indicator = make_indicator(group["group"])
+    db.session.add_all([IndicatorValue(indicator=indicator, period=THIS_MONTH, value=1),
+                        IndicatorValue(indicator=indicator, period=THIS_MONTH, value=2)])
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_two_people_entering_the_same_cell(app, client, group):
+    """The second save, made from a page loaded before the first, is told and changes nothing."""
+    indicator = make_indicator(group["group"])
+    coordinator = app.test_client()
+    login(client, group["member"])
+    login(coordinator, group["coordinator"])
+    client.get(entry_url(group))
+    coordinator.get(entry_url(group))
+    assert client.post(entry_url(group), data={f"v_{indicator.id}_0": "12", "draft": "1",
+                                               f"version_{indicator.id}_0": ""}).status_code == 302
+    # The coordinator's page knew no value yet: the insert meets the unique key.
+    response = coordinator.post(entry_url(group), data={f"v_{indicator.id}_0": "15", "draft": "1",
+                                                        f"version_{indicator.id}_0": ""})
+    assert response.status_code in (302, 422)
+    # A page that saw version 1 of the value, after someone saved version 2, is refused.
+    client.post(entry_url(group), data={f"v_{indicator.id}_0": "14", "draft": "1", f"version_{indicator.id}_0": "1"})
+    current = db.session.scalar(db.select(IndicatorValue))
+    stale = client.post(entry_url(group), data={f"v_{indicator.id}_0": "99", "draft": "1",
+                                                f"version_{indicator.id}_0": "1"})
+    assert stale.status_code == 422 and "while you were typing" in stale.get_data(as_text=True)
+    assert db.session.scalar(db.select(IndicatorValue)).value == current.value
+
+
+# --- Verification ---------------------------------------------------------------------------------
+
+def submitted(group, indicator, entered_by, value=12):
+    row = IndicatorValue(indicator=indicator, period=THIS_MONTH, value=value, state="submitted",
+                         entered_by_id=entered_by.id)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def test_verifier_returns_and_verifies(client, app, group):
+    indicator = make_indicator(group["group"])
+    value = submitted(group, indicator, group["member"])
+    login(client, group["verifier"])
+    client.post(f"/values/{value.id}/return", data={"reason": "The book shows 11"})
+    value = db.session.get(IndicatorValue, value.id)
+    assert (value.state, value.return_reason) == ("returned", "The book shows 11")
+    member = app.test_client()
+    login(member, group["member"])
+    assert "The book shows 11" in member.get(entry_url(group)).get_data(as_text=True)
+    member.post(entry_url(group), data={f"v_{indicator.id}_0": "11", "submit": "1",
+                                        f"version_{indicator.id}_0": str(value.version)})
+    value = db.session.get(IndicatorValue, value.id)
+    assert (value.value, value.state, value.return_reason) == (11, "submitted", "")
+    client.post(f"/values/{value.id}/verify")
+    value = db.session.get(IndicatorValue, value.id)
+    assert value.state == "verified" and value.verified_by_id == group["verifier"].id
+    actions = [e.action for e in db.session.scalars(db.select(AuditEvent).where(
+        AuditEvent.entity_type == "IndicatorValue"))]
+    assert actions == ["return", "submit", "verify"]
+
+
+def test_nobody_verifies_their_own_value(app, group):
+    indicator = make_indicator(group["group"])
+    value = submitted(group, indicator, group["verifier"])  # say the verifier typed it in
+    with pytest.raises(services.IndicatorRuleError, match="someone else must verify"):
+        services.verify(value, group["verifier"])
+    # And the database says the same.
+    value.state, value.verified_by_id = "verified", group["verifier"].id
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_return_needs_a_reason(client, group):
+    value = submitted(group, make_indicator(group["group"]), group["member"])
+    login(client, group["verifier"])
+    client.post(f"/values/{value.id}/return", data={"reason": ""})
+    assert db.session.get(IndicatorValue, value.id).state == "submitted"
+
+
+# --- Results, the committee, the agenda ----------------------------------------------------------
+
+def test_chart_shows_values_target_and_baseline(client, group):
+    indicator = make_indicator(group["group"], baseline_value=10, baseline_date=date(2026, 1, 1))
+    for n, period in enumerate(periods.last_periods("monthly", utcnow().date(), 3)):
+        db.session.add(IndicatorValue(indicator=indicator, period=period, value=10 + n * 5, state="verified"))
+    db.session.commit()
+    login(client, group["member"])
+    text = client.get(f"/indicators/{indicator.id}").get_data(as_text=True)
+    assert text.count('class="point') == 3 and 'class="target"' in text and 'class="baseline"' in text
+    assert f"{THIS_MONTH}: 20" in text
+
+
+def test_committee_sees_off_track_indicators_in_its_area_and_raises_one(client, group):
+    committee = factories.make_committee("Mapleton Committee", level="district", area=group["district"])
+    chair = factories.add_member(committee, role="chair")
+    meeting = factories.make_meeting(committee)
+    late = make_indicator(group["group"], short_name="Weekly savers", target=20)
+    fine = make_indicator(group["group"], short_name="Children in school", target=10)
+    db.session.add_all([IndicatorValue(indicator=late, period=THIS_MONTH, value=5, state="verified"),
+                        IndicatorValue(indicator=fine, period=THIS_MONTH, value=10, state="verified")])
+    db.session.commit()
+    login(client, chair)
+    text = client.get(f"/committees/{committee.id}/indicators").get_data(as_text=True)
+    assert text.index("Weekly savers") < text.index("Children in school") and "Off track" in text
+    assert client.get(f"/indicators/{late.id}").status_code == 200  # the committee reads the group's results
+    response = client.post(f"/indicators/{late.id}/raise", data={"committee": committee.id})
+    assert response.status_code == 302
+    item = db.session.scalar(db.select(AgendaItem).where(AgendaItem.origin_type == "indicator"))
+    assert item.origin_id == late.id and item.status == "proposed" and "Weekly savers" in item.title
+    assert f"/indicators/{late.id}" in client.get(f"/committees/{committee.id}/proposals").get_data(as_text=True)
+    assert meeting.id
+
+
+def test_outsiders_do_not_see_a_group(client, group):
+    outsider = factories.make_user(sector="government")
+    login(client, outsider)
+    assert client.get(f"/groups/{group['group'].id}").status_code == 404
+    assert group["group"].name not in client.get("/groups").get_data(as_text=True)
+
+
+# --- CSV ----------------------------------------------------------------------------------------
+
+def upload(client, group, content: bytes):
+    return client.post(f"{entry_url(group)}/import", data={"file": (io.BytesIO(content), "values.csv")},
+                       content_type="multipart/form-data")
+
+
+def test_csv_import_all_or_nothing_with_a_report(client, group):
+    indicator = make_indicator(group["group"], dimensions=["sex"])
+    login(client, group["member"])
+    bad = f"indicator_id,cell,value\n{indicator.id},sex=female,12\n{indicator.id},sex=male,many\n".encode()
+    response = upload(client, group, bad)
+    text = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Type a number." in text and "✓" in text
+    assert db.session.scalar(db.select(db.func.count()).select_from(IndicatorValue)) == 0
+    good = f"indicator_id,cell,value\n{indicator.id},sex=female,12\n{indicator.id},sex=male,10\n".encode()
+    assert upload(client, group, good).status_code == 302
+    totals = {v.cell: v.value for v in db.session.scalars(db.select(IndicatorValue))}
+    assert totals[""] == 22 and all(v.state == "draft" for v in db.session.scalars(db.select(IndicatorValue)))
+
+
+def test_csv_import_refuses_a_missing_column_and_a_wrong_encoding(client, group):
+    indicator = make_indicator(group["group"])
+    login(client, group["member"])
+    response = upload(client, group, f"indicator_id,value\n{indicator.id},3\n".encode())
+    assert response.status_code == 422 and "lacks the columns: cell" in response.get_data(as_text=True)
+    response = upload(client, group, "indicator_id,cell,value\n1,,caf\xe9\n".encode("latin-1"))
+    assert response.status_code == 422 and "not UTF-8" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count()).select_from(IndicatorValue)) == 0
+
+
+def test_csv_export(client, group):
+    indicator = make_indicator(group["group"])
+    submitted(group, indicator, group["member"])
+    login(client, group["verifier"])
+    text = client.get(f"/groups/{group['group'].id}/values.csv").get_data(as_text=True)
+    assert "indicator_id,indicator,period,cell" in text and f"{THIS_MONTH},,Total,12,submitted" in text
+
+
+# --- Query counts --------------------------------------------------------------------------------
+
+def test_entry_page_and_five_years_of_chart_run_fixed_queries(client, count_queries, group):
+    first = make_indicator(group["group"], dimensions=["sex", "age"])
+    login(client, group["member"])
+    with count_queries() as few_entry:
+        client.get(entry_url(group))
+    with count_queries() as few_chart:
+        client.get(f"/indicators/{first.id}")
+    for n in range(8):
+        make_indicator(group["group"], short_name=f"Indicator {n}")
+    for period in periods.last_periods("monthly", utcnow().date(), 60):
+        db.session.add(IndicatorValue(indicator=first, period=period, value=30, state="verified"))
+    db.session.commit()
+    with count_queries() as many_entry:
+        assert client.get(entry_url(group)).status_code == 200
+    with count_queries() as many_chart:
+        text = client.get(f"/indicators/{first.id}").get_data(as_text=True)
+    assert text.count('class="point') == 60
+    assert many_entry.count == few_entry.count
+    assert many_chart.count == few_chart.count

@@ -391,3 +391,20 @@ def test_entry_page_and_five_years_of_chart_run_fixed_queries(client, count_quer
     assert text.count('class="point') == 60
     assert many_entry.count == few_entry.count
     assert many_chart.count == few_chart.count
+
+
+def test_an_action_from_a_raised_indicator_links_back_to_it(client, group):
+    from workspace.models import Decision
+    committee = factories.make_committee("Mapleton Committee", level="district", area=group["district"])
+    chair = factories.add_member(committee, role="chair")
+    indicator = make_indicator(group["group"])
+    meeting = factories.make_meeting(committee, status="held", days_from_now=-1, items=1)
+    item = meeting.items[0]
+    item.origin_type, item.origin_id = "indicator", indicator.id
+    decision = Decision(item=item, text="Visit the group with the savings officer.")
+    db.session.add(decision)
+    db.session.commit()
+    action = factories.make_action(factories.make_plan(committee), origin_type="decision", origin_id=decision.id)
+    login(client, chair)
+    text = client.get(f"/actions/{action.id}").get_data(as_text=True)
+    assert "raised from" in text and f"/indicators/{indicator.id}" in text

@@ -14,7 +14,7 @@ from workspace.clock import local_today
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.models import (
-    ACTION_STATUSES, Action, ActionPlan, ActionUpdate, Area, Committee, Organization, tree_order,
+    ACTION_STATUSES, Action, ActionPlan, ActionUpdate, Area, Committee, Decision, Organization, tree_order,
 )
 from workspace.pages import render_form
 
@@ -86,10 +86,19 @@ def action_page(action: Action, update_form: UpdateForm | None = None, status: i
         update_form = UpdateForm(formdata=None, data={"status": action.status, "progress": action.progress,
                                                       "version": action.version})
     origin = origins.describe_many([(action.origin_type, action.origin_id)], current_user)
+    # A decision taken on a raised item: name what the item was raised from, too (an indicator,
+    # another action, another committee's item), so the action links back to where it began.
+    source = None
+    if action.origin_type == "decision":
+        decision = db.session.get(Decision, action.origin_id)
+        item = decision.item if decision else None
+        if item is not None and item.origin_type:
+            source = origins.describe_many([(item.origin_type, item.origin_id)], current_user).get(
+                (item.origin_type, item.origin_id))
     today = local_today()
     return render_template(
         "actions/action.html", action=action, updates=updates, form=update_form, today=today, statuses=ACTION_STATUSES,
-        origin=origin.get((action.origin_type, action.origin_id)),
+        origin=origin.get((action.origin_type, action.origin_id)), source=source,
         can_raise=action.plan.committee_id is not None and access.can_see_committee(current_user, action.plan.committee_id)
         and (action.status == "blocked" or action.is_overdue(today))), status
 

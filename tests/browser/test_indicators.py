@@ -107,7 +107,7 @@ def test_a_group_defines_enters_and_verifies_an_indicator_on_phones(page, open_p
     expect(explanation).to_be_visible()  # the refusal opened "Explain a big change"
     explanation.fill(EXPLANATION)
     submit_for_verification(page)
-    expect(page.get_by_text("1 values submitted for verification.")).to_be_visible()
+    expect(page.get_by_text("1 value submitted for verification.")).to_be_visible()
     expect(value_box).to_be_disabled()  # waits for the verifier now
     expect(page.locator(f"#indicator-{indicator_id} .badge")).to_have_text("Submitted")
     [submitted] = stored_values(indicator_id, period)
@@ -139,7 +139,7 @@ def test_a_group_defines_enters_and_verifies_an_indicator_on_phones(page, open_p
     value_box.fill("40")
     expect(check).to_contain_text("That is a big change from last period (20).")
     submit_for_verification(page)
-    expect(page.get_by_text("1 values submitted for verification.")).to_be_visible()
+    expect(page.get_by_text("1 value submitted for verification.")).to_be_visible()
     expect(entry.locator(".flash-warning")).to_have_count(0)
 
     # The verifier verifies it.

@@ -4,6 +4,7 @@ import io
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField
@@ -47,8 +48,9 @@ def enter(group_id: int, period: str):
             except services.IndicatorRuleError as error:
                 form.form_errors.append(str(error))
             else:
-                flash(_("%(count)s values submitted for verification.", count=written) if submit
-                      else _("%(count)s values saved as a draft.", count=written), "success")
+                flash(ngettext("%(num)s value submitted for verification.", "%(num)s values submitted for verification.",
+                               written) if submit
+                      else ngettext("%(num)s value saved as a draft.", "%(num)s values saved as a draft.", written), "success")
                 return redirect(url_for("indicators.enter", group_id=group.id, period=period))
         status = 422
     return render_template("indicators/entry.html", group=group, sheet=sheet, form=form, field_name=field_name,
@@ -132,7 +134,8 @@ def import_values(group_id: int, period: str):
                     except services.IndicatorRuleError as error:
                         form.file.errors.append(str(error))
                     else:
-                        flash(_("%(count)s values imported as drafts: check them, then submit.", count=written),
+                        flash(ngettext("%(num)s value imported as a draft: check it, then submit.",
+                                       "%(num)s values imported as drafts: check them, then submit.", written),
                               "success")
                         return redirect(url_for("indicators.enter", group_id=group.id, period=period))
                 elif not entries and all(ok for _line, ok, _message in report):

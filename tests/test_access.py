@@ -234,6 +234,7 @@ TABLE = [
     Row("indicators.edit_indicator", "GET", lambda w: f"/indicators/{w.indicator.id}/edit", group_members(200)),
     Row("indicators.edit_indicator", "POST", lambda w: f"/indicators/{w.indicator.id}/edit", group_members(422),
         data={"question": ""}),
+    Row("indicators.set_target", "POST", lambda w: f"/indicators/{w.indicator.id}/targets", group_members(302)),
     Row("indicators.decide", "POST", lambda w: f"/indicators/{w.proposed_indicator.id}/adopt", group_members(302)),
     Row("indicators.enter", "GET", lambda w: f"/groups/{w.group.id}/periods/{w.period}", group_data(200)),
     Row("indicators.enter", "POST", lambda w: f"/groups/{w.group.id}/periods/{w.period}", group_members(302)),

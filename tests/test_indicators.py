@@ -408,3 +408,22 @@ def test_an_action_from_a_raised_indicator_links_back_to_it(client, group):
     login(client, chair)
     text = client.get(f"/actions/{action.id}").get_data(as_text=True)
     assert "raised from" in text and f"/indicators/{indicator.id}" in text
+
+
+def test_a_period_can_have_its_own_target(client, group):
+    indicator = make_indicator(group["group"], target=20)
+    db.session.add_all([IndicatorValue(indicator=indicator, period=LAST_MONTH, value=15, state="verified"),
+                        IndicatorValue(indicator=indicator, period=THIS_MONTH, value=15, state="verified")])
+    db.session.commit()
+    login(client, group["coordinator"])
+    refused = client.post(f"/indicators/{indicator.id}/targets", data={"period": "2026-Q4", "target": "12"},
+                          follow_redirects=True)
+    assert "is not a period of this indicator" in refused.get_data(as_text=True)
+    client.post(f"/indicators/{indicator.id}/targets", data={"period": THIS_MONTH, "target": "15"})
+    text = client.get(f"/indicators/{indicator.id}").get_data(as_text=True)
+    # Last month 15 against 20 is off track; this month 15 against its own 15 is on track.
+    assert text.count("Off track</span>") == 1 and text.count("On track</span>") == 1
+    assert text.count('class="point') == 2 and "M" in text.split('class="target"')[0].rsplit("<path d=\"", 1)[1]
+    client.post(f"/indicators/{indicator.id}/targets", data={"period": THIS_MONTH, "target": "18"})
+    from workspace.models import IndicatorTarget
+    assert [t.target for t in db.session.scalars(db.select(IndicatorTarget))] == [18]

@@ -22,7 +22,7 @@ class Point:
 class Chart:
     points: list[Point]
     path: str
-    target_y: float | None
+    target_path: str | None  # a line, stepping where a period has its own target
     baseline_y: float | None
     ticks: list[tuple[float, str]]  # y, label
     labels: list[tuple[float, str]]  # x, period
@@ -30,11 +30,12 @@ class Chart:
     height: int = HEIGHT
 
 
-def build(indicator, series: list) -> Chart | None:
-    """series: the indicator's total values (cell ""), oldest first."""
+def build(indicator, series: list, targets: dict) -> Chart | None:
+    """series: the indicator's total values (cell ""), oldest first; targets: the periods' own."""
     if not series:
         return None
-    numbers = [v.value for v in series] + [n for n in (indicator.target, indicator.baseline_value) if n is not None]
+    period_targets = [value_rules.target_of(indicator, v.period, targets) for v in series]
+    numbers = [v.value for v in series] + [n for n in (*period_targets, indicator.baseline_value) if n is not None]
     top = {"percent": 100, "score": 5, "yes_no": 1}.get(indicator.unit) or max(max(numbers) * 1.15, 1)
     span_x = WIDTH - LEFT - RIGHT
     span_y = HEIGHT - TOP - BOTTOM
@@ -44,13 +45,23 @@ def build(indicator, series: list) -> Chart | None:
 
     step = span_x / max(len(series) - 1, 1)
     points = []
-    for n, value in enumerate(series):
+    for n, (value, target) in enumerate(zip(series, period_targets)):
         x = round(LEFT + (n * step if len(series) > 1 else span_x / 2), 1)
         points.append(Point(value.period, value.value, x, y(value.value),
-                            value_rules.judge(indicator, value.value).status, value.state))
+                          value_rules.judge(indicator, value.value, target).status, value.state))
     path = " ".join(f"{'M' if n == 0 else 'L'}{p.x},{p.y}" for n, p in enumerate(points))
+    target_path = None
+    if any(t is not None for t in period_targets):
+        # Each period's target as a step: flat across the period, up or down at the next.
+        half = step / 2 if len(points) > 1 else span_x / 2
+        parts = []
+        for point, target in zip(points, period_targets):
+            if target is not None:
+                start, end = max(point.x - half, LEFT), min(point.x + half, WIDTH - RIGHT)
+                parts.append(f"M{round(start, 1)},{y(target)} L{round(end, 1)},{y(target)}")
+        target_path = " ".join(parts)
     ticks = [(y(top * k / 4), f"{top * k / 4:g}") for k in range(5)]
     every = max(len(points) // 6, 1)
     labels = [(p.x, p.period) for n, p in enumerate(points) if n % every == 0 or n == len(points) - 1]
-    return Chart(points, path, y(indicator.target) if indicator.target is not None else None,
+    return Chart(points, path, target_path,
                  y(indicator.baseline_value) if indicator.baseline_value is not None else None, ticks, labels)

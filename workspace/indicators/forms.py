@@ -86,3 +86,29 @@ class RaiseForm(FlaskForm):
     def __init__(self, *args, committees=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.committee.choices = choices((c.id, c.name) for c in committees)
+
+
+class TargetForm(FlaskForm):
+    period = StringField(_l("Period"), validators=[DataRequired(message=_l("Give the period, like 2026-12."))],
+                         filters=[strip])
+    target = StringField(_l("Target"), validators=[DataRequired(message=_l("Give the target."))], filters=[strip])
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def validate_period(self, field):
+        from workspace.indicators import periods
+
+        if not periods.belongs(field.data, self.indicator.frequency):
+            raise ValidationError(_l("%(period)s is not a period of this indicator (it is reported %(frequency)s).",
+                                     period=field.data, frequency=FREQUENCIES[self.indicator.frequency]))
+
+    def validate_target(self, field):
+        try:
+            values.parse(self.indicator.unit, field.data)
+        except ValueError as error:
+            raise ValidationError(str(error)) from None
+
+    def target_value(self) -> float:
+        return values.parse(self.indicator.unit, self.target.data)

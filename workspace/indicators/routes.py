@@ -13,9 +13,9 @@ from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.indicators import bp, chart, periods, services
-from workspace.indicators.forms import IndicatorForm, RaiseForm, ReturnForm
+from workspace.indicators.forms import IndicatorForm, RaiseForm, ReturnForm, TargetForm
 from workspace.indicators.loaders import get_group_or_404, get_indicator_or_404, get_value_or_404
-from workspace.indicators.values import cell_label, judge
+from workspace.indicators.values import cell_label, judge, target_of, targets_for
 from workspace.models import (
     FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, Area, Committee, GroupRole, Indicator, IndicatorValue,
     IndicatorWording, Organization, descendant_ids,
@@ -72,7 +72,7 @@ def group(group_id: int):
     missing = {(f, period): sum(1 for i in adopted if i.frequency == f and (i.id, period) not in entered)
                for f, period_list in due.items() for period in period_list}
     return render_template("indicators/group.html", group=group, indicators=indicators, adopted=adopted, due=due,
-                           missing=missing, waiting=waiting, returned=returned, latest=latest, judge=judge,
+                           missing=missing, waiting=waiting, targets=targets_for(adopted), target_of=target_of, returned=returned, latest=latest, judge=judge,
                            statuses=INDICATOR_STATUSES, frequencies=FREQUENCIES, period_label=periods.label,
                            cell_label=cell_label)
 
@@ -99,9 +99,11 @@ def indicator(indicator_id: int):
     wordings = {w.version: w for w in db.session.scalars(select(IndicatorWording).where(
         IndicatorWording.indicator_id == indicator.id))}
     committees = raise_targets(indicator)
+    targets = targets_for([indicator])
     return render_template("indicators/indicator.html", indicator=indicator, group=indicator.organization,
-                           raise_form=RaiseForm(committees=committees),
-                           series=series[::-1], chart=chart.build(indicator, series), judge=judge,
+                           raise_form=RaiseForm(committees=committees), targets=targets, target_of=target_of,
+                           target_form=TargetForm(indicator=indicator, formdata=None),
+                           series=series[::-1], chart=chart.build(indicator, series, targets), judge=judge,
                            wordings=wordings, period_label=periods.label, states=VALUE_STATES,
                            committees=committees)
 
@@ -136,6 +138,20 @@ def decide(indicator_id: int, decision: str):
         except services.IndicatorRuleError as error:
             flash(str(error), "error")
     return redirect(url_for("indicators.group", group_id=indicator.organization_id))
+
+
+@bp.route("/indicators/<int:indicator_id>/targets", methods=["POST"])
+@login_required
+def set_target(indicator_id: int):
+    """The coordinator sets the target of one period, where it differs from the usual one."""
+    indicator = get_indicator_or_404(indicator_id, need="coordinate")
+    form = TargetForm(indicator=indicator)
+    if form.validate_on_submit():
+        services.set_target(indicator, form.period.data, form.target_value())
+        flash(_("Target for %(period)s saved.", period=periods.label(form.period.data)), "success")
+    else:
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+    return redirect(url_for("indicators.indicator", indicator_id=indicator.id))
 
 
 # --- Verification ------------------------------------------------------------------------------
@@ -201,7 +217,10 @@ def committee_indicators(committee_id: int):
         Indicator.organization_id.in_([g.id for g in groups]), Indicator.status == "adopted")
         .options(joinedload(Indicator.organization)).order_by(Indicator.short_name)))
     latest = latest_values(indicators)
-    rows = [(i, latest.get(i.id), judge(i, latest[i.id].value if i.id in latest else None)) for i in indicators]
+    targets = targets_for(indicators)
+    rows = [(i, latest.get(i.id), judge(i, latest[i.id].value if i.id in latest else None,
+                                        target_of(i, latest[i.id].period if i.id in latest else None, targets)))
+            for i in indicators]
     rows.sort(key=lambda row: {"off_track": 0, "no_data": 1, "no_target": 2, "on_track": 3}[row[2].status])
     return render_template("indicators/committee.html", committee=committee, rows=rows, period_label=periods.label)
 
@@ -225,14 +244,15 @@ def raise_indicator(indicator_id: int):
     form = RaiseForm(committees=committees.values())
     if form.validate_on_submit():
         latest = latest_values([indicator]).get(indicator.id)
-        judgement = judge(indicator, latest.value if latest else None)
+        judgement = judge(indicator, latest.value if latest else None,
+                          target_of(indicator, latest.period if latest else None, targets_for([indicator])))
         if judgement.status != "off_track":
             flash(_("Only an off-track indicator is raised to the committee."), "error")
             return redirect(url_for("indicators.indicator", indicator_id=indicator.id))
         description = _("%(group)s asks: “%(question)s” In %(period)s the answer was %(value)s against a target of "
                         "%(target)s. The chart: %(link)s", group=indicator.organization.name,
                         question=indicator.question, period=periods.label(latest.period), value=f"{latest.value:g}",
-                        target=f"{indicator.target:g}",
+                        target=f"{target_of(indicator, latest.period, targets_for([indicator])):g}",
                         link=url_for("indicators.indicator", indicator_id=indicator.id, _external=True))
         committee = committees[form.committee.data]
         committee_services.propose_item(committee, current_user, origin=("indicator", indicator.id),

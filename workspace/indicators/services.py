@@ -11,7 +11,7 @@ from workspace import audit
 from workspace.extensions import db
 from workspace.indicators import periods
 from workspace.indicators.values import cells
-from workspace.models import Indicator, IndicatorValue, IndicatorWording, Organization, User
+from workspace.models import Indicator, IndicatorTarget, IndicatorValue, IndicatorWording, Organization, User
 
 
 class IndicatorRuleError(Exception):
@@ -61,6 +61,20 @@ def update(indicator: Indicator, **fields) -> None:
         setattr(indicator, name, value)
     if audit.snapshot(indicator) != before:
         audit.record("update", indicator, before=before, after=audit.snapshot(indicator))
+    db.session.commit()
+
+
+def set_target(indicator: Indicator, period: str, target: float) -> None:
+    existing = db.session.scalar(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id,
+                                                               IndicatorTarget.period == period))
+    if existing is None:
+        existing = IndicatorTarget(indicator_id=indicator.id, period=period, target=target)
+        db.session.add(existing)
+        audit.record("create", existing, after=audit.snapshot(existing))
+    else:
+        before = audit.snapshot(existing)
+        existing.target = target
+        audit.record("update", existing, before=before, after=audit.snapshot(existing))
     db.session.commit()
 
 

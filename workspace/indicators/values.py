@@ -68,12 +68,29 @@ class Judgement:
     label: str
 
 
-def judge(indicator, value: float | None) -> Judgement:
+def targets_for(indicators) -> dict[tuple[int, str], float]:
+    """{(indicator id, period): target} where a period has its own target: one query."""
+    from sqlalchemy import select
+
+    from workspace.extensions import db
+    from workspace.models import IndicatorTarget
+
+    ids = [i.id for i in indicators]
+    return {(t.indicator_id, t.period): t.target
+            for t in db.session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id.in_(ids)))}
+
+
+def target_of(indicator, period: str | None, targets: dict) -> float | None:
+    return targets.get((indicator.id, period), indicator.target)
+
+
+def judge(indicator, value: float | None, target: float | None = None) -> Judgement:
+    """On or off track against the period's target (the indicator's usual one if none is given)."""
     if value is None:
         return Judgement("no_data", _("No data"))
-    if indicator.target is None:
+    target = indicator.target if target is None else target
+    if target is None:
         return Judgement("no_target", _("No target"))
-    target = indicator.target
     if indicator.direction == "higher":
         ok = value >= target - abs(target) * MARGIN
     else:

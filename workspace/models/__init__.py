@@ -43,8 +43,8 @@ __all__ += ["ACTION_STATUSES", "OPEN_STATUSES", "SOON_DAYS", "Action", "ActionPl
             "OutboxMessage", "action_supporters"]
 from workspace.models.indicators import (  # noqa: E402
     DIMENSIONS, DIRECTIONS, FREQUENCIES, GROUP_ROLES, INDICATOR_STATUSES, UNITS, VALUE_STATES, GroupRole, Indicator,
-    IndicatorValue, IndicatorWording,
+    IndicatorTarget, IndicatorValue, IndicatorWording,
 )
 
 __all__ += ["DIMENSIONS", "DIRECTIONS", "FREQUENCIES", "GROUP_ROLES", "INDICATOR_STATUSES", "UNITS", "VALUE_STATES",
-            "GroupRole", "Indicator", "IndicatorValue", "IndicatorWording"]
+            "GroupRole", "Indicator", "IndicatorTarget", "IndicatorValue", "IndicatorWording"]

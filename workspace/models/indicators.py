@@ -149,3 +149,20 @@ class IndicatorValue(db.Model):
     @property
     def name(self) -> str:
         return f"{self.period} {self.cell}".strip()
+
+
+class IndicatorTarget(db.Model):
+    """A target for one period, where it differs from the indicator's usual target."""
+
+    __tablename__ = "indicator_targets"
+    __table_args__ = (UniqueConstraint("indicator_id", "period", name="uq_indicator_targets_period"),)
+    __audit_fields__ = ("indicator_id", "period", "target")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    target: Mapped[float] = mapped_column(Float)
+
+    @property
+    def name(self) -> str:
+        return self.period

@@ -156,7 +156,7 @@ def test_a_group_defines_enters_and_verifies_an_indicator_on_phones(page, open_p
     expect(page.get_by_role("heading", level=1)).to_have_text(NAME)
     chart = page.locator("svg.chart-svg")
     expect(chart).to_be_visible()
-    expect(chart.locator("line.target")).to_have_count(1)
+    expect(chart.locator("path.target")).to_have_count(1)
     expect(chart.locator("circle.point title")).to_have_text([f"{last}: 20", f"{period}: 40"])
     expect(chart.locator("circle.point").nth(1)).to_have_class("point on_track verified")
     row = page.locator("tbody tr", has_text=periods.label(period))

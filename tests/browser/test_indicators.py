@@ -160,7 +160,8 @@ def test_a_group_defines_enters_and_verifies_an_indicator_on_phones(page, open_p
     expect(chart.locator("circle.point title")).to_have_text([f"{last}: 20", f"{period}: 40"])
     expect(chart.locator("circle.point").nth(1)).to_have_class("point on_track verified")
     row = page.locator("tbody tr", has_text=periods.label(period))
-    expect(row.locator("td.num")).to_have_text("40")
+    expect(row.locator('td[data-label="Value"]')).to_have_text("40")
+    expect(row.locator('td[data-label="Target"]')).to_have_text("25")
     expect(row).to_contain_text("Verified")
     expect(row).to_contain_text(f"Why it changed: {EXPLANATION}")
     assert page.evaluate("document.documentElement.scrollWidth") <= 390

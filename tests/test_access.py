@@ -99,6 +99,7 @@ class World:
     value: object
     period: str
     group_role: object
+    committee_indicator: object
 
 
 @dataclass
@@ -252,6 +253,28 @@ TABLE = [
         members_read()),
     Row("indicators.raise_indicator", "POST", lambda w: f"/indicators/{w.indicator.id}/raise",
         {**group_data(403), "chair": 302, "secretary": 302, "member": 302}),
+    # A committee's own indicators: its members define and enter, chair and secretary adopt and
+    # verify, observers read.
+    Row("indicators.group", "GET", lambda w: f"/committees/{w.committee.id}/own-indicators", members_read()),
+    Row("indicators.propose", "GET", lambda w: f"/committees/{w.committee.id}/own-indicators/new", proposers(200)),
+    Row("indicators.propose", "POST", lambda w: f"/committees/{w.committee.id}/own-indicators/new",
+        proposers(422)),
+    Row("indicators.enter", "GET", lambda w: f"/committees/{w.committee.id}/own-indicators/periods/{w.period}",
+        members_read()),
+    Row("indicators.enter", "POST", lambda w: f"/committees/{w.committee.id}/own-indicators/periods/{w.period}",
+        proposers(302)),
+    Row("indicators.check_value", "POST", lambda w: (
+        f"/committees/{w.committee.id}/own-indicators/periods/{w.period}/check/{w.committee_indicator.id}"),
+        proposers(200)),
+    Row("indicators.import_values", "GET",
+        lambda w: f"/committees/{w.committee.id}/own-indicators/periods/{w.period}/import", proposers(200)),
+    Row("indicators.import_values", "POST",
+        lambda w: f"/committees/{w.committee.id}/own-indicators/periods/{w.period}/import", proposers(422)),
+    Row("indicators.export_values", "GET", lambda w: f"/committees/{w.committee.id}/own-indicators/values.csv",
+        members_read()),
+    Row("indicators.verify_queue", "GET", lambda w: f"/committees/{w.committee.id}/own-indicators/verify",
+        runners(200)),
+    Row("indicators.indicator", "GET", lambda w: f"/indicators/{w.committee_indicator.id}", members_read()),
     Row("admin.add_group_role", "POST", lambda w: f"/admin/organizations/{w.group.id}/roles", admin_only(302)),
     Row("admin.remove_group_role", "POST",
         lambda w: f"/admin/organizations/{w.group.id}/roles/{w.group_role.id}/remove", admin_only(302)),
@@ -303,14 +326,17 @@ def make_world() -> World:
     period = periods.period_of(date.today(), "monthly")
     value = IndicatorValue(indicator=indicator, period=periods.previous(period), value=3, state="submitted",
                            entered_by_id=users["community"].id)
-    db.session.add_all([indicator, proposed, value])
+    committee_indicator = Indicator(committee=committee, short_name="Meetings held", question="Did we meet?",
+                                    unit="yes_no", frequency="monthly", status="adopted")
+    db.session.add_all([indicator, proposed, value, committee_indicator])
     db.session.commit()
     return World(users=users, area=leaf, organization=empty_organization, person=person, committee=committee,
                  meeting=meeting, item=meeting.items[1],
                  proposal=factories.make_proposal(committee, users["member"]),
                  observer_membership=memberships["observer"], feed_token=memberships["member"].feed_token,
                  plan=plan, action=action, decision=decision, group=group, message=message, indicator=indicator,
-                 proposed_indicator=proposed, value=value, period=period, group_role=group_role)
+                 proposed_indicator=proposed, value=value, period=period, group_role=group_role,
+                 committee_indicator=committee_indicator)
 
 
 def test_every_route_has_a_row(app):

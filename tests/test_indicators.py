@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.indicators import periods, services, values
+from workspace.indicators.owners import Owner
 from workspace.models import AgendaItem, AuditEvent, GroupRole, Indicator, IndicatorValue, IndicatorWording
 from tests import factories
 from tests.conftest import login
@@ -202,7 +203,7 @@ def test_drafts_then_submit_and_submitted_values_are_locked(client, group):
 def test_a_period_of_another_frequency_is_refused(app, group):
     indicator = make_indicator(group["group"], frequency="quarterly")
     with pytest.raises(services.IndicatorRuleError, match="is not a period of"):
-        services.save_period(group["group"], THIS_MONTH, group["member"],
+        services.save_period(Owner(group["group"]), THIS_MONTH, group["member"],
                              [services.Entry(indicator, {"": 3.0})], submit=False)
     assert db.session.scalar(db.select(db.func.count()).select_from(IndicatorValue)) == 0
 
@@ -427,3 +428,52 @@ def test_a_period_can_have_its_own_target(client, group):
     client.post(f"/indicators/{indicator.id}/targets", data={"period": THIS_MONTH, "target": "18"})
     from workspace.models import IndicatorTarget
     assert [t.target for t in db.session.scalars(db.select(IndicatorTarget))] == [18]
+
+
+# --- A committee's own indicators ----------------------------------------------------------------
+
+def test_a_committee_tracks_its_own_indicator(client, app, group):
+    committee = factories.make_committee("Mapleton Committee", level="district", area=group["district"])
+    chair = factories.add_member(committee, role="chair")
+    secretary = factories.add_member(committee, role="secretary")
+    member = factories.add_member(committee, role="member")
+    observer = factories.add_member(committee, role="observer")
+    login(client, member)
+    response = client.post(f"/committees/{committee.id}/own-indicators/new", data={
+        "question": "How many households in the district receive the child grant?", "short_name": "Grant coverage",
+        "unit": "count", "direction": "higher", "frequency": "quarterly", "target": "500"})
+    assert response.status_code == 302
+    indicator = db.session.scalar(db.select(Indicator))
+    assert indicator.committee_id == committee.id and indicator.organization_id is None
+    assert client.post(f"/indicators/{indicator.id}/adopt").status_code == 403  # members propose, not adopt
+    chair_client = app.test_client()
+    login(chair_client, chair)
+    chair_client.post(f"/indicators/{indicator.id}/adopt")
+    quarter = periods.period_of(utcnow().date(), "quarterly")
+    response = chair_client.post(f"/committees/{committee.id}/own-indicators/periods/{quarter}",
+                                 data={f"v_{indicator.id}_0": "420", "submit": "1"})
+    assert response.status_code == 302
+    value = db.session.scalar(db.select(IndicatorValue))
+    # The chair entered it: the chair may not verify it; the secretary may.
+    assert chair_client.post(f"/values/{value.id}/verify", follow_redirects=True).status_code == 200
+    assert db.session.get(IndicatorValue, value.id).state == "submitted"
+    secretary_client = app.test_client()
+    login(secretary_client, secretary)
+    secretary_client.post(f"/values/{value.id}/verify")
+    assert db.session.get(IndicatorValue, value.id).state == "verified"
+    # Observers read; outsiders see nothing.
+    observer_client = app.test_client()
+    login(observer_client, observer)
+    assert observer_client.get(f"/indicators/{indicator.id}").status_code == 200
+    assert observer_client.post(f"/committees/{committee.id}/own-indicators/periods/{quarter}",
+                                data={f"v_{indicator.id}_0": "1"}).status_code == 403
+    outsider = app.test_client()
+    login(outsider, factories.make_user(sector="government"))
+    assert outsider.get(f"/indicators/{indicator.id}").status_code == 404
+    # It shows on the committee's page of indicators, and the database wants exactly one owner.
+    assert "Grant coverage" in chair_client.get(f"/committees/{committee.id}/indicators").get_data(as_text=True)
+    both = Indicator(organization=group["group"], committee=committee, short_name="x", question="x?", unit="count")
+    db.session.add(both)
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()

@@ -12,6 +12,7 @@ from workspace.actions import services as action_services
 from workspace.committees import services
 from workspace.indicators import periods
 from workspace.indicators import services as indicator_services
+from workspace.indicators.owners import Owner
 from workspace.models import (
     AgendaItem, Area, Committee, GroupRole, Indicator, IndicatorValue, Meeting, Membership, Organization, User,
 )
@@ -145,14 +146,14 @@ def _seed_indicators(group: Organization) -> None:
     made = []
     for short, question, unit, frequency, target, split, why in INDICATORS:
         indicator = indicator_services.propose(
-            group, member, short_name=short, question=question, unit=unit, frequency=frequency, target=target,
+            Owner(group), member, short_name=short, question=question, unit=unit, frequency=frequency, target=target,
             dimensions=split, why=why, baseline_value=None, baseline_date=None,
             score_labels=["very bad", "bad", "fair", "good", "very good"] if unit == "score" else [],
             verification="The group's record book" if unit != "score" else "Members' show of hands")
         indicator_services.decide(indicator, "adopted")
         made.append(indicator)
     savers, school, _payment = made
-    indicator_services.propose(group, member, short_name="Loans repaid on time",
+    indicator_services.propose(Owner(group), member, short_name="Loans repaid on time",
                                question="How many loans were paid back on the agreed day?", unit="count",
                                frequency="monthly", target=None, dimensions=[], why="", baseline_value=None,
                                baseline_date=None, score_labels=[], verification="")
@@ -161,7 +162,7 @@ def _seed_indicators(group: Organization) -> None:
     for n, period in enumerate(months[:-1]):
         saved = [65, 70, 72, 58, 75, 78, 81, 84][n]
         girls, boys = 15 + n, 16 + n // 2
-        indicator_services.save_period(group, period, member, [
+        indicator_services.save_period(Owner(group), period, member, [
             indicator_services.Entry(savers, {"": float(saved)}, comment="From the record book",
                                      explanation="Harvest money came in" if n == 4 else ""),
             indicator_services.Entry(school, {"sex=female": float(girls), "sex=male": float(boys),

@@ -17,11 +17,11 @@ class Sheet:
     """Everything the page needs about one period: indicators, their cells, what is saved, and
     last period's totals (for the jump check). Four queries, whatever the number of indicators."""
 
-    def __init__(self, group, period: str):
-        self.group, self.period = group, period
+    def __init__(self, owner, period: str):
+        self.owner, self.period = owner, period
         frequency = periods.frequency_of(period)
         self.indicators = list(db.session.scalars(select(Indicator).where(
-            Indicator.organization_id == group.id, Indicator.status == "adopted",
+            owner.column == owner.id, Indicator.status == "adopted",
             Indicator.frequency == frequency).order_by(Indicator.short_name)))
         ids = [i.id for i in self.indicators]
         self.saved = {(v.indicator_id, v.cell): v for v in db.session.scalars(select(IndicatorValue).where(

@@ -16,7 +16,7 @@ from workspace.extensions import db
 from workspace.indicators import bp, periods, services, values
 from workspace.indicators.entry import Sheet, entry_form, field_name, read_entry
 from workspace.indicators.forms import ImportForm
-from workspace.indicators.loaders import get_group_or_404
+from workspace.indicators.loaders import get_owner_or_404
 from workspace.models import VALUE_STATES, Indicator, IndicatorValue
 
 
@@ -33,10 +33,11 @@ def period_or_404(period: str) -> str:
 
 
 @bp.route("/groups/<int:group_id>/periods/<period>", methods=["GET", "POST"])
+@bp.route("/committees/<int:committee_id>/own-indicators/periods/<period>", methods=["GET", "POST"])
 @login_required
-def enter(group_id: int, period: str):
-    group = get_group_or_404(group_id, need="see" if request.method == "GET" else "enter")
-    sheet = Sheet(group, period_or_404(period))
+def enter(period: str, group_id: int | None = None, committee_id: int | None = None):
+    owner = get_owner_or_404(group_id, committee_id, need="see" if request.method == "GET" else "enter")
+    sheet = Sheet(owner, period_or_404(period))
     form = entry_form(sheet, formdata=request.form if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -44,28 +45,30 @@ def enter(group_id: int, period: str):
             entries = [e for e in (read_entry(form, sheet, i) for i in sheet.indicators if not sheet.locked(i)) if e]
             submit = "submit" in request.form
             try:
-                written = services.save_period(group, period, current_user, entries, submit=submit)
+                written = services.save_period(owner, period, current_user, entries, submit=submit)
             except services.IndicatorRuleError as error:
                 form.form_errors.append(str(error))
             else:
                 flash(ngettext("%(num)s value submitted for verification.", "%(num)s values submitted for verification.",
                                written) if submit
                       else ngettext("%(num)s value saved as a draft.", "%(num)s values saved as a draft.", written), "success")
-                return redirect(url_for("indicators.enter", group_id=group.id, period=period))
+                return redirect(owner.url("indicators.enter", period=period))
         status = 422
-    return render_template("indicators/entry.html", group=group, sheet=sheet, form=form, field_name=field_name,
+    return render_template("indicators/entry.html", owner=owner, sheet=sheet, form=form, field_name=field_name,
                            period_label=periods.label, cell_label=values.cell_label,
-                           can_enter=current_user.organization_id == group.id, states=VALUE_STATES,
+                           can_enter=owner.can(current_user, "enter"), states=VALUE_STATES,
                            htmx_check=htmx_check), status
 
 
 @bp.route("/groups/<int:group_id>/periods/<period>/check/<int:indicator_id>", methods=["POST"])
+@bp.route("/committees/<int:committee_id>/own-indicators/periods/<period>/check/<int:indicator_id>",
+          methods=["POST"])
 @login_required
-def check_value(group_id: int, period: str, indicator_id: int):
+def check_value(period: str, indicator_id: int, group_id: int | None = None, committee_id: int | None = None):
     """Checks one indicator's values as they are typed (htmx): each against its unit, the total
     of a split, and a jump of more than half from last period."""
-    group = get_group_or_404(group_id, need="enter")
-    sheet = Sheet(group, period_or_404(period))
+    owner = get_owner_or_404(group_id, committee_id, need="enter")
+    sheet = Sheet(owner, period_or_404(period))
     indicator = next((i for i in sheet.indicators if i.id == indicator_id), None)
     if indicator is None:
         abort(404)
@@ -86,10 +89,11 @@ def check_value(group_id: int, period: str, indicator_id: int):
 
 
 @bp.route("/groups/<int:group_id>/values.csv")
+@bp.route("/committees/<int:committee_id>/own-indicators/values.csv")
 @login_required
-def export_values(group_id: int):
-    group = get_group_or_404(group_id)
-    rows = db.session.scalars(select(IndicatorValue).join(Indicator).where(Indicator.organization_id == group.id)
+def export_values(group_id: int | None = None, committee_id: int | None = None):
+    owner = get_owner_or_404(group_id, committee_id)
+    rows = db.session.scalars(select(IndicatorValue).join(Indicator).where(owner.column == owner.id)
                               .options(joinedload(IndicatorValue.indicator))
                               .order_by(Indicator.short_name, IndicatorValue.period, IndicatorValue.cell))
     out = io.StringIO()
@@ -101,19 +105,20 @@ def export_values(group_id: int):
                          values.cell_label(value.cell), f"{value.value:g}", value.state, value.comment,
                          value.return_reason])
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="values-{group.id}.csv"'})
+                    headers={"Content-Disposition": f'attachment; filename="values-{owner.id}.csv"'})
 
 
 IMPORT_COLUMNS = ("indicator_id", "cell", "value")
 
 
 @bp.route("/groups/<int:group_id>/periods/<period>/import", methods=["GET", "POST"])
+@bp.route("/committees/<int:committee_id>/own-indicators/periods/<period>/import", methods=["GET", "POST"])
 @login_required
-def import_values(group_id: int, period: str):
+def import_values(period: str, group_id: int | None = None, committee_id: int | None = None):
     """A period's values from a CSV file: every row is checked, and either all are saved as
     drafts or none is, with a row-by-row report."""
-    group = get_group_or_404(group_id, need="enter")
-    sheet = Sheet(group, period_or_404(period))
+    owner = get_owner_or_404(group_id, committee_id, need="enter")
+    sheet = Sheet(owner, period_or_404(period))
     form = CsvImportForm()
     report, status = [], 200
     if form.validate_on_submit():
@@ -130,20 +135,20 @@ def import_values(group_id: int, period: str):
                 entries, report = read_import(reader, sheet)
                 if all(ok for _line, ok, _message in report) and entries:
                     try:
-                        written = services.save_period(group, period, current_user, entries, submit=False)
+                        written = services.save_period(owner, period, current_user, entries, submit=False)
                     except services.IndicatorRuleError as error:
                         form.file.errors.append(str(error))
                     else:
                         flash(ngettext("%(num)s value imported as a draft: check it, then submit.",
                                        "%(num)s values imported as drafts: check them, then submit.", written),
                               "success")
-                        return redirect(url_for("indicators.enter", group_id=group.id, period=period))
+                        return redirect(owner.url("indicators.enter", period=period))
                 elif not entries and all(ok for _line, ok, _message in report):
                     form.file.errors.append(_("The file has no rows."))
         status = 422
     elif form.is_submitted():
         status = 422
-    return render_template("indicators/import.html", group=group, period=period, form=form, report=report,
+    return render_template("indicators/import.html", owner=owner, period=period, form=form, report=report,
                            period_label=periods.label, columns=IMPORT_COLUMNS, sheet=sheet), status
 
 

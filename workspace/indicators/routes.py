@@ -14,7 +14,8 @@ from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.indicators import bp, chart, periods, services
 from workspace.indicators.forms import IndicatorForm, RaiseForm, ReturnForm, TargetForm
-from workspace.indicators.loaders import get_group_or_404, get_indicator_or_404, get_value_or_404
+from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
+from workspace.indicators.owners import owner_of
 from workspace.indicators.values import cell_label, judge, target_of, targets_for
 from workspace.models import (
     FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, Area, Committee, GroupRole, Indicator, IndicatorValue,
@@ -51,10 +52,12 @@ def latest_values(indicators: list[Indicator]) -> dict[int, IndicatorValue]:
 
 
 @bp.route("/groups/<int:group_id>")
+@bp.route("/committees/<int:committee_id>/own-indicators")
 @login_required
-def group(group_id: int):
-    group = get_group_or_404(group_id)
-    indicators = list(db.session.scalars(select(Indicator).where(Indicator.organization_id == group.id)
+def group(group_id: int | None = None, committee_id: int | None = None):
+    """A group's (or a committee's own) indicators: what is due, what came back, where each stands."""
+    owner = get_owner_or_404(group_id, committee_id)
+    indicators = list(db.session.scalars(select(Indicator).where(owner.column == owner.id)
                                          .options(joinedload(Indicator.proposed_by)).order_by(Indicator.short_name)))
     adopted = [i for i in indicators if i.status == "adopted"]
     today = local_today()
@@ -64,29 +67,31 @@ def group(group_id: int):
         IndicatorValue.indicator_id.in_([i.id for i in adopted]), IndicatorValue.cell == "",
         IndicatorValue.state.in_(("submitted", "verified")))).all())
     waiting = db.session.scalar(select(func.count()).select_from(IndicatorValue).join(Indicator).where(
-        Indicator.organization_id == group.id, IndicatorValue.state == "submitted", IndicatorValue.cell == ""))
+        owner.column == owner.id, IndicatorValue.state == "submitted", IndicatorValue.cell == ""))
     returned = db.session.scalars(select(IndicatorValue).join(Indicator).where(
-        Indicator.organization_id == group.id, IndicatorValue.state == "returned")
+        owner.column == owner.id, IndicatorValue.state == "returned")
         .options(joinedload(IndicatorValue.indicator)).limit(50)).all()
     latest = latest_values(adopted)
     missing = {(f, period): sum(1 for i in adopted if i.frequency == f and (i.id, period) not in entered)
                for f, period_list in due.items() for period in period_list}
-    return render_template("indicators/group.html", group=group, indicators=indicators, adopted=adopted, due=due,
+    return render_template("indicators/group.html", owner=owner, indicators=indicators, adopted=adopted, due=due,
                            missing=missing, waiting=waiting, targets=targets_for(adopted), target_of=target_of, returned=returned, latest=latest, judge=judge,
                            statuses=INDICATOR_STATUSES, frequencies=FREQUENCIES, period_label=periods.label,
                            cell_label=cell_label)
 
 
 @bp.route("/groups/<int:group_id>/indicators/new", methods=["GET", "POST"])
+@bp.route("/committees/<int:committee_id>/own-indicators/new", methods=["GET", "POST"])
 @login_required
-def propose(group_id: int):
-    group = get_group_or_404(group_id, need="define")
+def propose(group_id: int | None = None, committee_id: int | None = None):
+    owner = get_owner_or_404(group_id, committee_id, need="define")
     form = IndicatorForm()
     if form.validate_on_submit():
-        services.propose(group, current_user, **form.indicator_fields())
-        flash(_("Proposed. The others see it now; your coordinator adopts it or drops it."), "success")
-        return redirect(url_for("indicators.group", group_id=group.id))
-    return render_form("indicators/indicator_form.html", form, group=group, indicator=None)
+        services.propose(owner, current_user, **form.indicator_fields())
+        flash(_("Proposed. The others see it now; your coordinator adopts it or drops it.") if owner.is_group
+              else _("Proposed. The chair or the secretary adopts it or drops it."), "success")
+        return redirect(owner.home)
+    return render_form("indicators/indicator_form.html", form, owner=owner, indicator=None)
 
 
 @bp.route("/indicators/<int:indicator_id>")
@@ -100,7 +105,7 @@ def indicator(indicator_id: int):
         IndicatorWording.indicator_id == indicator.id))}
     committees = raise_targets(indicator)
     targets = targets_for([indicator])
-    return render_template("indicators/indicator.html", indicator=indicator, group=indicator.organization,
+    return render_template("indicators/indicator.html", indicator=indicator, owner=owner_of(indicator),
                            raise_form=RaiseForm(committees=committees), targets=targets, target_of=target_of,
                            target_form=TargetForm(indicator=indicator, formdata=None),
                            series=series[::-1], chart=chart.build(indicator, series, targets), judge=judge,
@@ -123,7 +128,7 @@ def edit_indicator(indicator_id: int):
         else:
             flash(_("Saved."), "success")
             return redirect(url_for("indicators.indicator", indicator_id=indicator.id))
-    return render_form("indicators/indicator_form.html", form, group=indicator.organization, indicator=indicator)
+    return render_form("indicators/indicator_form.html", form, owner=owner_of(indicator), indicator=indicator)
 
 
 @bp.route("/indicators/<int:indicator_id>/<any(adopt, drop):decision>", methods=["POST"])
@@ -137,7 +142,7 @@ def decide(indicator_id: int, decision: str):
                   "success")
         except services.IndicatorRuleError as error:
             flash(str(error), "error")
-    return redirect(url_for("indicators.group", group_id=indicator.organization_id))
+    return redirect(owner_of(indicator).home)
 
 
 @bp.route("/indicators/<int:indicator_id>/targets", methods=["POST"])
@@ -157,15 +162,16 @@ def set_target(indicator_id: int):
 # --- Verification ------------------------------------------------------------------------------
 
 @bp.route("/groups/<int:group_id>/verify")
+@bp.route("/committees/<int:committee_id>/own-indicators/verify")
 @login_required
-def verify_queue(group_id: int):
-    group = get_group_or_404(group_id, need="verify")
-    query = (select(IndicatorValue).join(Indicator).where(Indicator.organization_id == group.id,
+def verify_queue(group_id: int | None = None, committee_id: int | None = None):
+    owner = get_owner_or_404(group_id, committee_id, need="verify")
+    query = (select(IndicatorValue).join(Indicator).where(owner.column == owner.id,
                                                           IndicatorValue.state == "submitted")
              .options(joinedload(IndicatorValue.indicator), joinedload(IndicatorValue.entered_by))
              .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell))
     page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
-    return render_template("indicators/verify.html", group=group, page=page, form=ReturnForm(formdata=None),
+    return render_template("indicators/verify.html", owner=owner, page=page, form=ReturnForm(formdata=None),
                            period_label=periods.label, cell_label=cell_label)
 
 
@@ -179,7 +185,7 @@ def verify_value(value_id: int):
             flash(_("Verified."), "success")
         except services.IndicatorRuleError as error:
             flash(str(error), "error")
-    return redirect(url_for("indicators.verify_queue", group_id=value.indicator.organization_id))
+    return redirect(owner_of(value.indicator).url("indicators.verify_queue"))
 
 
 @bp.route("/values/<int:value_id>/return", methods=["POST"])
@@ -195,7 +201,7 @@ def return_value(value_id: int):
             flash(str(error), "error")
     else:
         flash(_("Say why it goes back, for the group."), "error")
-    return redirect(url_for("indicators.verify_queue", group_id=value.indicator.organization_id))
+    return redirect(owner_of(value.indicator).url("indicators.verify_queue"))
 
 
 # --- The committee's view ----------------------------------------------------------------------
@@ -214,8 +220,9 @@ def committee_indicators(committee_id: int):
     committee = get_committee_or_404(committee_id)
     groups = area_groups(committee)
     indicators = list(db.session.scalars(select(Indicator).where(
-        Indicator.organization_id.in_([g.id for g in groups]), Indicator.status == "adopted")
-        .options(joinedload(Indicator.organization)).order_by(Indicator.short_name)))
+        Indicator.organization_id.in_([g.id for g in groups]) | (Indicator.committee_id == committee.id),
+        Indicator.status == "adopted")
+        .options(joinedload(Indicator.organization), joinedload(Indicator.committee)).order_by(Indicator.short_name)))
     latest = latest_values(indicators)
     targets = targets_for(indicators)
     rows = [(i, latest.get(i.id), judge(i, latest[i.id].value if i.id in latest else None,
@@ -231,6 +238,8 @@ def raise_targets(indicator: Indicator) -> list[Committee]:
     if not mine:
         return []
     committees = db.session.scalars(select(Committee).where(Committee.id.in_(mine))).all()
+    if indicator.committee_id is not None:  # a committee's own indicator goes to that committee
+        return [c for c in committees if c.id == indicator.committee_id]
     return [c for c in committees if indicator.organization in area_groups(c)]
 
 
@@ -250,7 +259,7 @@ def raise_indicator(indicator_id: int):
             flash(_("Only an off-track indicator is raised to the committee."), "error")
             return redirect(url_for("indicators.indicator", indicator_id=indicator.id))
         description = _("%(group)s asks: “%(question)s” In %(period)s the answer was %(value)s against a target of "
-                        "%(target)s. The chart: %(link)s", group=indicator.organization.name,
+                        "%(target)s. The chart: %(link)s", group=indicator.owner_name,
                         question=indicator.question, period=periods.label(latest.period), value=f"{latest.value:g}",
                         target=f"{target_of(indicator, latest.period, targets_for([indicator])):g}",
                         link=url_for("indicators.indicator", indicator_id=indicator.id, _external=True))

@@ -11,7 +11,7 @@ from workspace import audit
 from workspace.extensions import db
 from workspace.indicators import periods
 from workspace.indicators.values import cells
-from workspace.models import Indicator, IndicatorTarget, IndicatorValue, IndicatorWording, Organization, User
+from workspace.models import Indicator, IndicatorTarget, IndicatorValue, IndicatorWording, User
 
 
 class IndicatorRuleError(Exception):
@@ -20,8 +20,9 @@ class IndicatorRuleError(Exception):
 
 # --- Definition --------------------------------------------------------------------------------
 
-def propose(group: Organization, proposer: User, **fields) -> Indicator:
-    indicator = Indicator(organization=group, proposed_by=proposer, status="proposed", **fields)
+def propose(owner, proposer: User, **fields) -> Indicator:
+    """owner: an indicators.owners.Owner (a community group or a committee)."""
+    indicator = Indicator(**owner.owner_fields(), proposed_by=proposer, status="proposed", **fields)
     db.session.add(indicator)
     audit.record("propose", indicator, after=audit.snapshot(indicator))
     db.session.commit()
@@ -95,7 +96,7 @@ class Entry:
 EDITABLE = ("draft", "returned")
 
 
-def save_period(group: Organization, period: str, user: User, entries: list[Entry], submit: bool) -> int:
+def save_period(owner, period: str, user: User, entries: list[Entry], submit: bool) -> int:
     """Saves a period's values as drafts, or submits them for verification. Returns how many
     values were written. Values already submitted or verified are left alone. All or nothing."""
     existing = {(v.indicator_id, v.cell): v for v in db.session.scalars(select(IndicatorValue).where(
@@ -104,8 +105,8 @@ def save_period(group: Organization, period: str, user: User, entries: list[Entr
     try:
         for entry in entries:
             indicator = entry.indicator
-            if indicator.organization_id != group.id or indicator.status != "adopted":
-                raise IndicatorRuleError(_("“%(name)s” is not an adopted indicator of this group.",
+            if not owner.owns(indicator) or indicator.status != "adopted":
+                raise IndicatorRuleError(_("“%(name)s” is not an adopted indicator here.",
                                            name=indicator.short_name))
             if not periods.belongs(period, indicator.frequency):
                 raise IndicatorRuleError(_("%(period)s is not a period of “%(name)s”.", period=period,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models.accounts import User
+from workspace.models.committees import Committee
 from workspace.models.directory import Organization, _in
 
 UNITS = {"count": _l("A number (count)"), "percent": _l("A percentage"), "yes_no": _l("Yes or no"),
@@ -60,12 +61,15 @@ class Indicator(db.Model):
         CheckConstraint(_in("status", INDICATOR_STATUSES), name="status"),
         CheckConstraint("(baseline_value IS NULL) = (baseline_date IS NULL)", name="baseline_dated"),
         CheckConstraint("length(question) > 0 AND length(short_name) > 0", name="worded"),
+        CheckConstraint("(organization_id IS NULL) <> (committee_id IS NULL)", name="one_owner"),
     )
     __audit_fields__ = ("short_name", "question", "why", "unit", "direction", "frequency", "baseline_value",
                         "baseline_date", "target", "dimensions", "verification", "status", "wording_version")
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    # Owned by a community group, or by a committee.
+    organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
     short_name: Mapped[str] = mapped_column(String(80))
     question: Mapped[str] = mapped_column(String(500))  # in the group's own words
     why: Mapped[str] = mapped_column(Text, default="")
@@ -83,12 +87,17 @@ class Indicator(db.Model):
     wording_version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    organization: Mapped[Organization] = relationship()
+    organization: Mapped[Organization | None] = relationship()
+    committee: Mapped["Committee | None"] = relationship()
     proposed_by: Mapped[User | None] = relationship()
 
     @property
     def name(self) -> str:
         return self.short_name
+
+    @property
+    def owner_name(self) -> str:
+        return self.organization.name if self.organization else self.committee.name
 
     @property
     def unit_label(self) -> str:

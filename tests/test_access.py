@@ -14,7 +14,7 @@ from tests import factories
 from tests.conftest import login
 from workspace.extensions import db
 from workspace.indicators import periods
-from workspace.models import Decision, GroupRole, Indicator, IndicatorValue, Membership, OutboxMessage
+from workspace.models import Decision, FeedbackCase, GroupRole, Indicator, IndicatorValue, Membership, OutboxMessage
 
 # The sectors (people outside the committee under test), administrators, and the four roles in
 # the committee under test.
@@ -54,6 +54,16 @@ def group_members(status: int) -> dict:
 
 def verifiers(status: int) -> dict:
     return {**group_data(403), "ngo": status}
+
+
+def staff(status: int) -> dict:
+    """Government and NGO people (and administrators); not community members."""
+    return {**everyone(status), "anonymous": 302, "community": 403, "observer": 403}
+
+
+def handlers(status: int) -> dict:
+    """A case's handlers: its organisation's people (the NGO user's) and administrators."""
+    return {**everyone(404), "anonymous": 302, "ngo": status, "admin": status}
 
 
 def members_read(status: int = 200) -> dict:
@@ -100,6 +110,7 @@ class World:
     period: str
     group_role: object
     committee_indicator: object
+    case: object
 
 
 @dataclass
@@ -278,6 +289,28 @@ TABLE = [
     Row("admin.add_group_role", "POST", lambda w: f"/admin/organizations/{w.group.id}/roles", admin_only(302)),
     Row("admin.remove_group_role", "POST",
         lambda w: f"/admin/organizations/{w.group.id}/roles/{w.group_role.id}/remove", admin_only(302)),
+    # Feedback: the public pages need no account; a case is seen only by its handlers (the NGO
+    # user's organisation here, and administrators); staff of government and NGOs record cases.
+    Row("feedback.submit", "GET", lambda w: "/feedback", everyone(200)),
+    Row("feedback.submit", "POST", lambda w: "/feedback", everyone(422)),
+    Row("feedback.thanks", "GET", lambda w: "/feedback/thanks", everyone(200)),
+    Row("feedback.track_lookup", "GET", lambda w: "/feedback/track", everyone(200)),
+    Row("feedback.track", "GET", lambda w: f"/feedback/track/{w.case.code}", everyone(200)),
+    Row("feedback.track", "GET", lambda w: "/feedback/track/AAAAA-22222", everyone(404)),
+    Row("feedback.board", "GET", lambda w: "/feedback/board", everyone(200)),
+    Row("feedback.cases", "GET", lambda w: "/cases", staff(200)),
+    Row("feedback.new_case", "GET", lambda w: "/cases/new", staff(200)),
+    Row("feedback.new_case", "POST", lambda w: "/cases/new", staff(422)),
+    Row("feedback.case", "GET", lambda w: f"/cases/{w.case.id}", handlers(200)),
+    Row("feedback.move_case", "POST", lambda w: f"/cases/{w.case.id}/status", handlers(422)),
+    Row("feedback.assign_case", "POST", lambda w: f"/cases/{w.case.id}/assign", handlers(422)),
+    Row("feedback.respond_case", "POST", lambda w: f"/cases/{w.case.id}/response", handlers(302)),
+    Row("feedback.case_action", "GET", lambda w: f"/cases/{w.case.id}/action", handlers(302)),
+    Row("feedback.case_action", "POST", lambda w: f"/cases/{w.case.id}/action", handlers(302)),
+    Row("feedback.patterns", "GET", lambda w: f"/committees/{w.committee.id}/feedback", members_read()),
+    Row("feedback.raise_cluster", "POST", lambda w: f"/committees/{w.committee.id}/feedback/raise", proposers(302)),
+    Row("admin.answer_times_page", "GET", lambda w: "/admin/answer-times", admin_only(200)),
+    Row("admin.answer_times_page", "POST", lambda w: "/admin/answer-times", admin_only(422)),
     # The outbox of reminders
     Row("admin.outbox", "GET", lambda w: "/admin/outbox", admin_only(200)),
     Row("admin.outbox_message", "GET", lambda w: f"/admin/outbox/{w.message.id}", admin_only(200)),
@@ -328,7 +361,9 @@ def make_world() -> World:
                            entered_by_id=users["community"].id)
     committee_indicator = Indicator(committee=committee, short_name="Meetings held", question="Did we meet?",
                                     unit="yes_no", frequency="monthly", status="adopted")
-    db.session.add_all([indicator, proposed, value, committee_indicator])
+    case = FeedbackCase(category="complaint", description="The payment came late.", contact_name="Amina",
+                        contact_phone="0700 000 000", assigned_organization_id=users["ngo"].organization_id)
+    db.session.add_all([indicator, proposed, value, committee_indicator, case])
     db.session.commit()
     return World(users=users, area=leaf, organization=empty_organization, person=person, committee=committee,
                  meeting=meeting, item=meeting.items[1],
@@ -336,7 +371,7 @@ def make_world() -> World:
                  observer_membership=memberships["observer"], feed_token=memberships["member"].feed_token,
                  plan=plan, action=action, decision=decision, group=group, message=message, indicator=indicator,
                  proposed_indicator=proposed, value=value, period=period, group_role=group_role,
-                 committee_indicator=committee_indicator)
+                 committee_indicator=committee_indicator, case=case)
 
 
 def test_every_route_has_a_row(app):

@@ -54,6 +54,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.admin import bp as admin_bp
     from workspace.actions import bp as actions_bp
     from workspace.committees import bp as committees_bp
+    from workspace.feedback import bp as feedback_bp
     from workspace.home import bp as home_bp
     from workspace.indicators import bp as indicators_bp
 
@@ -64,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(committees_bp)
     app.register_blueprint(actions_bp)
     app.register_blueprint(indicators_bp)
+    app.register_blueprint(feedback_bp)
 
     access.register(app)
     formatting.register(app)

@@ -191,6 +191,19 @@ def can_enter_values(user, group) -> bool:
     return group.kind == "community_group" and is_group_member(user, group)
 
 
+# --- Feedback cases ---------------------------------------------------------------------------------
+
+def can_handle_case(user, case) -> bool:
+    """Those handling a case: its assigned organisation's people, and administrators. Only they
+    see the case itself, the contact of the person who raised it among it."""
+    return is_admin(user) or same_organization(user, case.assigned_organization_id)
+
+
+def can_record_cases(user) -> bool:
+    """Staff record feedback that came by phone, in person, by letter: government and NGO people."""
+    return is_admin(user) or in_sector(user, "government") or in_sector(user, "ngo")
+
+
 def deny():
     """403 for pages and for htmx requests alike; the error handler picks page or fragment."""
     abort(403)
@@ -230,6 +243,8 @@ RULES = {
     "can_see_group_data": can_see_group_data,
     "can_define_indicators": can_define_indicators,
     "can_enter_values": can_enter_values,
+    "can_handle_case": can_handle_case,
+    "can_record_cases": can_record_cases,
 }
 
 

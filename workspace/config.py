@@ -17,6 +17,9 @@ DEFAULTS = {
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
     "INVITE_VALID_HOURS": 72,
     "PER_PAGE": 50,
+    "FEEDBACK_MAX_PER_ADDRESS": 5,  # public submissions per address within the window
+    "FEEDBACK_WINDOW_MINUTES": 60,
+    "CLUSTER_SIZE": 5,  # this many cases of a kind in an area and month make a pattern worth raising
     # Email for reminders. Without MAIL_SERVER, messages stay in the outbox that administrators read.
     "MAIL_SERVER": "",
     "MAIL_PORT": 587,

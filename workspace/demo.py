@@ -10,11 +10,14 @@ from workspace.extensions import db
 from workspace.clock import local_today, to_utc
 from workspace.actions import services as action_services
 from workspace.committees import services
+from workspace.feedback import services as feedback_services
+from workspace.feedback.timing import answer_times, current_due
 from workspace.indicators import periods
 from workspace.indicators import services as indicator_services
 from workspace.indicators.owners import Owner
 from workspace.models import (
-    AgendaItem, Area, Committee, GroupRole, Indicator, IndicatorValue, Meeting, Membership, Organization, User,
+    AgendaItem, Area, Committee, FeedbackCase, GroupRole, Indicator, IndicatorValue, Meeting, Membership,
+    Organization, User,
 )
 
 DEMO_PASSWORD = "demo-workspace-2026"
@@ -176,6 +179,45 @@ def _seed_indicators(group: Organization) -> None:
             indicator_services.verify(value, verifier)
 
 
+# (category, what happened, area, programme, days ago, how far it got)
+CASES = [
+    ("complaint", "The cash transfer for my grandchildren did not come this month.", "Dovepoint Village",
+     "Child grant", 20, "resolved"),
+    ("complaint", "At the pay point we waited from morning to evening and some went home without being paid.",
+     "Dovepoint Village", "Child grant", 9, "in_progress"),
+    ("complaint", "My name was removed from the list but nobody told me why.", "Seaview Municipality",
+     "Child grant", 4, "acknowledged"),
+    ("suggestion", "Please pay at the school on market day so mothers do not lose a day's work.",
+     "Dovepoint Village", "Child grant", 3, "received"),
+    ("question", "Can a widow with one child apply for the grant?", "Seaview District", "", 1, "received"),
+]
+
+
+def _seed_feedback(areas: dict[str, Area], organizations: dict[str, Organization]) -> None:
+    """Only where there are no cases yet: a later run adds nothing."""
+    if db.session.scalar(select(FeedbackCase.id)):
+        return
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    handler = users["samuel.tetteh@workspace.example"]
+    trust = organizations["Coastal Livelihoods Trust"]
+    for category, text, area, programme, days_ago, reached in CASES:
+        case = feedback_services.create_case(recorded_by=handler, category=category, description=text,
+                                             channel="community_meeting", area_id=areas[area].id, programme=programme)
+        case.received_at = case.received_at - timedelta(days=days_ago)
+        case.assigned_organization_id, case.assigned_user_id = trust.id, handler.id
+        case.due_at = current_due(case, answer_times())
+        db.session.commit()
+        for step in ("acknowledged", "in_progress", "resolved"):
+            if ["received", "acknowledged", "in_progress", "resolved"].index(reached) < \
+                    ["received", "acknowledged", "in_progress", "resolved"].index(step):
+                break
+            if step == "resolved":
+                feedback_services.respond(case, "The payment was delayed by a bank error; it was paid on the "
+                                                "next pay day, with the missed month.", True,
+                                          "A child grant payment did not arrive in Dovepoint.")
+            feedback_services.move(case, handler, step, "")
+
+
 def _get_or_create(model, lookup: dict, **values):
     record = db.session.scalar(select(model).filter_by(**lookup))
     if record is None:
@@ -205,6 +247,7 @@ def seed_demo() -> list[tuple[str, str]]:
     db.session.commit()
     _seed_committees(areas)
     _seed_indicators(organizations["Kanta Women's Savings Group"])
+    _seed_feedback(areas, organizations)
     return logins
 
 

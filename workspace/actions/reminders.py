@@ -1,5 +1,5 @@
 """`flask send-reminders`: each focal person gets one digest a day of their overdue actions and
-those due within 14 days. Sent by email when SMTP is set up; kept in the outbox either way."""
+those due within 14 days, with the feedback cases assigned to them that are past their answer time. Sent by email when SMTP is set up; kept in the outbox either way."""
 import smtplib
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -13,13 +13,19 @@ from sqlalchemy.orm import joinedload
 
 from workspace.clock import local_today, utcnow
 from workspace.extensions import db
-from workspace.models import OPEN_STATUSES, SOON_DAYS, Action, OutboxMessage, User
+from workspace.models import OPEN_STATUSES, SOON_DAYS, Action, FeedbackCase, OutboxMessage, User
 
 KIND = "action_digest"
 
 
-def digest_body(user: User, overdue: list[Action], soon: list[Action], today: date) -> str:
-    lines = [f"Dear {user.name},", "", "This is your daily summary of actions in Workspace.", ""]
+def digest_body(user: User, overdue: list[Action], soon: list[Action], today: date, breached=()) -> str:
+    lines = [f"Dear {user.name},", "", "This is your daily summary in Workspace.", ""]
+    if breached:
+        lines.append("Feedback cases past their answer time:")
+        for case in breached:
+            link = url_for("feedback.case", case_id=case.id, _external=True)
+            lines.append(f"- {case.code} ({case.category}, {case.status.replace('_', ' ')})\n  {link}")
+        lines.append("")
     for heading, actions in (("Overdue", overdue), (f"Due in the next {SOON_DAYS} days", soon)):
         if actions:
             lines.append(f"{heading}:")
@@ -55,23 +61,35 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
                              Action.due_date <= soon_until)
         .options(joinedload(Action.focal_person)).order_by(Action.due_date)).all()
     by_person: dict[int, list[Action]] = {}
+    people: dict[int, User] = {}
     for action in actions:
         if action.focal_person.active:
             by_person.setdefault(action.focal_person_id, []).append(action)
+            people[action.focal_person_id] = action.focal_person
+    breached_by_person: dict[int, list[FeedbackCase]] = {}
+    for case in db.session.scalars(select(FeedbackCase).where(
+            FeedbackCase.due_at < utcnow(), FeedbackCase.assigned_user_id.is_not(None))
+            .options(joinedload(FeedbackCase.assigned_user)).order_by(FeedbackCase.due_at)):
+        if case.assigned_user.active:
+            breached_by_person.setdefault(case.assigned_user_id, []).append(case)
+            people[case.assigned_user_id] = case.assigned_user
     already = set(db.session.scalars(select(OutboxMessage.recipient_id).where(
         OutboxMessage.kind == KIND, OutboxMessage.day == today)))
     counts = {"written": 0, "sent": 0, "skipped": 0, "failed": 0}
-    for person_id, theirs in by_person.items():
+    for person_id, person in people.items():
         if person_id in already:
             counts["skipped"] += 1
             continue
-        person = theirs[0].focal_person
+        theirs = by_person.get(person_id, [])
+        breached = breached_by_person.get(person_id, [])
         overdue = [a for a in theirs if a.due_date < today]
         soon = [a for a in theirs if a.due_date >= today]
+        subject = f"Workspace: {len(overdue)} overdue, {len(soon)} due soon"
+        if breached:
+            subject += f", {len(breached)} feedback cases past their answer time"
         message = OutboxMessage(
-            recipient=person, to_address=person.email, kind=KIND, day=today,
-            subject=f"Workspace: {len(overdue)} overdue, {len(soon)} due soon",
-            body=digest_body(person, overdue, soon, today))
+            recipient=person, to_address=person.email, kind=KIND, day=today, subject=subject,
+            body=digest_body(person, overdue, soon, today, breached))
         db.session.add(message)
         try:
             db.session.commit()  # the unique key makes a second run on the same day a no-op

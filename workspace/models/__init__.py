@@ -48,3 +48,10 @@ from workspace.models.indicators import (  # noqa: E402
 
 __all__ += ["DIMENSIONS", "DIRECTIONS", "FREQUENCIES", "GROUP_ROLES", "INDICATOR_STATUSES", "UNITS", "VALUE_STATES",
             "GroupRole", "Indicator", "IndicatorTarget", "IndicatorValue", "IndicatorWording"]
+from workspace.models.feedback import (  # noqa: E402
+    CASE_STATUSES, CATEGORIES, CHANNELS, DEFAULT_ANSWER_TIMES, NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase,
+    FeedbackCluster, IntakeHit,
+)
+
+__all__ += ["CASE_STATUSES", "CATEGORIES", "CHANNELS", "DEFAULT_ANSWER_TIMES", "NEXT_STATUSES", "AnswerTime",
+            "CaseNote", "FeedbackCase", "FeedbackCluster", "IntakeHit"]

@@ -1,0 +1,255 @@
+"""Handling cases: staff intake, the list by what is due soonest, one case's page (states, notes,
+assignment, the response, an action), the committee's view of patterns, and answer times."""
+from collections import Counter
+from datetime import timedelta
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from workspace import access
+from workspace.actions import services as action_services
+from workspace.actions.forms import ActionForm
+from workspace.admin import bp as admin_bp
+from workspace.clock import to_local, utcnow
+from workspace.committees.loaders import get_committee_or_404
+from workspace.extensions import db
+from workspace.feedback import bp, services
+from workspace.feedback.public_routes import linked_actions
+from workspace.feedback.forms import AssignForm, MoveForm, ResponseForm, StaffCaseForm, answer_times_form
+from workspace.feedback.timing import answer_times, standing
+from workspace.forms import EmptyForm, choices
+from workspace.models import (
+    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, FeedbackCase, Organization, User, descendant_ids,
+)
+from workspace.pages import render_form
+
+PATTERN_MONTHS = 6
+
+
+@bp.route("/cases")
+@login_required
+def cases():
+    """The cases someone handles (all, for administrators), what is due soonest first."""
+    if not (access.is_admin(current_user) or access.can_record_cases(current_user)):
+        abort(403)
+    query = select(FeedbackCase).options(joinedload(FeedbackCase.area), joinedload(FeedbackCase.assigned_organization),
+                                         joinedload(FeedbackCase.assigned_user))
+    if not access.is_admin(current_user):
+        query = query.where(FeedbackCase.assigned_organization_id == current_user.organization_id)
+    status = request.args.get("status", "open")
+    if status == "open":
+        query = query.where(FeedbackCase.status.in_(("received", "acknowledged", "in_progress")))
+    elif status in CASE_STATUSES:
+        query = query.where(FeedbackCase.status == status)
+    if request.args.get("unassigned") and access.is_admin(current_user):
+        query = query.where(FeedbackCase.assigned_organization_id.is_(None))
+    query = query.order_by(FeedbackCase.due_at.is_(None), FeedbackCase.due_at, FeedbackCase.received_at.desc())
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    times, now = answer_times(), utcnow()
+    return render_template("feedback/cases.html", page=page, status=status, statuses=CASE_STATUSES,
+                           standings={c.id: standing(c, now, times) for c in page.items})
+
+
+@bp.route("/cases/new", methods=["GET", "POST"])
+@login_required
+def new_case():
+    if not access.can_record_cases(current_user):
+        abort(403)
+    form = StaffCaseForm()
+    if form.validate_on_submit():
+        case = services.create_case(recorded_by=current_user, **form.case_fields())
+        flash(_("Case %(code)s recorded. Give the person this code to follow it.", code=case.code), "success")
+        return redirect(url_for("feedback.case", case_id=case.id))
+    return render_form("feedback/new_case.html", form)
+
+
+def get_case_or_404(case_id: int) -> FeedbackCase:
+    case = db.session.scalar(select(FeedbackCase).where(FeedbackCase.id == case_id).options(
+        joinedload(FeedbackCase.area), joinedload(FeedbackCase.assigned_organization),
+        joinedload(FeedbackCase.assigned_user)))
+    if case is None or not access.can_handle_case(current_user, case):
+        abort(404)  # not even whether it exists
+    return case
+
+
+def case_page(case: FeedbackCase, status: int = 200, **forms):
+    move_form = forms.get("move_form") or MoveForm(formdata=None)
+    move_form.to_status.choices = choices((s, CASE_STATUSES[s]) for s in NEXT_STATUSES[case.status])
+    assign_form = forms.get("assign_form") or AssignForm(formdata=None, data={
+        "organization_id": case.assigned_organization_id, "user_id": case.assigned_user_id})
+    response_form = forms.get("response_form") or ResponseForm(formdata=None, obj=case)
+    return render_template("feedback/case.html", case=case, move_form=move_form, assign_form=assign_form,
+                           response_form=response_form, standing=standing(case, utcnow(), answer_times()),
+                           actions=linked_actions(case), notes=case.notes, channels=CHANNELS,
+                           statuses=CASE_STATUSES), status
+
+
+@bp.route("/cases/<int:case_id>")
+@login_required
+def case(case_id: int):
+    return case_page(get_case_or_404(case_id))
+
+
+@bp.route("/cases/<int:case_id>/status", methods=["POST"])
+@login_required
+def move_case(case_id: int):
+    case = get_case_or_404(case_id)
+    form = MoveForm()
+    form.to_status.choices = choices((s, CASE_STATUSES[s]) for s in NEXT_STATUSES[case.status])
+    if form.validate_on_submit():
+        try:
+            services.move(case, current_user, form.to_status.data, form.note.data or "")
+        except services.CaseRuleError as error:
+            form.to_status.errors.append(str(error))
+        else:
+            flash(_("The case is now %(status)s.", status=case.status_label.lower()), "success")
+            return redirect(url_for("feedback.case", case_id=case.id))
+    return case_page(case, 422, move_form=form)
+
+
+@bp.route("/cases/<int:case_id>/assign", methods=["POST"])
+@login_required
+def assign_case(case_id: int):
+    case = get_case_or_404(case_id)
+    form = AssignForm()
+    if form.validate_on_submit():
+        try:
+            services.assign(case, current_user, form.organization_id.data,
+                            db.session.get(User, form.user_id.data) if form.user_id.data else None)
+        except services.CaseRuleError as error:
+            form.user_id.errors.append(str(error))
+        else:
+            flash(_("Assigned."), "success")
+            # The new organisation handles it now; the one that passed it on may no longer see it.
+            if access.can_handle_case(current_user, case):
+                return redirect(url_for("feedback.case", case_id=case.id))
+            return redirect(url_for("feedback.cases"))
+    return case_page(case, 422, assign_form=form)
+
+
+@bp.route("/cases/<int:case_id>/response", methods=["POST"])
+@login_required
+def respond_case(case_id: int):
+    case = get_case_or_404(case_id)
+    form = ResponseForm()
+    if form.validate_on_submit():
+        try:
+            services.respond(case, form.response.data or "", bool(form.publishable.data), form.public_summary.data or "")
+        except services.CaseRuleError as error:
+            form.public_summary.errors.append(str(error))
+        else:
+            flash(_("Response saved."), "success")
+            return redirect(url_for("feedback.case", case_id=case.id))
+    return case_page(case, 422, response_form=form)
+
+
+def managed_plans() -> list[ActionPlan]:
+    plans = db.session.scalars(select(ActionPlan).options(joinedload(ActionPlan.committee)).where(
+        ActionPlan.committee_id.in_(list(access.committee_roles(current_user)))
+        | (ActionPlan.organization_id == current_user.organization_id)).order_by(ActionPlan.title)).all()
+    return [p for p in plans if access.can_manage_plan(current_user, p)]
+
+
+@bp.route("/cases/<int:case_id>/action", methods=["GET", "POST"])
+@login_required
+def case_action(case_id: int):
+    """A case becomes an action directly, in a plan the handler manages."""
+    case = get_case_or_404(case_id)
+    plans = managed_plans()
+    form = ActionForm()
+    form_plan = request.form.get("plan_id", type=int) if request.method == "POST" else None
+    if not form.is_submitted():
+        form.title.data = _("Follow up case %(code)s", code=case.code)
+        form.description.data = case.public_summary or case.description[:500]
+        form.start_date.data = to_local(utcnow()).date()
+        form.due_date.data = to_local(utcnow()).date() + timedelta(days=14)
+        if case.assigned_organization_id:
+            form.responsible_organization_id.data = case.assigned_organization_id
+    if not plans:
+        flash(_("You manage no action plan to put it in: a committee's chair or secretary, or a group, has one."),
+              "error")
+        return redirect(url_for("feedback.case", case_id=case.id))
+    plan = next((p for p in plans if p.id == form_plan), None)
+    if form.validate_on_submit():
+        if plan is None:
+            form.form_errors.append(_("Choose one of your action plans."))
+        else:
+            supporters = list(db.session.scalars(select(Organization).where(
+                Organization.id.in_(form.supporter_ids.data or []))))
+            try:
+                action = action_services.create_action(plan, supporters=supporters, origin=("feedback_case", case.id),
+                                                       **form.action_fields())
+            except action_services.ActionRuleError as error:
+                form.focal_person_id.errors.append(str(error))
+            else:
+                flash(_("Action created from case %(code)s.", code=case.code), "success")
+                return redirect(url_for("actions.action", action_id=action.id))
+    return render_form("feedback/case_action.html", form, case=case, plans=plans, chosen=form_plan)
+
+
+# --- Patterns, for the committee ------------------------------------------------------------------
+
+def committee_cases(committee, since):
+    areas = list(db.session.scalars(select(Area)))
+    within = descendant_ids(committee.area_id, areas) | {committee.area_id}
+    return db.session.execute(select(FeedbackCase.id, FeedbackCase.category, FeedbackCase.programme,
+                                     FeedbackCase.received_at).where(
+        FeedbackCase.area_id.in_(within), FeedbackCase.received_at >= since)).all()
+
+
+@bp.route("/committees/<int:committee_id>/feedback")
+@login_required
+def patterns(committee_id: int):
+    """Counts of cases by category and month in the committee's area, and clusters worth raising.
+    Counts only: no case's words or people reach the committee this way."""
+    committee = get_committee_or_404(committee_id)
+    since = utcnow().replace(day=1) - timedelta(days=31 * (PATTERN_MONTHS - 1))
+    rows = committee_cases(committee, since)
+    months = sorted({to_local(r.received_at).strftime("%Y-%m") for r in rows} |
+                    {to_local(utcnow()).strftime("%Y-%m")})[-PATTERN_MONTHS:]
+    counts = Counter((r.category, to_local(r.received_at).strftime("%Y-%m")) for r in rows)
+    groups: dict[tuple, list[int]] = {}
+    for r in rows:
+        groups.setdefault((r.category, r.programme.strip(), to_local(r.received_at).strftime("%Y-%m")), []).append(r.id)
+    clusters = sorted(((key, ids) for key, ids in groups.items() if len(ids) >= current_app.config["CLUSTER_SIZE"]),
+                      key=lambda item: -len(item[1]))
+    return render_template("feedback/patterns.html", committee=committee, months=months, counts=counts,
+                           categories=CATEGORIES, clusters=clusters,
+                           can_raise=access.can_propose_item(current_user, committee))
+
+
+@bp.route("/committees/<int:committee_id>/feedback/raise", methods=["POST"])
+@login_required
+def raise_cluster(committee_id: int):
+    committee = get_committee_or_404(committee_id, need="propose")
+    if EmptyForm().validate_on_submit():
+        category, programme, month = (request.form.get("category", ""), request.form.get("programme", ""),
+                                      request.form.get("month", ""))
+        since = utcnow().replace(day=1) - timedelta(days=31 * (PATTERN_MONTHS - 1))
+        ids = [r.id for r in committee_cases(committee, since) if r.category == category
+               and r.programme.strip() == programme and to_local(r.received_at).strftime("%Y-%m") == month]
+        if len(ids) < current_app.config["CLUSTER_SIZE"] or category not in CATEGORIES:
+            flash(_("These cases are no longer a cluster worth raising."), "error")
+        else:
+            services.raise_cluster(committee, current_user, category, programme, month, ids)
+            flash(_("Proposed for the committee's next meeting."), "success")
+    return redirect(url_for("feedback.patterns", committee_id=committee.id))
+
+
+# --- Answer times, for administrators --------------------------------------------------------------
+
+@admin_bp.route("/answer-times", methods=["GET", "POST"])
+@access.admin_required
+def answer_times_page():
+    times = answer_times()
+    form = answer_times_form(times, formdata=request.form if request.method == "POST" else None)
+    if request.method == "POST":
+        if form.validate_on_submit():
+            services.set_answer_times({c: (form[f"{c}_hours"].data, form[f"{c}_days"].data) for c in times})
+            flash(_("Answer times saved; open cases' deadlines follow them."), "success")
+            return redirect(url_for("admin.answer_times_page"))
+        return render_template("feedback/answer_times.html", form=form, categories=CATEGORIES), 422
+    return render_template("feedback/answer_times.html", form=form, categories=CATEGORIES)

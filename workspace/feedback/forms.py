@@ -1,0 +1,102 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from workspace.admin.forms import area_choices, organization_choices
+from workspace.extensions import db
+from workspace.forms import choices, strip
+from workspace.models import CATEGORIES, CHANNELS, Area, User
+
+MAX_TEXT = 4000
+
+
+def _optional_int(value):
+    return int(value) if value not in (None, "", "None") else None
+
+
+class FeedbackForm(FlaskForm):
+    """The public form: plain words, nothing required but what happened."""
+
+    category = RadioField(_l("What is it?"), choices=choices(CATEGORIES), default="complaint")
+    description = TextAreaField(
+        _l("What happened? What would you like to see done?"),
+        validators=[DataRequired(message=_l("Tell us what happened.")),
+                    Length(max=MAX_TEXT, message=_l("Please keep it under %(max)s characters.", max=MAX_TEXT))],
+        filters=[strip], render_kw={"rows": 6, "maxlength": MAX_TEXT})
+    area_id = SelectField(_l("Where? (if you want to say)"), coerce=_optional_int, validate_choice=True)
+    programme = StringField(_l("Which programme or service, if you know"), validators=[Length(max=200)],
+                            filters=[strip])
+    anonymous = BooleanField(_l("Stay anonymous: keep no name or number"))
+    contact_name = StringField(_l("Your name (optional)"), validators=[Length(max=120)], filters=[strip])
+    contact_phone = StringField(_l("A phone number to call you back (optional)"), filters=[strip],
+                                validators=[Optional(), Length(max=40),
+                                            Regexp(r"^[0-9 +()-]{6,40}$", message=_l("Only digits, spaces and + ( ) -"))])
+    # Left empty by people; bots fill every field. Hidden with CSS, not with type=hidden.
+    website = StringField(_l("Leave this empty"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.area_id.choices = choices([("", _l("— not given —"))]) + area_choices(list(db.session.scalars(select(Area))))
+
+    def case_fields(self) -> dict:
+        return {"category": self.category.data, "description": self.description.data, "area_id": self.area_id.data,
+                "programme": self.programme.data or "", "anonymous": bool(self.anonymous.data),
+                "contact_name": self.contact_name.data or "", "contact_phone": self.contact_phone.data or ""}
+
+
+class StaffCaseForm(FeedbackForm):
+    channel = SelectField(_l("How did it come in?"), choices=choices({k: v for k, v in CHANNELS.items() if k != "web"}))
+    anonymous = BooleanField(_l("The person asked to stay anonymous"))
+
+    def case_fields(self) -> dict:
+        return {**super().case_fields(), "channel": self.channel.data}
+
+
+class MoveForm(FlaskForm):
+    to_status = SelectField(_l("Move to"))
+    note = TextAreaField(_l("Note"), validators=[Length(max=MAX_TEXT)], render_kw={"rows": 2})
+
+
+class AssignForm(FlaskForm):
+    organization_id = SelectField(_l("Responsible organisation"), coerce=_optional_int,
+                                  validators=[InputRequired(message=_l("Choose the organisation that handles it."))])
+    user_id = SelectField(_l("Person"), coerce=_optional_int)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # No organisation is chosen for the person assigning: an unassigned case must be given one.
+        self.organization_id.choices = choices([("", _l("— choose —"))]) + organization_choices()
+        people = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))
+        self.user_id.choices = choices([("", _l("— anyone there —"))] + [(p.id, p.name) for p in people])
+
+    def validate_organization_id(self, field):
+        if field.data is None:
+            raise ValidationError(_l("Choose the organisation that handles it."))
+
+
+class ResponseForm(FlaskForm):
+    response = TextAreaField(_l("Response to the person and the community"), validators=[Length(max=MAX_TEXT)],
+                             render_kw={"rows": 4})
+    publishable = BooleanField(_l("Publish on the “you said, we did” board"))
+    public_summary = TextAreaField(_l("What was raised, in words fit to publish (no names, no numbers)"),
+                                   validators=[Length(max=1000)], render_kw={"rows": 2})
+
+
+class AnswerTimesForm(FlaskForm):
+    """Built with one pair of fields per category."""
+
+
+def answer_times_form(times: dict, formdata=None):
+    class Form(AnswerTimesForm):
+        pass
+
+    data = {}
+    for category, (hours, days) in times.items():
+        setattr(Form, f"{category}_hours", IntegerField(
+            _l("Hours to acknowledge"), validators=[InputRequired(), NumberRange(1, 720, message=_l("From 1 to 720 hours."))]))
+        setattr(Form, f"{category}_days", IntegerField(
+            _l("Days to resolve"), validators=[InputRequired(), NumberRange(1, 365, message=_l("From 1 to 365 days."))]))
+        data[f"{category}_hours"], data[f"{category}_days"] = hours, days
+    return Form(formdata=formdata, data=data) if formdata is not None else Form(data=data)

@@ -1,0 +1,131 @@
+"""Feedback cases: intake (public and staff), handling through their states, answer times,
+and the way back to the committee. Every change is audited."""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, func, select
+
+from workspace import audit
+from workspace.clock import utcnow
+from workspace.extensions import db
+from workspace.feedback.timing import answer_times, current_due
+from workspace.models.feedback import new_tracking_code
+from workspace.models import NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase, FeedbackCluster, IntakeHit, User
+
+
+class CaseRuleError(Exception):
+    """A change the rules refuse; the message says why."""
+
+
+class TooManySubmissions(Exception):
+    pass
+
+
+def check_intake_limit(address: str) -> None:
+    window = utcnow() - timedelta(minutes=current_app.config["FEEDBACK_WINDOW_MINUTES"])
+    count = db.session.scalar(select(func.count()).select_from(IntakeHit).where(
+        IntakeHit.address == address, IntakeHit.at >= window))
+    if count >= current_app.config["FEEDBACK_MAX_PER_ADDRESS"]:
+        raise TooManySubmissions
+
+
+def create_case(*, address: str | None = None, recorded_by: User | None = None, **fields) -> FeedbackCase:
+    """A new case. From the public form (address given: rate-limited) or recorded by staff (their
+    organisation handles it until someone reassigns it)."""
+    if address is not None:
+        check_intake_limit(address)
+        db.session.add(IntakeHit(address=address))
+        db.session.execute(delete(IntakeHit).where(IntakeHit.at < utcnow() - timedelta(days=1)))
+    if fields.get("anonymous"):
+        fields["contact_name"], fields["contact_phone"] = "", ""  # anonymous cases keep no contact at all
+    case = FeedbackCase(recorded_by_id=recorded_by.id if recorded_by else None, **fields)
+    if recorded_by is not None and case.assigned_organization_id is None:
+        case.assigned_organization_id = recorded_by.organization_id
+    case.status, case.received_at = "received", utcnow()
+    case.due_at = current_due(case, answer_times())
+    # A clash of random codes is most unlikely (31^10); still, never hand out a code twice.
+    case.code = new_tracking_code()
+    while db.session.scalar(select(FeedbackCase.id).where(FeedbackCase.code == case.code)):
+        case.code = new_tracking_code()
+    db.session.add(case)
+    audit.record("create", case, after=audit.snapshot(case), actor=recorded_by)
+    db.session.commit()
+    return case
+
+
+def move(case: FeedbackCase, user: User, to_status: str, note: str) -> None:
+    if to_status not in NEXT_STATUSES[case.status]:
+        raise CaseRuleError(_("A case that is %(status)s cannot go there.", status=case.status_label.lower()))
+    if to_status == "resolved" and not case.response.strip():
+        raise CaseRuleError(_("Write the response to the person before resolving the case."))
+    before = audit.snapshot(case)
+    now = utcnow()
+    case.notes.append(CaseNote(author_id=user.id, from_status=case.status, to_status=to_status, text=note.strip()))
+    case.status = to_status
+    if to_status == "acknowledged":
+        case.acknowledged_at = now
+    elif to_status == "resolved":
+        case.resolved_at = now
+    elif to_status == "closed":
+        case.closed_at = now
+    elif to_status == "in_progress" and before["status"] == "resolved":
+        case.resolved_at = None  # reopened
+    case.due_at = current_due(case, answer_times())
+    audit.record(to_status, case, before=before, after=audit.snapshot(case))
+    db.session.commit()
+
+
+def assign(case: FeedbackCase, user: User, organization_id: int, person: User | None) -> None:
+    if person is not None and person.organization_id != organization_id:
+        raise CaseRuleError(_("%(name)s is not in that organisation.", name=person.name))
+    before = audit.snapshot(case)
+    case.assigned_organization_id = organization_id
+    case.assigned_user_id = person.id if person else None
+    case.notes.append(CaseNote(author_id=user.id, from_status=case.status, to_status=case.status,
+                               text=_("Assigned.") if before["assigned_organization_id"] is None else _("Reassigned.")))
+    audit.record("assign", case, before=before, after=audit.snapshot(case))
+    db.session.commit()
+
+
+def respond(case: FeedbackCase, response: str, publishable: bool, public_summary: str) -> None:
+    if publishable and not public_summary.strip():
+        raise CaseRuleError(_("Write what was raised in words fit to publish (no names, no numbers)."))
+    before = audit.snapshot(case)
+    case.response, case.publishable, case.public_summary = response.strip(), publishable, public_summary.strip()
+    audit.record("respond", case, before=before, after=audit.snapshot(case))
+    db.session.commit()
+
+
+def set_answer_times(times: dict[str, tuple[int, int]]) -> None:
+    """Saves the answer times and moves the deadlines of open cases with them."""
+    for category, (hours, days) in times.items():
+        row = db.session.get(AnswerTime, category)
+        before = audit.snapshot(row) if row else None
+        if row is None:
+            row = AnswerTime(category=category, acknowledge_hours=hours, resolve_days=days)
+            db.session.add(row)
+        row.acknowledge_hours, row.resolve_days = hours, days
+        if audit.snapshot(row) != before:
+            audit.record("update" if before else "create", row, before=before, after=audit.snapshot(row))
+    db.session.flush()
+    current = answer_times()
+    for case in db.session.scalars(select(FeedbackCase).where(
+            FeedbackCase.status.in_(("received", "acknowledged", "in_progress")))):
+        case.due_at = current_due(case, current)
+    db.session.commit()
+
+
+def raise_cluster(committee, user: User, category: str, programme: str, month: str, case_ids: list[int]):
+    """Proposes a cluster of cases as one agenda item; actions from it name the cluster."""
+    from workspace.committees import services as committee_services
+
+    cluster = FeedbackCluster(committee=committee, category=category, programme=programme, month=month,
+                              case_ids=sorted(case_ids))
+    db.session.add(cluster)
+    audit.record("create", cluster, after=audit.snapshot(cluster))
+    title = _("%(count)s %(category)s cases about %(programme)s, %(month)s", count=len(case_ids),
+              category=category, programme=programme or _("no programme named"), month=month)
+    return committee_services.propose_item(committee, user, origin=("feedback_cluster", cluster.id),
+                                           title=title[:200], kind="discussion", minutes_allotted=15,
+                                           description=_("Raised from the feedback cases of the area."))

@@ -1,0 +1,58 @@
+"""Answer times: when a case must be acknowledged and resolved, and how it stands against that."""
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from workspace.extensions import db
+from workspace.models import DEFAULT_ANSWER_TIMES, AnswerTime
+
+AT_RISK_SHARE = 0.25  # the last quarter of the time allowed is "at risk"
+LABELS = {"on_track": _l("On track"), "at_risk": _l("At risk"), "breached": _l("Breached"),
+          "met": _l("Answered in time"), "late": _l("Answered late")}
+BADGES = {"on_track": "ok", "at_risk": "warn", "breached": "bad", "met": "ok", "late": "muted"}
+
+
+def answer_times() -> dict[str, tuple[int, int]]:
+    """{category: (hours to acknowledge, days to resolve)}: one query."""
+    times = dict(DEFAULT_ANSWER_TIMES)
+    for row in db.session.scalars(select(AnswerTime)):
+        times[row.category] = (row.acknowledge_hours, row.resolve_days)
+    return times
+
+
+@dataclass
+class Standing:
+    state: str  # on_track, at_risk, breached, met, late
+    due: datetime | None  # the deadline that matters now (None once resolved)
+    label: str
+    badge: str
+
+
+def standing(case, now: datetime, times: dict) -> Standing:
+    hours, days = times[case.category]
+    acknowledge_by = case.received_at + timedelta(hours=hours)
+    resolve_by = case.received_at + timedelta(days=days)
+    if case.status in ("resolved", "closed"):
+        state = "met" if case.resolved_at and case.resolved_at <= resolve_by else "late"
+        return Standing(state, None, str(LABELS[state]), BADGES[state])
+    due, allowed = (acknowledge_by, timedelta(hours=hours)) if case.status == "received" \
+        else (resolve_by, timedelta(days=days))
+    if now > due:
+        state = "breached"
+    elif now >= due - allowed * AT_RISK_SHARE:
+        state = "at_risk"
+    else:
+        state = "on_track"
+    return Standing(state, due, str(LABELS[state]), BADGES[state])
+
+
+def current_due(case, times: dict) -> datetime | None:
+    """The deadline that matters now, kept on the case (due_at) so lists sort by it in SQL."""
+    hours, days = times[case.category]
+    if case.status == "received":
+        return case.received_at + timedelta(hours=hours)
+    if case.status in ("acknowledged", "in_progress"):
+        return case.received_at + timedelta(days=days)
+    return None

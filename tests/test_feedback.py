@@ -277,6 +277,7 @@ def test_patterns_and_raising_a_cluster(client, app, office):
     text = client.get(f"/committees/{committee.id}/feedback").get_data(as_text=True)
     assert "Private Person" not in text and "Late payment" not in text
     assert "<strong>5</strong>" in text
+    assert "Dovepoint Village" in text  # counted by area too
     month = utcnow().strftime("%Y-%m")
     response = client.post(f"/committees/{committee.id}/feedback/raise",
                            data={"category": "complaint", "programme": "Child grant", "month": month})

@@ -196,7 +196,7 @@ def committee_cases(committee, since):
     areas = list(db.session.scalars(select(Area)))
     within = descendant_ids(committee.area_id, areas) | {committee.area_id}
     return db.session.execute(select(FeedbackCase.id, FeedbackCase.category, FeedbackCase.programme,
-                                     FeedbackCase.received_at).where(
+                                     FeedbackCase.received_at, FeedbackCase.area_id).where(
         FeedbackCase.area_id.in_(within), FeedbackCase.received_at >= since)).all()
 
 
@@ -211,12 +211,16 @@ def patterns(committee_id: int):
     months = sorted({to_local(r.received_at).strftime("%Y-%m") for r in rows} |
                     {to_local(utcnow()).strftime("%Y-%m")})[-PATTERN_MONTHS:]
     counts = Counter((r.category, to_local(r.received_at).strftime("%Y-%m")) for r in rows)
+    by_area = Counter((r.area_id, to_local(r.received_at).strftime("%Y-%m")) for r in rows)
+    area_names = dict(db.session.execute(select(Area.id, Area.name).where(
+        Area.id.in_({r.area_id for r in rows}))).all()) if rows else {}
     groups: dict[tuple, list[int]] = {}
     for r in rows:
         groups.setdefault((r.category, r.programme.strip(), to_local(r.received_at).strftime("%Y-%m")), []).append(r.id)
     clusters = sorted(((key, ids) for key, ids in groups.items() if len(ids) >= current_app.config["CLUSTER_SIZE"]),
                       key=lambda item: -len(item[1]))
     return render_template("feedback/patterns.html", committee=committee, months=months, counts=counts,
+                           by_area=by_area, area_names=dict(sorted(area_names.items(), key=lambda kv: kv[1])),
                            categories=CATEGORIES, clusters=clusters,
                            can_raise=access.can_propose_item(current_user, committee))
 

@@ -477,3 +477,16 @@ def test_a_committee_tracks_its_own_indicator(client, app, group):
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
+
+
+def test_administrators_name_coordinators_and_verifiers(client, group):
+    admin = factories.make_admin()
+    newcomer = factories.make_user(name="Joy", organization=group["group"])
+    login(client, admin)
+    page = client.get(f"/admin/organizations/{group['group'].id}").get_data(as_text=True)
+    assert "<title>Kanta Savings Group · Workspace</title>" in page and "Coordinators and verifiers" in page
+    client.post(f"/admin/organizations/{group['group'].id}/roles", data={"user_id": newcomer.id, "role": "verifier"})
+    refused = client.get(f"/admin/organizations/{group['group'].id}").get_data(as_text=True)
+    assert "A verifier is NGO or government staff from outside the group." in refused
+    client.post(f"/admin/organizations/{group['group'].id}/roles", data={"user_id": newcomer.id, "role": "coordinator"})
+    assert db.session.scalar(db.select(GroupRole).where(GroupRole.user_id == newcomer.id)).role == "coordinator"

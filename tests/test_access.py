@@ -14,17 +14,22 @@ from tests import factories
 from tests.conftest import login
 from workspace.extensions import db
 from workspace.indicators import periods
-from workspace.models import Decision, FeedbackCase, GroupRole, Indicator, IndicatorValue, Membership, OutboxMessage
+from workspace.sessions import services as session_services
+from workspace.models import Card, Decision, FeedbackCase, GroupRole, Indicator, IndicatorValue, Membership, OutboxMessage
 
 # The sectors (people outside the committee under test), administrators, and the four roles in
 # the committee under test.
-ROLES = ("anonymous", "community", "ngo", "government", "admin", "chair", "secretary", "member", "observer")
+ROLES = ("anonymous", "community", "ngo", "government", "admin", "chair", "secretary", "member", "observer",
+         "guest")
+# "guest" joined the session under test with its code and a name, without an account. Everywhere
+# else a guest is anonymous, so a row that does not name it expects what it expects of anonymous.
 SECTORS = ("community", "ngo", "government")
 COMMITTEE_ROLES = ("chair", "secretary", "member", "observer")
 
 
 def everyone(status: int) -> dict:
-    return dict.fromkeys(ROLES, status)
+    """Every role but the guest, who is anonymous outside their session (see ROLES)."""
+    return dict.fromkeys((role for role in ROLES if role != "guest"), status)
 
 
 def signed_in(status: int, anonymous: int = 302) -> dict:
@@ -64,6 +69,16 @@ def staff(status: int) -> dict:
 def handlers(status: int) -> dict:
     """A case's handlers: its organisation's people (the NGO user's) and administrators."""
     return {**everyone(404), "anonymous": 302, "ngo": status, "admin": status}
+
+
+def starters(status: int) -> dict:
+    """Who starts a committee's session: its NGO or government members (not observers, not admins)."""
+    return committee(403, status, status, status, 403)
+
+
+def session_people(status: int) -> dict:
+    """An open session's participants: the member who runs it, the chair who joined, the guest."""
+    return {**everyone(404), "member": status, "chair": status, "guest": status}
 
 
 def members_read(status: int = 200) -> dict:
@@ -111,6 +126,8 @@ class World:
     group_role: object
     committee_indicator: object
     case: object
+    session: object
+    card: object
 
 
 @dataclass
@@ -311,6 +328,32 @@ TABLE = [
     Row("feedback.raise_cluster", "POST", lambda w: f"/committees/{w.committee.id}/feedback/raise", proposers(302)),
     Row("admin.answer_times_page", "GET", lambda w: "/admin/answer-times", admin_only(200)),
     Row("admin.answer_times_page", "POST", lambda w: "/admin/answer-times", admin_only(422)),
+    # Action-planning sessions. The session under test belongs to the committee; the member runs
+    # it, the chair has joined, the guest joined with the code; the secretary may join but has not.
+    Row("sessions.sessions", "GET", lambda w: "/sessions", signed_in(200)),
+    Row("sessions.new_session", "GET", lambda w: f"/committees/{w.committee.id}/sessions/new", starters(200)),
+    Row("sessions.new_session", "POST", lambda w: f"/committees/{w.committee.id}/sessions/new", starters(422)),
+    Row("sessions.new_session", "GET", lambda w: f"/groups/{w.group.id}/sessions/new",
+        {**everyone(403), "anonymous": 302, "ngo": 200}),
+    Row("sessions.join", "GET", lambda w: "/join", everyone(200)),
+    Row("sessions.join", "POST", lambda w: "/join", everyone(422)),
+    Row("sessions.join_member", "POST", lambda w: f"/sessions/{w.session.id}/join",
+        {**everyone(404), "anonymous": 302, "guest": 302, "chair": 302, "secretary": 302, "member": 302}),
+    Row("sessions.session", "GET", lambda w: f"/sessions/{w.session.id}",
+        {**session_people(200), "secretary": 200, "anonymous": 302}),
+    Row("sessions.board", "GET", lambda w: f"/sessions/{w.session.id}/board", session_people(200)),
+    Row("sessions.projector", "GET", lambda w: f"/sessions/{w.session.id}/projector", session_people(200)),
+    Row("sessions.print_summary", "GET", lambda w: f"/sessions/{w.session.id}/print", session_people(200)),
+    Row("sessions.add_card", "POST", lambda w: f"/sessions/{w.session.id}/cards", session_people(422)),
+    Row("sessions.vote", "POST", lambda w: f"/sessions/{w.session.id}/votes", session_people(422)),
+    Row("sessions.tidy_card", "POST", lambda w: f"/sessions/{w.session.id}/cards/{w.card.id}/tidy",
+        {**session_people(403), "member": 422, "anonymous": 302, "guest": 302}),
+    Row("sessions.advance", "POST", lambda w: f"/sessions/{w.session.id}/phase",
+        {**session_people(403), "member": 302, "anonymous": 302, "guest": 302}),
+    Row("sessions.idea_action", "GET", lambda w: f"/sessions/{w.session.id}/ideas/{w.card.id}/action",
+        {**session_people(403), "member": 302, "anonymous": 302, "guest": 302}),
+    Row("sessions.idea_action", "POST", lambda w: f"/sessions/{w.session.id}/ideas/{w.card.id}/action",
+        {**session_people(403), "member": 302, "anonymous": 302, "guest": 302}),
     # The outbox of reminders
     Row("admin.outbox", "GET", lambda w: "/admin/outbox", admin_only(200)),
     Row("admin.outbox_message", "GET", lambda w: f"/admin/outbox/{w.message.id}", admin_only(200)),
@@ -365,13 +408,19 @@ def make_world() -> World:
                         contact_phone="0700 000 000", assigned_organization_id=users["ngo"].organization_id)
     db.session.add_all([indicator, proposed, value, committee_indicator, case])
     db.session.commit()
+    session = session_services.create_session(users["member"], title="Workshop", held_on=date.today(),
+                                              committee_id=committee.id)
+    session_services.join_member(session, users["chair"])
+    card = Card(session_id=session.id, kind="problem", text="Payments come late")
+    db.session.add(card)
+    db.session.commit()
     return World(users=users, area=leaf, organization=empty_organization, person=person, committee=committee,
                  meeting=meeting, item=meeting.items[1],
                  proposal=factories.make_proposal(committee, users["member"]),
                  observer_membership=memberships["observer"], feed_token=memberships["member"].feed_token,
                  plan=plan, action=action, decision=decision, group=group, message=message, indicator=indicator,
                  proposed_indicator=proposed, value=value, period=period, group_role=group_role,
-                 committee_indicator=committee_indicator, case=case)
+                 committee_indicator=committee_indicator, case=case, session=session, card=card)
 
 
 def test_every_route_has_a_row(app):
@@ -384,17 +433,21 @@ def test_every_route_has_a_row(app):
     in_table = {(row.endpoint, row.method) for row in TABLE}
     assert routes - in_table == set(), "routes with no row in the access table"
     assert in_table - routes == set(), "rows for routes that do not exist"
-    assert all(set(row.expect) == set(ROLES) for row in TABLE), "every row names every role"
+    assert all(set(row.expect) | {"guest"} == set(ROLES) for row in TABLE), "every row names every role"
 
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("row", TABLE, ids=lambda row: f"{row.method} {row.endpoint}")
 def test_access(app, client, row, role):
     world = make_world()
-    if role != "anonymous":
+    if role == "guest":
+        client.post("/join", data={"code": world.session.join_code, "display_name": "Halima"})
+    elif role != "anonymous":
         login(client, world.users[role])
+    expected = row.expect.get(role, row.expect["anonymous"])
     response = client.open(row.url(world), method=row.method, data=row.data)
-    assert response.status_code == row.expect[role], response.get_data(as_text=True)[:500]
+    assert response.status_code == expected, response.get_data(as_text=True)[:500]
     if response.status_code == 302 and role == "anonymous" and row.expect["anonymous"] == 302 \
+            and not row.endpoint.startswith("sessions.") \
             and row.endpoint not in {"auth.logout"}:
         assert "/login" in response.headers["Location"]

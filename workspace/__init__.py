@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.committees import bp as committees_bp
     from workspace.feedback import bp as feedback_bp
     from workspace.home import bp as home_bp
+    from workspace.sessions import bp as sessions_bp
     from workspace.indicators import bp as indicators_bp
 
     configure_login(login_manager)
@@ -66,6 +67,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(actions_bp)
     app.register_blueprint(indicators_bp)
     app.register_blueprint(feedback_bp)
+    app.register_blueprint(sessions_bp)
 
     access.register(app)
     formatting.register(app)

@@ -204,6 +204,38 @@ def can_record_cases(user) -> bool:
     return is_admin(user) or in_sector(user, "government") or in_sector(user, "ngo")
 
 
+# --- Action-planning sessions -----------------------------------------------------------------------
+
+def may_join_session(user, session) -> bool:
+    """Members with accounts who may take part: a committee's members but observers, a group's people."""
+    if session.committee_id is not None:
+        return can_propose_item(user, session.committee_id)
+    return same_organization(user, session.organization_id)
+
+
+def can_facilitate(user, session) -> bool:
+    return bool(user and user.is_authenticated and user.id == session.facilitator_id)
+
+
+def can_start_session(user, owner) -> bool:
+    """NGO or government staff run sessions: for a committee they belong to, or for a group they are
+    assigned to verify (or belong to)."""
+    if not (in_sector(user, "ngo") or in_sector(user, "government")):
+        return False
+    if hasattr(owner, "kind"):  # an organisation: a community group
+        return owner.kind == "community_group" and (is_verifier(user, owner) or same_organization(user, owner.id))
+    return can_propose_item(user, owner)
+
+
+def can_read_closed_session(user, session) -> bool:
+    """After closing, the result is the owner's: its members read the summary."""
+    if is_admin(user) or can_facilitate(user, session):
+        return True
+    if session.committee_id is not None:
+        return can_see_committee(user, session.committee_id)
+    return same_organization(user, session.organization_id)
+
+
 def deny():
     """403 for pages and for htmx requests alike; the error handler picks page or fragment."""
     abort(403)
@@ -245,6 +277,9 @@ RULES = {
     "can_enter_values": can_enter_values,
     "can_handle_case": can_handle_case,
     "can_record_cases": can_record_cases,
+    "may_join_session": may_join_session,
+    "can_facilitate": can_facilitate,
+    "can_start_session": can_start_session,
 }
 
 

@@ -55,3 +55,8 @@ from workspace.models.feedback import (  # noqa: E402
 
 __all__ += ["CASE_STATUSES", "CATEGORIES", "CHANNELS", "DEFAULT_ANSWER_TIMES", "NEXT_STATUSES", "AnswerTime",
             "CaseNote", "FeedbackCase", "FeedbackCluster", "IntakeHit"]
+from workspace.models.sessions import (  # noqa: E402
+    CARD_KINDS, MAX_CARD, PHASE_ORDER, PHASES, Card, Participant, PlanningSession, Vote,
+)
+
+__all__ += ["CARD_KINDS", "MAX_CARD", "PHASE_ORDER", "PHASES", "Card", "Participant", "PlanningSession", "Vote"]

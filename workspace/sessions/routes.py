@@ -1,0 +1,341 @@
+"""Sessions: starting one, joining (with an account or with the code on the projector), the live
+board, cards, votes, phases, turning the top ideas into actions, the projector and the summary."""
+from flask import abort, current_app, flash, redirect, render_template, request, session as browser_session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload
+from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+
+from workspace import access
+from workspace.actions.forms import ActionForm
+from workspace.actions.services import ActionRuleError
+from workspace.extensions import db
+from workspace.forms import strip
+from workspace.models import (
+    MAX_CARD, PHASE_ORDER, PHASES, Action, Card, Committee, Organization, Participant, PlanningSession, Vote,
+)
+from workspace.pages import render_form, wants_fragment
+from workspace.sessions import bp, services
+from workspace.sessions.loaders import TOKENS, current_participant, get_session_or_404, is_guest, load
+
+POLL_SECONDS = 3
+
+
+class SessionForm(FlaskForm):
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=200)], filters=[strip])
+    purpose = TextAreaField(_l("Purpose"), validators=[Length(max=5000)], render_kw={"rows": 3})
+    held_on = DateField(_l("Date"), validators=[InputRequired(message=_l("Give the date."))])
+    votes_per_participant = IntegerField(_l("Votes per participant"), default=3, validators=[
+        InputRequired(), NumberRange(1, 20, message=_l("From 1 to 20 votes."))])
+    votes_per_idea = IntegerField(_l("At most, votes on one idea"), default=2, validators=[
+        InputRequired(), NumberRange(1, 20, message=_l("From 1 to 20 votes."))])
+
+    def validate_votes_per_idea(self, field):
+        if self.votes_per_participant.data and field.data and field.data > self.votes_per_participant.data:
+            raise ValidationError(_l("No more than the votes each participant has."))
+
+
+class JoinForm(FlaskForm):
+    code = StringField(_l("Code on the screen"), validators=[DataRequired(), Length(max=8)],
+                       filters=[lambda v: v.strip().upper() if v else v])
+    display_name = StringField(_l("Your name, as the others will see it"),
+                               validators=[DataRequired(), Length(max=60)], filters=[strip])
+
+
+class CardForm(FlaskForm):
+    text = TextAreaField(_l("Card"), filters=[strip], render_kw={"rows": 2, "maxlength": MAX_CARD})
+    problem_id = IntegerField(validators=[Optional()])
+    phase = StringField()
+
+    def validate_text(self, field):
+        if not field.data:
+            raise ValidationError(_l("Write something on the card first."))
+        if len(field.data) > MAX_CARD:
+            raise ValidationError(_l("A card holds %(max)s characters at most; this one has %(count)s.",
+                                     max=MAX_CARD, count=len(field.data)))
+
+
+class PhaseForm(FlaskForm):
+    phase = StringField()
+    card_id = IntegerField(validators=[Optional()])
+
+
+# --- Starting and listing -------------------------------------------------------------------------
+
+@bp.route("/sessions")
+@login_required
+def sessions():
+    mine = select(Participant.session_id).where(Participant.user_id == current_user.id)
+    committees = [cid for cid in access.committee_roles(current_user) if access.can_propose_item(current_user, cid)]
+    query = (select(PlanningSession).options(joinedload(PlanningSession.committee),
+                                             joinedload(PlanningSession.organization))
+             .where(or_(PlanningSession.id.in_(mine), PlanningSession.facilitator_id == current_user.id,
+                        PlanningSession.committee_id.in_(committees),
+                        PlanningSession.organization_id == current_user.organization_id))
+             .order_by(PlanningSession.held_on.desc(), PlanningSession.id.desc()))
+    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    startable = [c for c in db.session.scalars(select(Committee).where(Committee.id.in_(committees)))
+                 if access.can_start_session(current_user, c)]
+    own = current_user.organization
+    groups = [own] if access.can_start_session(current_user, own) else []
+    groups += [o for o in db.session.scalars(select(Organization).where(
+        Organization.id.in_(list(access.group_roles(current_user))))) if access.can_start_session(current_user, o)]
+    return render_template("sessions/list.html", page=page, startable=startable, groups=groups, phases=PHASES)
+
+
+@bp.route("/committees/<int:committee_id>/sessions/new", methods=["GET", "POST"])
+@bp.route("/groups/<int:group_id>/sessions/new", methods=["GET", "POST"])
+@login_required
+def new_session(committee_id: int | None = None, group_id: int | None = None):
+    owner = db.get_or_404(Committee, committee_id) if committee_id else db.get_or_404(Organization, group_id)
+    if not access.can_start_session(current_user, owner):
+        abort(404 if committee_id and not access.can_see_committee(current_user, owner) else 403)
+    form = SessionForm()
+    if form.validate_on_submit():
+        owner_field = {"committee_id": owner.id} if committee_id else {"organization_id": owner.id}
+        session = services.create_session(current_user, title=form.title.data, purpose=form.purpose.data or "",
+                                          held_on=form.held_on.data, votes_per_participant=form.votes_per_participant.data,
+                                          votes_per_idea=form.votes_per_idea.data, **owner_field)
+        flash(_("Session ready. Show the join code on the projector: %(code)s", code=session.join_code), "success")
+        return redirect(url_for("sessions.session", session_id=session.id))
+    return render_form("sessions/new.html", form, owner=owner)
+
+
+# --- Joining -------------------------------------------------------------------------------------
+
+@bp.route("/join", methods=["GET", "POST"])
+def join():
+    """For people without an account: the code on the projector and a name."""
+    form = JoinForm()
+    if not form.is_submitted() and request.args.get("code"):
+        form.code.data = request.args["code"].upper()
+    if form.validate_on_submit():
+        try:
+            session, token = services.join_with_code(form.code.data, form.display_name.data)
+        except services.SessionRuleError as error:
+            form.code.errors.append(str(error))
+        else:
+            tokens = dict(browser_session.get(TOKENS, {}))
+            tokens[str(session.id)] = token
+            browser_session[TOKENS] = tokens
+            return redirect(url_for("sessions.session", session_id=session.id))
+    return render_form("sessions/join.html", form)
+
+
+@bp.route("/sessions/<int:session_id>/join", methods=["POST"])
+@login_required
+def join_member(session_id: int):
+    session = load(session_id)
+    if not access.may_join_session(current_user, session):
+        abort(404)
+    try:
+        services.join_member(session, current_user)
+    except services.SessionRuleError as error:
+        flash(str(error), "error")
+    return redirect(url_for("sessions.session", session_id=session.id))
+
+
+# --- The board ----------------------------------------------------------------------------------
+
+def board_data(session: PlanningSession, participant: Participant | None) -> dict:
+    """Everything the live board shows, in five queries whatever the number of cards or people."""
+    cards = list(db.session.scalars(select(Card).where(Card.session_id == session.id).order_by(Card.id)))
+    totals = dict(db.session.execute(select(Vote.card_id, func.count()).where(Vote.session_id == session.id)
+                                     .group_by(Vote.card_id)).all())
+    mine = dict(db.session.execute(select(Vote.card_id, func.count()).where(
+        Vote.participant_id == (participant.id if participant else -1)).group_by(Vote.card_id)).all())
+    people = db.session.scalar(select(func.count()).select_from(Participant).where(
+        Participant.session_id == session.id))
+    visible = [c for c in cards if not c.hidden]
+    problems = [c for c in visible if c.kind == "problem"]
+    ideas: dict[int, list[Card]] = {}
+    for card in visible:
+        if card.kind == "idea":
+            ideas.setdefault(card.problem_id, []).append(card)
+    show_totals = session.phase in ("actions", "closed")
+    if show_totals:
+        for group in ideas.values():
+            group.sort(key=lambda c: -totals.get(c.id, 0))
+    ranked = sorted((c for c in visible if c.kind == "idea"), key=lambda c: -totals.get(c.id, 0))
+    return {"session": session, "participant": participant, "problems": problems, "ideas": ideas,
+            "totals": totals, "mine": mine, "used": sum(mine.values()), "people": people,
+            "show_totals": show_totals, "ranked": ranked, "hidden": [c for c in cards if c.hidden],
+            "can_facilitate": access.can_facilitate(current_user, session), "poll": POLL_SECONDS,
+            "phases": PHASES, "next_phase": PHASES[PHASE_ORDER[PHASE_ORDER.index(session.phase) + 1]]
+            if session.is_open else None}
+
+
+@bp.route("/sessions/<int:session_id>")
+def session(session_id: int):
+    session = load(session_id)
+    participant = current_participant(session)
+    if session.is_open and participant is None and not access.can_facilitate(current_user, session):
+        if current_user.is_authenticated and access.may_join_session(current_user, session):
+            return render_template("sessions/join_prompt.html", session=session)
+        if not current_user.is_authenticated:
+            return redirect(url_for("sessions.join"))
+        abort(404)
+    session, participant = get_session_or_404(session_id)
+    return render_template("sessions/session.html", card_form=CardForm(formdata=None, data={"phase": session.phase}),
+                           **board_data(session, participant))
+
+
+@bp.route("/sessions/<int:session_id>/board")
+def board(session_id: int):
+    """The board alone, polled by every screen every few seconds."""
+    session, participant = get_session_or_404(session_id)
+    return render_template("sessions/_board.html", projector=request.args.get("view") == "projector",
+                           **board_data(session, participant))
+
+
+def after_write(session_id: int, message: str | None = None, category: str = "success", status: int = 200,
+                card_form: CardForm | None = None):
+    """The board again (htmx), or the session page: redirected after a change, shown again with
+    the message and what was typed after a refusal, so nothing is lost."""
+    if message:
+        flash(message, category)
+    session, participant = get_session_or_404(session_id)
+    if wants_fragment():
+        return render_template("sessions/_board.html", oob_form=True,
+                               card_form=CardForm(formdata=None, data={"phase": session.phase}),
+                               **board_data(session, participant)), status
+    if status >= 400:
+        return render_template("sessions/session.html", card_form=card_form or CardForm(formdata=None, data={
+            "phase": session.phase}), **board_data(session, participant)), status
+    return redirect(url_for("sessions.session", session_id=session_id))
+
+
+@bp.route("/sessions/<int:session_id>/cards", methods=["POST"])
+def add_card(session_id: int):
+    session, participant = get_session_or_404(session_id, need="take_part")
+    form = CardForm()
+    if not form.validate_on_submit():
+        return after_write(session.id, " ".join(str(e) for e in form.text.errors) or _("Write something first."),
+                           "error", 422, form)
+    try:
+        services.add_card(session, participant, form.text.data, form.phase.data, form.problem_id.data)
+    except services.PhaseMoved as error:
+        # The card's words come back with the message, to add again where they now belong.
+        return after_write(session.id, _("%(message)s Your card: “%(text)s”", message=str(error), text=form.text.data),
+                           "error", 409, form)
+    except services.SessionRuleError as error:
+        return after_write(session.id, str(error), "error", 422, form)
+    return after_write(session.id)
+
+
+def _card_or_404(session: PlanningSession, card_id: int | None) -> Card:
+    card = db.session.get(Card, card_id) if card_id else None
+    if card is None or card.session_id != session.id:
+        abort(404)
+    return card
+
+
+class TidyForm(FlaskForm):
+    action = StringField(validators=[DataRequired()])
+    text = StringField(filters=[strip])
+    merge_into = IntegerField(validators=[Optional()])
+
+    def validate_action(self, field):
+        if field.data not in ("reword", "toggle", "merge"):
+            raise ValidationError("reword, toggle or merge")
+
+
+@bp.route("/sessions/<int:session_id>/cards/<int:card_id>/tidy", methods=["POST"])
+@login_required
+def tidy_card(session_id: int, card_id: int):
+    """The facilitator rewords, hides or shows a card, or merges it into another."""
+    session, _participant = get_session_or_404(session_id, need="facilitate")
+    card = _card_or_404(session, card_id)
+    form = TidyForm()
+    if not form.validate_on_submit():
+        return after_write(session.id, _("Nothing to change."), "error", 422)
+    try:
+        if form.action.data == "merge":
+            services.edit_card(session, card, merge_into=_card_or_404(session, form.merge_into.data))
+        elif form.action.data == "reword":
+            services.edit_card(session, card, text=form.text.data or "")
+        else:
+            services.edit_card(session, card, hidden=not card.hidden)
+    except services.SessionRuleError as error:
+        return after_write(session.id, str(error), "error", 422)
+    return after_write(session.id)
+
+
+@bp.route("/sessions/<int:session_id>/votes", methods=["POST"])
+def vote(session_id: int):
+    session, participant = get_session_or_404(session_id, need="take_part")
+    form = PhaseForm()
+    if not form.validate_on_submit() or not form.card_id.data:
+        return after_write(session.id, _("Choose an idea."), "error", 422)
+    card = _card_or_404(session, form.card_id.data)
+    try:
+        if request.form.get("remove"):
+            services.unvote(session, participant, card, form.phase.data)
+        else:
+            services.vote(session, participant, card, form.phase.data)
+    except services.SessionRuleError as error:
+        return after_write(session.id, str(error), "error", 409)
+    return after_write(session.id)
+
+
+@bp.route("/sessions/<int:session_id>/phase", methods=["POST"])
+@login_required
+def advance(session_id: int):
+    session, _participant = get_session_or_404(session_id, need="facilitate")
+    form = PhaseForm()
+    if form.validate_on_submit():
+        try:
+            services.advance(session, form.phase.data)
+        except services.SessionRuleError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("Now: %(phase)s.", phase=session.phase_label), "success")
+    return redirect(url_for("sessions.session", session_id=session.id))
+
+
+@bp.route("/sessions/<int:session_id>/ideas/<int:card_id>/action", methods=["GET", "POST"])
+@login_required
+def idea_action(session_id: int, card_id: int):
+    """The facilitator turns an idea into an owned, dated action of the session's plan."""
+    session, _participant = get_session_or_404(session_id, need="facilitate")
+    card = _card_or_404(session, card_id)
+    if session.phase != "actions":
+        flash(_("Ideas become actions in the “Actions” phase."), "error")
+        return redirect(url_for("sessions.session", session_id=session.id))
+    form = ActionForm()
+    if not form.is_submitted():
+        form.title.data = card.text[:200]
+        form.start_date.data = session.held_on
+    if form.validate_on_submit():
+        supporters = list(db.session.scalars(select(Organization).where(
+            Organization.id.in_(form.supporter_ids.data or []))))
+        try:
+            services.make_action(session, card, supporters=supporters, **form.action_fields())
+        except (services.SessionRuleError, ActionRuleError) as error:
+            form.form_errors.append(str(error))
+        else:
+            flash(_("“%(idea)s” is now an action.", idea=card.text[:60]), "success")
+            return redirect(url_for("sessions.session", session_id=session.id))
+    return render_form("sessions/idea_action.html", form, session=session, card=card)
+
+
+@bp.route("/sessions/<int:session_id>/projector")
+def projector(session_id: int):
+    session, participant = get_session_or_404(session_id)
+    return render_template("sessions/projector.html", **board_data(session, participant))
+
+
+@bp.route("/sessions/<int:session_id>/print")
+def print_summary(session_id: int):
+    session, participant = get_session_or_404(session_id)
+    data = board_data(session, participant)
+    data["show_totals"] = True  # the summary shows the counts whatever the phase
+    actions = {c.action_id for c in data["ranked"] if c.action_id}
+    data["actions"] = {a.id: a for a in db.session.scalars(select(Action).where(Action.id.in_(actions))
+                                                        .options(joinedload(Action.responsible_organization),
+                                                                 joinedload(Action.focal_person)))}
+    return render_template("sessions/print.html", **data)

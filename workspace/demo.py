@@ -13,11 +13,12 @@ from workspace.committees import services
 from workspace.feedback import services as feedback_services
 from workspace.feedback.timing import answer_times, current_due
 from workspace.indicators import periods
+from workspace.sessions import services as session_services
 from workspace.indicators import services as indicator_services
 from workspace.indicators.owners import Owner
 from workspace.models import (
     AgendaItem, Area, Committee, FeedbackCase, GroupRole, Indicator, IndicatorValue, Meeting, Membership,
-    Organization, User,
+    Organization, PlanningSession, User,
 )
 
 DEMO_PASSWORD = "demo-workspace-2026"
@@ -218,6 +219,31 @@ def _seed_feedback(areas: dict[str, Area], organizations: dict[str, Organization
             feedback_services.move(case, handler, step, "")
 
 
+def _seed_session() -> None:
+    """An open workshop of the Mapleton committee, in its voting phase. Only if there is none yet."""
+    if db.session.scalar(select(PlanningSession.id)):
+        return
+    committee = db.session.scalar(select(Committee).where(Committee.name == MAPLETON))
+    users = {user.email: user for user in db.session.scalars(select(User))}
+    grace, ruth = users["grace.njeri@workspace.example"], users["ruth.achieng@workspace.example"]
+    session = session_services.create_session(grace, title="Reaching the families we miss", held_on=local_today(),
+                                              committee_id=committee.id, votes_per_participant=3, votes_per_idea=2,
+                                              purpose="Why do eligible families in Eastbrook not receive the child "
+                                                      "grant, and what can we do about it this quarter?")
+    facilitator = session_services.join_member(session, grace)
+    member = session_services.join_member(session, ruth)
+    late = session_services.add_card(session, member, "Families do not know they are eligible", "problems")
+    papers = session_services.add_card(session, facilitator, "Birth certificates are missing", "problems")
+    session_services.advance(session, "problems")
+    session_services.add_card(session, member, "Mothers' groups tell their members at every meeting", "ideas",
+                              late.id)
+    session_services.add_card(session, facilitator, "Radio announcements before each payment round", "ideas",
+                              late.id)
+    session_services.add_card(session, member, "Registration days with the civil registry in the villages",
+                              "ideas", papers.id)
+    session_services.advance(session, "ideas")
+
+
 def _get_or_create(model, lookup: dict, **values):
     record = db.session.scalar(select(model).filter_by(**lookup))
     if record is None:
@@ -248,6 +274,7 @@ def seed_demo() -> list[tuple[str, str]]:
     _seed_committees(areas)
     _seed_indicators(organizations["Kanta Women's Savings Group"])
     _seed_feedback(areas, organizations)
+    _seed_session()
     return logins
 
 

@@ -223,3 +223,26 @@ def test_board_polls_at_a_fixed_number_of_queries(client, count_queries, room):
         text = client.get(f"/sessions/{session.id}/board").get_data(as_text=True)
     assert text.count('class="idea"') > 100
     assert many.count == few.count
+
+
+def test_screens_reload_when_the_phase_moves_on(client, app, room):
+    session = room["session"]
+    login(client, room["facilitator"])
+    assert "HX-Refresh" not in client.get(f"/sessions/{session.id}/board?seen=problems").headers
+    to_phase(session, "ideas")
+    assert client.get(f"/sessions/{session.id}/board?seen=problems",
+                      headers={"HX-Request": "true"}).headers["HX-Refresh"] == "true"
+    # Someone outside learns nothing from it.
+    outsider = app.test_client()
+    login(outsider, factories.make_user(sector="government"))
+    assert outsider.get(f"/sessions/{session.id}/board?seen=problems").status_code == 404
+
+
+def test_a_guest_is_thanked_when_the_session_closes(app, room):
+    session = room["session"]
+    guest = app.test_client()
+    guest.post("/join", data={"code": session.join_code, "display_name": "Halima"})
+    to_phase(session, "closed")
+    page = guest.get(f"/sessions/{session.id}")
+    assert page.status_code == 200 and "This session has closed" in page.get_data(as_text=True)
+    assert guest.get(f"/sessions/{session.id}/board").status_code == 404

@@ -61,10 +61,12 @@ def live_server(app):
 def console_errors(page):
     """Errors the page logged (a Content-Security-Policy violation among them).
 
-    A page answered on purpose with 401/403/422/429 (a refused login, a form with errors) is
-    logged by Chromium too; those are the app working, not errors."""
+    A page answered on purpose with 401/403/409/422/429 (a refused login, a form with errors, a
+    change made from a stale screen) is logged by Chromium and htmx too; those are the app working,
+    not errors."""
     errors = []
-    expected = re.compile(r"Failed to load resource: the server responded with a status of 4(01|03|22|29)")
+    expected = re.compile(r"(Failed to load resource: the server responded with a status of 4(01|03|09|22|29))"
+                          r"|(Response Status Error Code 4(09|22))")
 
     def on_console(message):
         if message.type == "error" and not expected.match(message.text):

@@ -173,6 +173,8 @@ def board_data(session: PlanningSession, participant: Participant | None) -> dic
 def session(session_id: int):
     session = load(session_id)
     participant = current_participant(session)
+    if not session.is_open and is_guest(participant):
+        return render_template("sessions/closed_for_guest.html", session=session)
     if session.is_open and participant is None and not access.can_facilitate(current_user, session):
         if current_user.is_authenticated and access.may_join_session(current_user, session):
             return render_template("sessions/join_prompt.html", session=session)
@@ -186,7 +188,13 @@ def session(session_id: int):
 
 @bp.route("/sessions/<int:session_id>/board")
 def board(session_id: int):
-    """The board alone, polled by every screen every few seconds."""
+    """The board alone, polled by every screen every few seconds. When the phase has moved on
+    since the page was drawn, the whole page reloads: its forms belong to the new phase."""
+    session = load(session_id)
+    seen = request.args.get("seen")
+    if seen and seen != session.phase and (current_participant(session) or access.can_facilitate(
+            current_user, session)):
+        return "", 200, {"HX-Refresh": "true"}
     session, participant = get_session_or_404(session_id)
     return render_template("sessions/_board.html", projector=request.args.get("view") == "projector",
                            **board_data(session, participant))
@@ -200,8 +208,10 @@ def after_write(session_id: int, message: str | None = None, category: str = "su
         flash(message, category)
     session, participant = get_session_or_404(session_id)
     if wants_fragment():
-        return render_template("sessions/_board.html", oob_form=True,
-                               card_form=CardForm(formdata=None, data={"phase": session.phase}),
+        # After a refusal the form comes back with what was typed; after a card, empty.
+        form = card_form if status >= 400 and card_form is not None else CardForm(formdata=None, data={
+            "phase": session.phase})
+        return render_template("sessions/_board.html", oob_form=True, card_form=form,
                                **board_data(session, participant)), status
     if status >= 400:
         return render_template("sessions/session.html", card_form=card_form or CardForm(formdata=None, data={

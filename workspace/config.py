@@ -4,6 +4,11 @@ from datetime import timedelta
 
 DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": None,  # set in create_app: DATABASE_URL or SQLite in instance/
+    # A pooled connection is checked before use, so the app recovers by itself once a restarted
+    # or unreachable database is back.
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # bytes per request (uploads); larger gets a 413 page
+    "IMPORT_MAX_ROWS": 5000,  # rows in one CSV import of indicator values
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

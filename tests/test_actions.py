@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy.orm.exc import StaleDataError
 
+from workspace import edits
 from workspace.actions import reminders, services
 from workspace.clock import utcnow
 from workspace.extensions import db
@@ -147,7 +149,7 @@ def test_a_stale_edit_is_refused_with_what_changed(app, client, world):
     login(first, world["focal"])
     login(second, world["chair"])
     # Both open the edit form at version 1.
-    assert 'name="version" type="hidden" value="1"' in first.get(f"/actions/{action.id}/edit").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1:' in first.get(f"/actions/{action.id}/edit").get_data(as_text=True)
     second.get(f"/actions/{action.id}/edit")
     assert first.post(f"/actions/{action.id}/edit", data=action_form(
         world, title="Registration days in Eastbrook", version="1")).status_code == 302
@@ -182,9 +184,9 @@ def test_concurrent_saves_one_wins_one_is_told(app, world):
             version = action.version
             barrier.wait()  # both have read version 1 before either writes
             try:
-                services.update_action(action, version, title=title)
+                services.update_action(action, edits.Stated(version), title=title)
                 results.append("saved")
-            except services.Conflict:
+            except (edits.EditConflict, StaleDataError):
                 results.append("conflict")
             except Exception as error:  # SQLite may refuse the second writer outright: also no loss
                 results.append(f"refused: {type(error).__name__}")
@@ -231,7 +233,7 @@ def test_chair_raises_a_blocked_action_onto_the_next_agenda(client, world):
     next_meeting = factories.make_meeting(world["committee"], title="Next meeting", days_from_now=10)
     factories.make_meeting(world["committee"], title="Later meeting", days_from_now=40)
     action = world["action"]
-    services.post_update(action, world["focal"], action.version, text="No kits", status="blocked", progress=10)
+    services.post_update(action, world["focal"], edits.Stated(action.version), text="No kits", status="blocked", progress=10)
     login(client, world["chair"])
     response = client.post(f"/actions/{action.id}/raise")
     assert response.headers["Location"].startswith(f"/meetings/{next_meeting.id}")

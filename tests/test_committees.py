@@ -73,10 +73,10 @@ def test_bad_committee_input(client, data, message):
 def test_a_committee_cannot_report_to_one_below_it(client, team):
     committee, people = team
     child = factories.make_committee("Child", level="local", parent=committee)
-    login(client, people["chair"])
+    login(client, factories.make_admin())
     response = client.post(f"/committees/{committee.id}/edit", data={
         "name": committee.name, "level": "district", "area_id": committee.area_id, "parent_id": child.id,
-        "required_meetings_per_year": 4, "quorum_percent": 50})
+        "required_meetings_per_year": 4, "quorum_percent": 50, "version": committee.version})
     assert response.status_code == 422 and "cannot report to a committee below it" in response.get_data(as_text=True)
 
 
@@ -100,8 +100,8 @@ def test_the_last_chair_or_secretary_stays(client):
     chair = factories.add_member(committee, role="chair")
     login(client, chair)
     membership = db.session.scalar(db.select(Membership))
-    response = client.post(f"/committees/{committee.id}/members/{membership.id}/role", data={"role": "member"},
-                           follow_redirects=True)
+    response = client.post(f"/committees/{committee.id}/members/{membership.id}/role",
+                           data={"role": "member", "version": membership.version}, follow_redirects=True)
     assert "A committee needs a chair or a secretary" in response.get_data(as_text=True)
     assert db.session.get(Membership, membership.id).role == "chair"
 
@@ -164,13 +164,16 @@ def test_agenda_builds_and_reorders_with_htmx_and_without(client, team):
         assert "<html" not in response.get_data(as_text=True) and 'id="agenda"' in response.get_data(as_text=True)
     items = {i.title: i for i in db.session.scalars(db.select(AgendaItem))}
 
+    order = ",".join(str(items[title].id) for title in ("Opening", "Coverage report", "Work plan"))
     response = client.post(f"/meetings/{meeting.id}/items/{items['Work plan'].id}/move", headers=HX,
-                           data={"direction": "up"})
+                           data={"direction": "up", "order": order})
     text = response.get_data(as_text=True)
     assert "<html" not in text
     assert text.index("Opening") < text.index("Work plan") < text.index("Coverage report")
 
-    response = client.post(f"/meetings/{meeting.id}/items/{items['Opening'].id}/move", data={"direction": "down"})
+    order = ",".join(str(items[title].id) for title in ("Opening", "Work plan", "Coverage report"))
+    response = client.post(f"/meetings/{meeting.id}/items/{items['Opening'].id}/move",
+                           data={"direction": "down", "order": order})
     assert response.status_code == 302  # without JavaScript: back to the meeting page
     order = [i.title for i in db.session.get(Meeting, meeting.id).items]
     assert order == ["Work plan", "Opening", "Coverage report"]

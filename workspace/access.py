@@ -74,6 +74,12 @@ def can_manage_committee(user, committee) -> bool:
     return is_admin(user) or can_run_committee(user, committee)
 
 
+def can_place_committee(user) -> bool:
+    """Where a committee sits (its area and the committee it reports to) decides what its members
+    read and where they raise items: administrators set it, never the committee's own chair."""
+    return is_admin(user)
+
+
 def can_propose_item(user, committee) -> bool:
     """Any member but an observer: observers read, never write."""
     return committee_role(user, committee) in ("chair", "secretary", "member")
@@ -265,6 +271,7 @@ RULES = {
     "can_manage_committee": can_manage_committee,
     "can_propose_item": can_propose_item,
     "can_create_committee": can_create_committee,
+    "can_place_committee": can_place_committee,
     "can_see_plan": can_see_plan,
     "can_manage_plan": can_manage_plan,
     "can_see_action": can_see_action,

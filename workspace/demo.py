@@ -5,7 +5,7 @@ import click
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
-from workspace import audit
+from workspace import audit, edits
 from workspace.extensions import db
 from workspace.clock import local_today, to_utc
 from workspace.actions import services as action_services
@@ -365,7 +365,7 @@ def _seed_actions(committee: Committee, decision, users: dict[str, User]) -> Non
         responsible_organization_id=organizations["Community Action for Social Protection"].id,
         focal_person=users["grace.njeri@workspace.example"], start_date=today - timedelta(days=30),
         due_date=today + timedelta(days=10), status="in_progress", progress=20)
-    action_services.post_update(blocked, users["grace.njeri@workspace.example"], blocked.version,
+    action_services.post_update(blocked, users["grace.njeri@workspace.example"], edits.Stated(blocked.version),
                                 text="The kits are held at customs; the ministry's letter is needed to release them.",
                                 status="blocked", progress=20)
     action_services.create_action(

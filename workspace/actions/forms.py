@@ -1,14 +1,16 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
-    BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
 from workspace.admin.forms import organization_choices
 from workspace.extensions import db
-from workspace.forms import choices, strip
+from workspace.edits import EditForm
+from workspace.forms import IntegerField, choices, strip
 from workspace.models import ACTION_STATUSES, ActionPlan, User
 
 LONG_TEXT = 20000
@@ -30,6 +32,10 @@ class PlanForm(FlaskForm):
                 "period_start": self.period_start.data, "period_end": self.period_end.data}
 
 
+class PlanEditForm(EditForm, PlanForm):
+    edit_fields = ("title", "purpose", "period_start", "period_end")
+
+
 def _optional_int(value):
     return int(value) if value not in (None, "", "None") else None
 
@@ -49,7 +55,6 @@ class ActionForm(FlaskForm):
                             validators=[InputRequired(message=_l("Give the progress, 0 to 100.")), PROGRESS_RULE])
     complete = BooleanField(_l("It is done: set progress to 100%"))
     blocked_reason = StringField(_l("What blocks it"), validators=[Length(max=500)], filters=[strip])
-    version = HiddenField()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -68,7 +73,7 @@ class ActionForm(FlaskForm):
     def validate_focal_person_id(self, field):
         person = self.people_by_id.get(field.data) if field.data else None
         if person is not None and person.organization_id != self.responsible_organization_id.data:
-            raise ValidationError(_l("%(name)s is not in the responsible organisation.", name=person.name))
+            raise ValidationError(_("%(name)s is not in the responsible organisation.", name=person.name))
 
     def validate_progress(self, field):
         if self.status.data == "done" and field.data is not None and field.data < 100 and not self.complete.data:
@@ -89,8 +94,11 @@ class ActionForm(FlaskForm):
             "blocked_reason": self.blocked_reason.data if status == "blocked" else "",
         }
 
-    def expected_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None
+
+class ActionEditForm(EditForm, ActionForm):
+    edit_fields = ("title", "description", "responsible_organization_id", "focal_person", "supporters",
+                   "start_date", "due_date", "status", "progress", "blocked_reason")
+    field_names = {"focal_person": "focal_person_id", "supporters": "supporter_ids"}
 
 
 class DecisionActionForm(ActionForm):
@@ -99,16 +107,17 @@ class DecisionActionForm(ActionForm):
     def __init__(self, *args, plans: list[ActionPlan] = (), new_plan_title: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.plan_id.choices = choices([(p.id, p.title) for p in plans] +
-                                       [("", _l("A new plan: %(title)s", title=new_plan_title))])
+                                       [("", _("A new plan: %(title)s", title=new_plan_title))])
 
 
-class UpdateForm(FlaskForm):
+class UpdateForm(EditForm, FlaskForm):
+    edit_fields = ("status", "progress")
+
     text = TextAreaField(_l("What happened"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 3})
     status = SelectField(_l("Status now"), choices=choices(ACTION_STATUSES))
     progress = IntegerField(_l("Progress now (%)"),
                             validators=[InputRequired(message=_l("Give the progress, 0 to 100.")), PROGRESS_RULE])
     complete = BooleanField(_l("It is done: set progress to 100%"))
-    version = HiddenField()
 
     def validate_text(self, field):
         if not (field.data or "").strip():
@@ -124,6 +133,3 @@ class UpdateForm(FlaskForm):
         status = self.status.data
         return {"text": self.text.data or "", "status": status,
                 "progress": 100 if status == "done" else self.progress.data}
-
-    def expected_version(self) -> int | None:
-        return int(self.version.data) if (self.version.data or "").isdigit() else None

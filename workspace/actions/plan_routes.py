@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from workspace import access
 from workspace.actions import bp, services
-from workspace.actions.forms import ActionForm, DecisionActionForm, PlanForm
+from workspace.actions.forms import ActionForm, DecisionActionForm, PlanEditForm, PlanForm
 from workspace.actions.queries import ActionFilters, action_query
 from workspace.actions import timeline
 from workspace.clock import local_today
@@ -89,9 +89,10 @@ def plan(plan_id: int):
 @login_required
 def edit_plan(plan_id: int):
     plan = get_plan_or_404(plan_id, need="manage")
-    form = PlanForm(obj=plan)
+    form = PlanEditForm(obj=plan)
+    form.stamp(plan)
     if form.validate_on_submit():
-        services.update_plan(plan, **form.plan_fields())
+        services.update_plan(plan, form.stated(), form.labels(), **form.plan_fields())
         flash(_("Saved."), "success")
         return redirect(url_for("actions.plan", plan_id=plan.id))
     return render_form("actions/plan_form.html", form, owner_name=plan.owner_name, plan=plan)

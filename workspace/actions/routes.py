@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 
 from workspace import access, origins
 from workspace.actions import bp, exports, services, timeline
-from workspace.actions.forms import ActionForm, UpdateForm
+from workspace.actions.forms import ActionEditForm, UpdateForm
 from workspace.actions.queries import ActionFilters, action_query
 from workspace.clock import local_today
 from workspace.extensions import db
@@ -83,8 +83,8 @@ def action_page(action: Action, update_form: UpdateForm | None = None, status: i
                                  .options(joinedload(ActionUpdate.author)).order_by(ActionUpdate.id.desc())
                                  .limit(200)).all()
     if update_form is None:
-        update_form = UpdateForm(formdata=None, data={"status": action.status, "progress": action.progress,
-                                                      "version": action.version})
+        update_form = UpdateForm(formdata=None, data={"status": action.status, "progress": action.progress})
+        update_form.stamp(action)
     origin = origins.describe_many([(action.origin_type, action.origin_id)], current_user)
     # A decision taken on a raised item: name what the item was raised from, too (an indicator,
     # another action, another committee's item), so the action links back to where it began.
@@ -116,9 +116,7 @@ def post_update(action_id: int):
     form = UpdateForm()
     if form.validate_on_submit():
         try:
-            services.post_update(action, current_user, form.expected_version(), **form.update_fields())
-        except services.Conflict as conflict:
-            return render_template("actions/conflict.html", action=action, changes=conflict.changes), 409
+            services.post_update(action, current_user, form.stated(), **form.update_fields())
         except services.ActionRuleError as error:
             form.text.errors.append(str(error))
         else:
@@ -131,15 +129,15 @@ def post_update(action_id: int):
 @login_required
 def edit_action(action_id: int):
     action = get_action_or_404(action_id, need="update")
-    form = ActionForm(obj=action)  # carries the version the editor starts from
+    form = ActionEditForm(obj=action)
+    form.stamp(action)
     if not form.is_submitted():
         form.supporter_ids.data = [o.id for o in action.supporters]
     if form.validate_on_submit():
         supporters = list(db.session.scalars(select(Organization).where(Organization.id.in_(form.supporter_ids.data))))
         try:
-            services.update_action(action, form.expected_version(), supporters=supporters, **form.action_fields())
-        except services.Conflict as conflict:
-            return render_template("actions/conflict.html", action=action, changes=conflict.changes), 409
+            services.update_action(action, form.stated(), form.labels(), supporters=supporters,
+                                   **form.action_fields())
         except services.ActionRuleError as error:
             form.focal_person_id.errors.append(str(error))
         else:

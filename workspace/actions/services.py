@@ -1,67 +1,19 @@
-"""Writes to action plans and actions. An action is saved only from the version its editor saw:
-anything else is a conflict, reported with what changed in between (no lost updates)."""
-from dataclasses import dataclass
-
+"""Writes to action plans and actions. Edits state the version they were made from and are
+merged through workspace/edits.py (no lost updates)."""
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
-from workspace import access, audit
+from workspace import access, audit, edits
 from workspace.committees import services as committee_services
 from workspace.clock import local_today, utcnow
 from workspace.extensions import db
 from workspace.models import (
-    Action, ActionPlan, ActionUpdate, AgendaItem, AuditEvent, Decision, Meeting, Organization, User,
+    Action, ActionPlan, ActionUpdate, AgendaItem, Decision, Meeting, Organization, User,
 )
 
 
 class ActionRuleError(Exception):
     """A change the rules refuse; the message says why."""
-
-
-@dataclass
-class Change:
-    field: str
-    before: object
-    after: object
-    by: str
-    at: object
-
-
-class Conflict(Exception):
-    """Someone saved the action after this editor loaded it."""
-
-    def __init__(self, changes: list[Change]):
-        super().__init__("conflict")
-        self.changes = changes
-
-
-def changes_since(action: Action, version: int) -> list[Change]:
-    """What was saved to the action after `version`, from the audit trail."""
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.entity_type == "Action", AuditEvent.entity_id == action.id).order_by(AuditEvent.id))
-    found = []
-    for event in events:
-        if event.before and event.before.get("version", 0) >= version:
-            for field, before, after in event.changes():
-                if field != "version":
-                    found.append(Change(field, before, after, event.actor.name if event.actor else "", event.at))
-    return found
-
-
-def _check_version(action: Action, expected_version: int | None) -> None:
-    if expected_version is not None and expected_version != action.version:
-        raise Conflict(changes_since(action, expected_version))
-
-
-def _commit_or_conflict(action: Action, expected_version: int | None) -> None:
-    """The version check above can race with another save; the database has the last word."""
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        db.session.refresh(action)
-        raise Conflict(changes_since(action, expected_version or action.version)) from None
 
 
 def check_focal_person(organization_id: int, focal_person: User | None) -> None:
@@ -79,10 +31,9 @@ def create_plan(**fields) -> ActionPlan:
     return plan
 
 
-def update_plan(plan: ActionPlan, **fields) -> None:
+def update_plan(plan: ActionPlan, stated: edits.Stated, labels: dict | None = None, **fields) -> None:
     before = audit.snapshot(plan)
-    for name, value in fields.items():
-        setattr(plan, name, value)
+    edits.apply(plan, stated, fields, labels)
     if audit.snapshot(plan) != before:
         audit.record("update", plan, before=before, after=audit.snapshot(plan))
     db.session.commit()
@@ -102,36 +53,34 @@ def create_action(plan: ActionPlan, *, supporters: list[Organization] = (), orig
     return action
 
 
-def update_action(action: Action, expected_version: int | None, *, supporters: list[Organization] | None = None,
-                  **fields) -> None:
-    _check_version(action, expected_version)
+def update_action(action: Action, stated: edits.Stated, labels: dict | None = None, **fields) -> None:
+    """fields may hold `supporters`, a list of organisations."""
     before = audit.snapshot(action)
-    for name, value in fields.items():
-        setattr(action, name, value)
-    check_focal_person(action.responsible_organization_id, action.focal_person)
-    if supporters is not None:
-        action.supporters = list(supporters)
-    if action.status != "blocked":
-        action.blocked_reason = ""
+    if fields.get("status", action.status) != "blocked":
+        fields["blocked_reason"] = ""
+    check_focal_person(fields.get("responsible_organization_id", action.responsible_organization_id),
+                       fields.get("focal_person", action.focal_person))
+    edits.apply(action, stated, fields, labels)
     after = audit.snapshot(action)
     if after != before:
         audit.record("update", action, before=before, after=after)
-    _commit_or_conflict(action, expected_version)
+    db.session.commit()
 
 
-def post_update(action: Action, author: User, expected_version: int | None, *, text: str, status: str,
+def post_update(action: Action, author: User, stated: edits.Stated, *, text: str, status: str,
                 progress: int) -> ActionUpdate:
     """Adds to the action's log and moves its status and progress; blocked needs a reason."""
-    _check_version(action, expected_version)
     if status == "blocked" and not text.strip():
         raise ActionRuleError(_("Say what blocks it: the update's text is the reason."))
     before = audit.snapshot(action)
-    update = ActionUpdate(action=action, author=author, text=text.strip(), status=status, progress=progress)
+    edits.apply(action, stated, {"status": status, "progress": progress})
+    # The log says where the action stands now (a field someone else moved meanwhile stays theirs).
+    update = ActionUpdate(action=action, author=author, text=text.strip(), status=action.status,
+                          progress=action.progress)
     db.session.add(update)
-    action.status, action.progress = status, progress
-    action.blocked_reason = text.strip()[:500] if status == "blocked" else ""
+    action.blocked_reason = text.strip()[:500] if action.status == "blocked" else ""
     audit.record("update", action, before=before, after=audit.snapshot(action))
-    _commit_or_conflict(action, expected_version)
+    db.session.commit()
     return update
 
 

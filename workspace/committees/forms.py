@@ -4,14 +4,16 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import (
-    DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField, TimeField,
+    DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
 from workspace.admin.forms import area_choices
 from workspace.clock import to_local, to_utc, utcnow
 from workspace.extensions import db
-from workspace.forms import choices, strip
+from workspace import edits
+from workspace.edits import EditForm
+from workspace.forms import IntegerField, choices, strip
 from workspace.models import (
     ATTENDANCE, COMMITTEE_LEVELS, COMMITTEE_ROLES, ITEM_KINDS, MAX_ITEM_MINUTES, Area, Committee, Meeting, User,
 )
@@ -34,6 +36,9 @@ class CommitteeForm(FlaskForm):
         validators=[InputRequired(), NumberRange(1, 100, message=_l("Give a percentage from 1 to 100."))])
     terms_of_reference = TextAreaField(_l("Terms of reference"), validators=[Length(max=LONG_TEXT)],
                                        render_kw={"rows": 8})
+
+    FIELDS = ("name", "level", "area_id", "parent_id", "thematic_focus", "required_meetings_per_year",
+              "quorum_percent", "terms_of_reference")
 
     def __init__(self, *args, record: Committee | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -61,6 +66,21 @@ class CommitteeForm(FlaskForm):
             parent = parent.parent
 
 
+class CommitteeEditForm(EditForm, CommitteeForm):
+    """Administrators edit everything; a chair or secretary edits all but where the committee
+    sits: its area and its parent decide what its members read and where items are raised."""
+
+    def __init__(self, *args, record: Committee, may_place: bool, **kwargs):
+        super().__init__(*args, record=record, **kwargs)
+        if not may_place:
+            del self.area_id
+            del self.parent_id
+        self.edit_fields = tuple(name for name in CommitteeForm.FIELDS if name in self._fields)
+
+    def committee_fields(self) -> dict:
+        return {name: self[name].data for name in self.edit_fields}
+
+
 class MemberForm(FlaskForm):
     user_id = SelectField(_l("Person"), coerce=int)
     role = SelectField(_l("Role"), choices=choices(COMMITTEE_ROLES), default="member")
@@ -72,8 +92,9 @@ class MemberForm(FlaskForm):
         self.user_id.choices = choices((p.id, f"{p.name} ({p.email})") for p in people if p.id not in exclude)
 
 
-class RoleForm(FlaskForm):
+class RoleForm(EditForm, FlaskForm):
     role = SelectField(_l("Role"), choices=choices(COMMITTEE_ROLES))
+    edit_fields = ("role",)
 
 
 def _http_only(form, field):
@@ -114,6 +135,11 @@ class MeetingForm(FlaskForm):
                 "call_link": self.call_link.data or ""}
 
 
+class MeetingEditForm(EditForm, MeetingForm):
+    edit_fields = ("title", "starts_at", "place", "call_link")
+    field_names = {"starts_at": "date"}
+
+
 class CancelForm(FlaskForm):
     reason = StringField(_l("Why is it cancelled?"), validators=[DataRequired(), Length(max=500)], filters=[strip])
 
@@ -133,6 +159,10 @@ class AgendaItemForm(FlaskForm):
     def item_fields(self) -> dict:
         return {"title": self.title.data, "kind": self.kind.data, "presenter": self.presenter.data or "",
                 "minutes_allotted": self.minutes_allotted.data, "description": self.description.data or ""}
+
+
+class AgendaItemEditForm(EditForm, AgendaItemForm):
+    edit_fields = ("title", "kind", "presenter", "minutes_allotted", "description")
 
 
 class ProposalForm(AgendaItemForm):
@@ -156,6 +186,8 @@ class DeclineForm(FlaskForm):
 
 class MoveForm(FlaskForm):
     direction = HiddenField(validators=[DataRequired()])
+    # The agenda's order as the page showed it (item ids): a move from an old page is refused.
+    order = HiddenField(validators=[DataRequired()])
 
     def validate_direction(self, field):
         if field.data not in ("up", "down"):
@@ -165,26 +197,38 @@ class MoveForm(FlaskForm):
 def record_form(meeting: Meeting, people: list[User], formdata=None):
     """The form that records a meeting: attendance per person, minutes per item, decisions.
 
-    Built for the meeting at hand: one radio group per person, one text per item and decision.
+    Built for the meeting at hand: one radio group per person, one text per item and decision,
+    and for each saved record the version it was shown at (see workspace/edits.py), so that two
+    people correcting the record at once each keep what they changed.
     """
-    current = {row.user_id: row.status for row in meeting.attendance}
+    current = {row.user_id: row for row in meeting.attendance}
 
     class RecordForm(FlaskForm):
         pass
 
     data = {}
+
+    def stamped(name: str, record, fields) -> None:
+        setattr(RecordForm, name, HiddenField())
+        data[name] = edits.stamp(record, fields)
+
     for person in people:
         name = f"attendance_{person.id}"
         setattr(RecordForm, name, RadioField(person.name, choices=choices(ATTENDANCE), validate_choice=False))
-        data[name] = current.get(person.id)
+        row = current.get(person.id)
+        data[name] = row.status if row else None
+        if row is not None:
+            stamped(f"version_attendance_{person.id}", row, ("status",))
     for item in meeting.items:
         setattr(RecordForm, f"minutes_{item.id}", TextAreaField(_l("Minutes"), validators=[Length(max=LONG_TEXT)],
                                                                 render_kw={"rows": 4}))
         data[f"minutes_{item.id}"] = item.minutes
+        stamped(f"version_item_{item.id}", item, ("minutes",))
         for decision in item.decisions:
             setattr(RecordForm, f"decision_{decision.id}", TextAreaField(
                 _l("Decision"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 2}))
             data[f"decision_{decision.id}"] = decision.text
+            stamped(f"version_decision_{decision.id}", decision, ("text",))
         setattr(RecordForm, f"new_decision_{item.id}", TextAreaField(
             _l("New decision"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 2}))
 
@@ -203,9 +247,15 @@ def record_form(meeting: Meeting, people: list[User], formdata=None):
 
 def recorded_values(form, meeting: Meeting, people: list[User]) -> dict:
     """What the record form says, in the shape record_meeting() takes."""
+    stated = {}
+    for name, field in form._fields.items():
+        if name.startswith("version_"):
+            _, kind, record_id = name.split("_")
+            stated[(kind, int(record_id))] = edits.Stated.parse(field.data)
     return {
         "attendance": {p.id: form[f"attendance_{p.id}"].data for p in people},
         "minutes": {i.id: form[f"minutes_{i.id}"].data or "" for i in meeting.items},
         "decisions": {d.id: form[f"decision_{d.id}"].data or "" for i in meeting.items for d in i.decisions},
         "new_decisions": {i.id: form[f"new_decision_{i.id}"].data or "" for i in meeting.items},
+        "stated": stated,
     }

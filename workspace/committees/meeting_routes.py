@@ -12,7 +12,8 @@ from workspace.clock import to_local, utcnow
 from workspace.committees import bp, reports, services
 from workspace.committees.calendar import calendar_response
 from workspace.committees.forms import (
-    AgendaItemForm, CancelForm, MeetingForm, MoveForm, record_form, recorded_values,
+    AgendaItemEditForm, AgendaItemForm, CancelForm, MeetingEditForm, MeetingForm, MoveForm, record_form,
+    recorded_values,
 )
 from workspace.committees.loaders import get_committee_or_404, get_item_or_404, get_meeting_or_404
 from workspace.extensions import db
@@ -68,6 +69,7 @@ def meeting_context(meeting: Meeting) -> dict:
         actions_by_decision.setdefault(action.origin_id, []).append(action)
     return {
         "actions_by_decision": actions_by_decision,
+        "agenda_order": services.agenda_order(meeting),
         "meeting": meeting,
         "committee": meeting.committee,
         "agenda": clock,
@@ -94,12 +96,13 @@ def meeting(meeting_id: int):
 @login_required
 def edit_meeting(meeting_id: int):
     meeting = get_meeting_or_404(meeting_id, need="run")
-    form = MeetingForm(meeting=meeting)
+    form = MeetingEditForm(meeting=meeting)
+    form.stamp(meeting)
     if meeting.status != "planned":
         flash(_("Only a planned meeting can be rescheduled."), "error")
         return redirect(url_for("committees.meeting", meeting_id=meeting.id))
     if form.validate_on_submit():
-        services.update_meeting(meeting, **form.meeting_fields())
+        services.update_meeting(meeting, form.stated(), form.labels(), **form.meeting_fields())
         flash(_("Saved."), "success")
         return redirect(url_for("committees.meeting", meeting_id=meeting.id))
     return render_form("committees/meeting_form.html", form, committee=meeting.committee, meeting=meeting)
@@ -153,10 +156,11 @@ def add_item(meeting_id: int):
 def edit_item(meeting_id: int, item_id: int):
     meeting = get_meeting_or_404(meeting_id, need="run")
     item = get_item_or_404(meeting, item_id)
-    form = AgendaItemForm(obj=item)
+    form = AgendaItemEditForm(obj=item)
+    form.stamp(item)
     if form.validate_on_submit():
         try:
-            services.update_item(item, **form.item_fields())
+            services.update_item(item, form.stated(), form.labels(), **form.item_fields())
         except services.CommitteeRuleError as error:
             form.form_errors.append(str(error))
         else:
@@ -175,7 +179,7 @@ def move_item(meeting_id: int, item_id: int):
         flash(_("Move an item up or down."), "error")
     else:
         try:
-            services.move_item(meeting, item, form.direction.data)
+            services.move_item(meeting, item, form.direction.data, form.order.data)
         except services.CommitteeRuleError as error:
             flash(str(error), "error")
     if wants_fragment():

@@ -9,7 +9,7 @@ from workspace import access, audit
 from workspace.clock import local_today, utcnow
 from workspace.committees import bp, reports, services
 from workspace.committees.calendar import calendar_response
-from workspace.committees.forms import CommitteeForm, MemberForm, RoleForm
+from workspace.committees.forms import CommitteeEditForm, CommitteeForm, MemberForm, RoleForm
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
@@ -105,13 +105,10 @@ def sort_members(memberships):
 @login_required
 def edit_committee(committee_id: int):
     committee = get_committee_or_404(committee_id, need="manage")
-    form = CommitteeForm(obj=committee, record=committee)
+    form = CommitteeEditForm(obj=committee, record=committee, may_place=access.can_place_committee(current_user))
+    form.stamp(committee)
     if form.validate_on_submit():
-        before = audit.snapshot(committee)
-        form.populate_obj(committee)
-        if audit.snapshot(committee) != before:
-            audit.record("update", committee, before=before, after=audit.snapshot(committee))
-        db.session.commit()
+        services.update_committee(committee, form.stated(), form.labels(), **form.committee_fields())
         flash(_("Saved."), "success")
         return redirect(url_for("committees.committee", committee_id=committee.id))
     return render_form("committees/committee_form.html", form, committee=committee)
@@ -157,7 +154,7 @@ def change_role(committee_id: int, membership_id: int):
     form = RoleForm()
     if form.validate_on_submit():
         try:
-            services.change_role(membership, form.role.data)
+            services.change_role(membership, form.stated(), form.role.data)
             flash(_("%(name)s is now %(role)s.", name=membership.user.name, role=membership.role_label), "success")
         except services.CommitteeRuleError as error:
             flash(str(error), "error")

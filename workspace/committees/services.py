@@ -3,7 +3,7 @@ and recording a meeting. Each is audited and committed whole, or not at all."""
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from workspace import audit
+from workspace import audit, edits
 from workspace.clock import local_today, to_local, utcnow
 from workspace.extensions import db
 from workspace.models import AgendaItem, Attendance, Committee, Decision, Meeting, Membership, User
@@ -22,9 +22,27 @@ def _update(record, action: str = "update", **changes):
     before = audit.snapshot(record)
     for name, value in changes.items():
         setattr(record, name, value)
+    _audit_change(record, action, before)
+
+
+def _edit(record, stated: edits.Stated, labels: dict | None, action: str = "update", **changes):
+    """An edit a person made from the version they saw: merged, audited."""
+    before = audit.snapshot(record)
+    edits.apply(record, stated, changes, labels)
+    _audit_change(record, action, before)
+
+
+def _audit_change(record, action: str, before: dict) -> None:
     after = audit.snapshot(record)
     if after != before:
         audit.record(action, record, before=before, after=after)
+
+
+# --- The committee itself -------------------------------------------------------------------------
+
+def update_committee(committee: Committee, stated: edits.Stated, labels: dict | None = None, **fields) -> None:
+    _edit(committee, stated, labels, **fields)
+    db.session.commit()
 
 
 # --- Membership ----------------------------------------------------------------------------------
@@ -44,7 +62,8 @@ def add_member(committee: Committee, user: User, role: str) -> Membership:
     return membership
 
 
-def change_role(membership: Membership, role: str) -> None:
+def change_role(membership: Membership, stated: edits.Stated, role: str) -> None:
+    edits.check_unchanged(membership, stated)
     if membership.role in ("chair", "secretary") and role not in ("chair", "secretary") \
             and _running_count(membership.committee) == 1:
         raise CommitteeRuleError(_("A committee needs a chair or a secretary: name another one first."))
@@ -69,14 +88,15 @@ def schedule_meeting(committee: Committee, **fields) -> Meeting:
     return meeting
 
 
-def update_meeting(meeting: Meeting, **fields) -> None:
+def update_meeting(meeting: Meeting, stated: edits.Stated, labels: dict | None = None, **fields) -> None:
     if meeting.status != "planned":
         raise CommitteeRuleError(_("Only a planned meeting can be rescheduled."))
-    _update(meeting, **fields)
+    _edit(meeting, stated, labels, **fields)
     db.session.commit()
 
 
 def cancel_meeting(meeting: Meeting, reason: str) -> None:
+    _lock(meeting)
     if meeting.status != "planned":
         raise CommitteeRuleError(_("Only a planned meeting can be cancelled."))
     _update(meeting, "cancel", status="cancelled", cancel_reason=reason)
@@ -92,11 +112,25 @@ def _require_planned(meeting: Meeting) -> None:
         raise CommitteeRuleError(_("The agenda of a meeting that is held or cancelled cannot change."))
 
 
+def _lock(meeting: Meeting) -> None:
+    """Agenda changes of one meeting take turns: each waits for the one before it to commit, then
+    sees its result (PostgreSQL; SQLite lets one writer in at a time anyway)."""
+    db.session.execute(select(Meeting.id).where(Meeting.id == meeting.id).with_for_update())
+    db.session.expire_all()  # read the meeting and its items again, as committed now
+
+
+def agenda_order(meeting: Meeting) -> str:
+    """The agenda's order as the page showed it: a move states it, so a move made from an old
+    page is refused instead of moving the wrong item."""
+    return ",".join(str(item.id) for item in meeting.items)
+
+
 def _next_position(meeting: Meeting) -> int:
     return (db.session.scalar(select(func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)) or 0) + 1
 
 
 def add_item(meeting: Meeting, **fields) -> AgendaItem:
+    _lock(meeting)
     _require_planned(meeting)
     item = AgendaItem(committee_id=meeting.committee_id, meeting=meeting, status="accepted",
                       position=_next_position(meeting), **fields)
@@ -105,29 +139,43 @@ def add_item(meeting: Meeting, **fields) -> AgendaItem:
     return item
 
 
-def update_item(item: AgendaItem, **fields) -> None:
+def update_item(item: AgendaItem, stated: edits.Stated, labels: dict | None = None, **fields) -> None:
     _require_planned(item.meeting)
-    _update(item, **fields)
+    _edit(item, stated, labels, **fields)
     db.session.commit()
 
 
-def move_item(meeting: Meeting, item: AgendaItem, direction: str) -> None:
-    """Moves an item one place up or down; positions are renumbered 1..n on the way."""
+def move_item(meeting: Meeting, item: AgendaItem, direction: str, seen_order: str) -> None:
+    """Moves an item one place up or down from the order the person saw; positions are
+    renumbered 1..n on the way."""
+    _lock(meeting)
     _require_planned(meeting)
+    if seen_order != agenda_order(meeting):
+        raise edits.EditConflict()
     items = list(meeting.items)
     index = items.index(item)
     other = index - 1 if direction == "up" else index + 1
     if 0 <= other < len(items):
         items[index], items[other] = items[other], items[index]
         before = [i.id for i in meeting.items]
-        for position, each in enumerate(items, start=1):
-            each.position = position
+        _renumber(items)
         audit.record("reorder_agenda", meeting, before={"order": before}, after={"order": [i.id for i in items]})
         db.session.commit()
 
 
+def _renumber(items: list[AgendaItem]) -> None:
+    """Positions 1..n in the given order. Positions are unique per meeting, so the items step
+    aside to places of their own first (negative) and then take their new ones."""
+    for position, each in enumerate(items, start=1):
+        each.position = -position
+    db.session.flush()
+    for position, each in enumerate(items, start=1):
+        each.position = position
+
+
 def remove_item(item: AgendaItem) -> None:
     """Takes an item off the agenda: a proposed or raised item goes back to the proposals."""
+    _lock(item.meeting)
     _require_planned(item.meeting)
     if item.proposed_by_id is not None or item.origin_type is not None:
         _update(item, "return_to_proposals", status="proposed", meeting_id=None, position=0)
@@ -148,7 +196,10 @@ def propose_item(committee: Committee, proposer: User, origin: tuple[str, int] |
     return item
 
 
+# A proposal's status moves once (proposed → accepted or declined): the status check, and the
+# version the database checks on save, refuse a second decision made at the same moment.
 def accept_proposal(item: AgendaItem, meeting: Meeting) -> None:
+    _lock(meeting)
     if item.status != "proposed":
         raise CommitteeRuleError(_("This item is no longer waiting for a decision."))
     if meeting.committee_id != item.committee_id or meeting.status != "planned":
@@ -181,14 +232,16 @@ def escalate_item(item: AgendaItem, user: User) -> AgendaItem:
 
 def record_meeting(meeting: Meeting, actor: User, *, attendance: dict[int, str], minutes: dict[int, str],
                    decisions: dict[int, str], new_decisions: dict[int, str], mark_held: bool,
-                   members: list[int]) -> None:
+                   members: list[int], stated: dict[tuple[str, int], edits.Stated] | None = None) -> None:
     """Saves attendance, minutes and decisions together, and marks the meeting held if asked.
 
     attendance: {user id: status} (a missing or empty status is left as it was);
     minutes: {item id: text}; decisions: {decision id: text} (empty text removes the decision);
     new_decisions: {item id: text} (empty text adds nothing); members: the user ids whose
-    attendance must be known before the meeting can be marked held.
-    Everything is saved in one transaction: if any part fails, nothing is saved.
+    attendance must be known before the meeting can be marked held; stated: for each saved record
+    the form showed, {("item" | "decision" | "attendance", id): the version it was shown at}.
+    Only what the person changed is written; where someone else changed the same thing meanwhile,
+    EditConflict lists both and nothing is saved. Everything is saved in one transaction.
     """
     if meeting.status == "cancelled":
         raise CommitteeRuleError(_("A cancelled meeting has no minutes."))
@@ -201,27 +254,46 @@ def record_meeting(meeting: Meeting, actor: User, *, attendance: dict[int, str],
     if not set(minutes) | set(new_decisions) <= set(items) or not set(decisions) <= set(known):
         raise CommitteeRuleError(_("The agenda changed while you were writing. Reload the page."))
     try:
+        plans, conflicts = [], []
+
+        def plan(record, key: tuple[str, int], changes: dict, record_label: str, label: str) -> None:
+            if stated is None:  # not from a form: written as given
+                started = edits.Stated(record.version)
+            else:  # a record the form did not show (added meanwhile) merges from "version 0": no merge
+                started = stated.get(key, edits.Stated(0))
+            to_write, found = edits.merge(record, started, changes, dict.fromkeys(changes, label), record_label)
+            conflicts.extend(found)
+            if to_write:
+                plans.append((record, to_write))
+
         current = {row.user_id: row for row in meeting.attendance}
+        names = {row.user_id: row.user.name for row in meeting.attendance if row.user}
         for user_id, status in attendance.items():
-            if not status:
-                continue
             row = current.get(user_id)
-            if row is None:
-                meeting.attendance.append(Attendance(user_id=user_id, status=status))
-                audit.record("attendance", meeting, after={"user_id": user_id, "status": status})
-            elif row.status != status:
-                audit.record("attendance", meeting, before={"user_id": user_id, "status": row.status},
-                             after={"user_id": user_id, "status": status})
-                row.status = status
+            if status and row is not None:  # attendance is stated per person
+                plan(row, ("attendance", user_id), {"status": status}, names.get(user_id, ""), _("Attendance"))
         for item_id, text in minutes.items():
-            _update(items[item_id], "minutes", minutes=text.strip())
+            plan(items[item_id], ("item", item_id), {"minutes": text.strip()}, items[item_id].title, _("Minutes"))
         for decision_id, text in decisions.items():
             decision = known[decision_id]
-            if not text.strip():
-                audit.record("delete", decision, before=audit.snapshot(decision))
-                decision.item.decisions.remove(decision)
+            plan(decision, ("decision", decision_id), {"text": text.strip()}, decision.item.title, _("Decision"))
+        if conflicts:
+            raise edits.EditConflict(conflicts)
+
+        for user_id, status in attendance.items():
+            if status and user_id not in current:
+                meeting.attendance.append(Attendance(user_id=user_id, status=status))
+                audit.record("attendance", meeting, after={"user_id": user_id, "status": status})
+        for record, to_write in plans:
+            if isinstance(record, Attendance):
+                audit.record("attendance", meeting, before={"user_id": record.user_id, "status": record.status},
+                             after={"user_id": record.user_id, "status": to_write["status"]})
+                record.status = to_write["status"]
+            elif isinstance(record, Decision) and not to_write["text"]:
+                audit.record("delete", record, before=audit.snapshot(record))
+                record.item.decisions.remove(record)
             else:
-                _update(decision, text=text.strip())
+                _update(record, "minutes" if isinstance(record, AgendaItem) else "update", **to_write)
         for item_id, text in new_decisions.items():
             if text.strip():
                 decision = Decision(item=items[item_id], text=text.strip(), created_by_id=actor.id)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
 from workspace.models.committees import Committee
 from workspace.models.directory import Organization, _in
@@ -29,7 +30,7 @@ action_supporters = Table(
 )
 
 
-class ActionPlan(db.Model):
+class ActionPlan(Versioned, db.Model):
     """A named set of actions of a committee, or of a community group."""
 
     __tablename__ = "action_plans"
@@ -57,7 +58,7 @@ class ActionPlan(db.Model):
         return self.committee.name if self.committee else self.organization.name
 
 
-class Action(db.Model):
+class Action(Versioned, db.Model):
     __tablename__ = "actions"
     __table_args__ = (
         CheckConstraint(_in("status", ACTION_STATUSES), name="status"),
@@ -87,12 +88,8 @@ class Action(db.Model):
     # Where it came from: a decision, a session, a feedback case, an indicator (workspace/origins.py).
     origin_type: Mapped[str | None] = mapped_column(String(40))
     origin_id: Mapped[int | None]
-    # Raised on every save: a save made from an older version is refused (no lost updates).
-    version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    __mapper_args__ = {"version_id_col": version}
 
     plan: Mapped[ActionPlan] = relationship()
     responsible_organization: Mapped[Organization] = relationship()

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
 from workspace.models.directory import Area, _in
 
@@ -35,7 +36,7 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(24)
 
 
-class Committee(db.Model):
+class Committee(Versioned, db.Model):
     __tablename__ = "committees"
     __table_args__ = (
         CheckConstraint(_in("level", COMMITTEE_LEVELS), name="level"),
@@ -67,7 +68,7 @@ class Committee(db.Model):
         return str(COMMITTEE_LEVELS[self.level])
 
 
-class Membership(db.Model):
+class Membership(Versioned, db.Model):
     __tablename__ = "memberships"
     __table_args__ = (
         UniqueConstraint("committee_id", "user_id", name="uq_memberships_committee_user"),
@@ -95,7 +96,7 @@ class Membership(db.Model):
         return f"{self.user.name} ({self.role})" if self.user else self.role
 
 
-class Meeting(db.Model):
+class Meeting(Versioned, db.Model):
     __tablename__ = "meetings"
     __table_args__ = (
         CheckConstraint(_in("status", MEETING_STATUSES), name="status"),
@@ -128,7 +129,7 @@ class Meeting(db.Model):
         return str(MEETING_STATUSES[self.status])
 
 
-class AgendaItem(db.Model):
+class AgendaItem(Versioned, db.Model):
     """An item on a meeting's agenda, or proposed to the committee and waiting for one."""
 
     __tablename__ = "agenda_items"
@@ -140,6 +141,8 @@ class AgendaItem(db.Model):
         CheckConstraint("status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"),
         CheckConstraint("length(title) > 0", name="title_not_empty"),
         Index("ix_agenda_items_origin", "origin_type", "origin_id"),
+        # Two items never share a place on one agenda (proposals have no meeting, and NULLs differ).
+        UniqueConstraint("meeting_id", "position", name="uq_agenda_items_meeting_position"),
     )
     __audit_fields__ = ("title", "description", "kind", "presenter", "minutes_allotted", "status",
                         "meeting_id", "position", "decline_reason", "minutes")
@@ -178,7 +181,7 @@ class AgendaItem(db.Model):
         return self.title
 
 
-class Decision(db.Model):
+class Decision(Versioned, db.Model):
     __tablename__ = "decisions"
     __table_args__ = (CheckConstraint("length(text) > 0", name="text_not_empty"),)
     __audit_fields__ = ("agenda_item_id", "text")
@@ -196,7 +199,7 @@ class Decision(db.Model):
         return self.text[:80]
 
 
-class Attendance(db.Model):
+class Attendance(Versioned, db.Model):
     __tablename__ = "attendance"
     __table_args__ = (
         UniqueConstraint("meeting_id", "user_id", name="uq_attendance_meeting_user"),

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.models.versioning import Versioned
 
 # Levels from the top of the tree down; a child sits at a deeper level than its parent.
 AREA_LEVELS = {
@@ -44,7 +45,7 @@ def _in(column: str, values) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
-class Area(db.Model):
+class Area(Versioned, db.Model):
     __tablename__ = "areas"
     __table_args__ = (
         UniqueConstraint("parent_id", "name", name="uq_areas_parent_name"),
@@ -77,7 +78,7 @@ class Area(db.Model):
         return f"<Area {self.id} {self.name!r}>"
 
 
-class Organization(db.Model):
+class Organization(Versioned, db.Model):
     __tablename__ = "organizations"
     __table_args__ = (CheckConstraint(_in("kind", ORGANIZATION_KINDS), name="kind"),)
     __audit_fields__ = ("name", "kind", "area_id")

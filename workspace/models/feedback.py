@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
 from workspace.models.committees import Committee
 from workspace.models.directory import Area, Organization, _in
@@ -32,7 +33,7 @@ def new_tracking_code() -> str:
     return f"{raw[:5]}-{raw[5:]}"
 
 
-class FeedbackCase(db.Model):
+class FeedbackCase(Versioned, db.Model):
     __tablename__ = "feedback_cases"
     __table_args__ = (
         CheckConstraint(_in("channel", CHANNELS), name="channel"),
@@ -104,7 +105,7 @@ class CaseNote(db.Model):
     author: Mapped[User | None] = relationship()
 
 
-class AnswerTime(db.Model):
+class AnswerTime(Versioned, db.Model):
     """How soon a category of case must be acknowledged and resolved."""
 
     __tablename__ = "answer_times"

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
 from workspace.models.committees import Committee
 from workspace.models.directory import Organization, _in
@@ -52,7 +53,7 @@ class GroupRole(db.Model):
         return f"{self.user.name} ({self.role})" if self.user else self.role
 
 
-class Indicator(db.Model):
+class Indicator(Versioned, db.Model):
     __tablename__ = "indicators"
     __table_args__ = (
         CheckConstraint(_in("unit", UNITS), name="unit"),
@@ -118,7 +119,7 @@ class IndicatorWording(db.Model):
     replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class IndicatorValue(db.Model):
+class IndicatorValue(Versioned, db.Model):
     """One value: an indicator, a period (2026-11, 2026-Q4, 2026) and a cell of its split
     ("" for an indicator that is not split; "sex=female" and the like otherwise)."""
 
@@ -146,10 +147,7 @@ class IndicatorValue(db.Model):
     wording_version: Mapped[int] = mapped_column(default=1)
     entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     verified_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    version: Mapped[int] = mapped_column(default=1)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-    __mapper_args__ = {"version_id_col": version}
 
     indicator: Mapped[Indicator] = relationship()
     entered_by: Mapped[User | None] = relationship(foreign_keys=[entered_by_id])
@@ -160,7 +158,7 @@ class IndicatorValue(db.Model):
         return f"{self.period} {self.cell}".strip()
 
 
-class IndicatorTarget(db.Model):
+class IndicatorTarget(Versioned, db.Model):
     """A target for one period, where it differs from the indicator's usual target."""
 
     __tablename__ = "indicator_targets"

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
 from workspace.models.actions import ActionPlan
 from workspace.models.committees import Committee
@@ -25,7 +26,7 @@ def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_ALPHABET) for _ in range(6))
 
 
-class PlanningSession(db.Model):
+class PlanningSession(Versioned, db.Model):
     __tablename__ = "planning_sessions"
     __table_args__ = (
         CheckConstraint(_in("phase", PHASES), name="phase"),
@@ -89,7 +90,7 @@ class Participant(db.Model):
     joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
-class Card(db.Model):
+class Card(Versioned, db.Model):
     __tablename__ = "session_cards"
     __table_args__ = (
         CheckConstraint("kind IN ('problem', 'idea')", name="kind"),

@@ -122,16 +122,18 @@ def test_handler_acknowledges_assigns_resolves_and_publishes(client, app, office
     case = make_case(office)
     colleague = factories.make_user(name="Joy", organization=office["ngo"])
     login(client, office["handler"])
-    client.post(f"/cases/{case.id}/status", data={"to_status": "acknowledged", "note": "Called back"})
-    client.post(f"/cases/{case.id}/assign", data={"organization_id": office["ngo"].id, "user_id": colleague.id})
-    refused = client.post(f"/cases/{case.id}/status", data={"to_status": "resolved"})
+    client.post(f"/cases/{case.id}/status", data={"version": case.version, "to_status": "acknowledged",
+                                                  "note": "Called back"})
+    client.post(f"/cases/{case.id}/assign", data={"version": case.version, "organization_id": office["ngo"].id,
+                                                  "user_id": colleague.id})
+    refused = client.post(f"/cases/{case.id}/status", data={"version": case.version, "to_status": "resolved"})
     assert refused.status_code == 422 and "Write the response" in refused.get_data(as_text=True)
-    assert client.post(f"/cases/{case.id}/response", data={
+    assert client.post(f"/cases/{case.id}/response", data={"version": case.version,
         "response": "The payment was made on 3 March.", "publishable": "y", "public_summary": ""}).status_code == 422
-    client.post(f"/cases/{case.id}/response", data={
+    client.post(f"/cases/{case.id}/response", data={"version": case.version,
         "response": "The payment was made on 3 March.", "publishable": "y",
         "public_summary": "A payment of the child grant was late in Dovepoint."})
-    client.post(f"/cases/{case.id}/status", data={"to_status": "resolved", "note": "Paid"})
+    client.post(f"/cases/{case.id}/status", data={"version": case.version, "to_status": "resolved", "note": "Paid"})
     case = db.session.get(FeedbackCase, case.id)
     assert case.status == "resolved" and case.assigned_user_id == colleague.id and case.due_at is None
     assert [n.to_status for n in case.notes] == ["resolved", "acknowledged", "acknowledged"]
@@ -149,7 +151,7 @@ def test_handler_acknowledges_assigns_resolves_and_publishes(client, app, office
 def test_a_case_cannot_skip_states(client, office):
     case = make_case(office)
     login(client, office["handler"])
-    response = client.post(f"/cases/{case.id}/status", data={"to_status": "closed"})
+    response = client.post(f"/cases/{case.id}/status", data={"version": case.version, "to_status": "closed"})
     assert response.status_code == 422 and db.session.get(FeedbackCase, case.id).status == "received"
 
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace import edits
 from workspace.indicators import periods, services, values
 from workspace.indicators.owners import Owner
 from workspace.models import AgendaItem, AuditEvent, GroupRole, Indicator, IndicatorValue, IndicatorWording
@@ -117,7 +118,7 @@ def test_new_wording_keeps_the_old_one_on_old_values(client, group):
     indicator = make_indicator(group["group"])
     db.session.add(IndicatorValue(indicator=indicator, period=LAST_MONTH, value=12, state="verified"))
     db.session.commit()
-    services.update(indicator, question="How many of us put money in the box every week?")
+    services.update(indicator, edits.Stated(indicator.version), question="How many of us put money in the box every week?")
     indicator = db.session.get(Indicator, indicator.id)
     assert indicator.wording_version == 2
     old = db.session.scalar(db.select(IndicatorWording))
@@ -126,7 +127,7 @@ def test_new_wording_keeps_the_old_one_on_old_values(client, group):
     text = client.get(f"/indicators/{indicator.id}").get_data(as_text=True)
     assert "Asked as" in text and "How many of us saved every week?" in text
     with pytest.raises(services.IndicatorRuleError, match="cannot change once data exists"):
-        services.update(indicator, unit="percent")
+        services.update(indicator, edits.Stated(indicator.version), unit="percent")
 
 
 # --- Entering a period ---------------------------------------------------------------------------

@@ -213,10 +213,10 @@ def _seed_feedback(areas: dict[str, Area], organizations: dict[str, Organization
                     ["received", "acknowledged", "in_progress", "resolved"].index(step):
                 break
             if step == "resolved":
-                feedback_services.respond(case, "The payment was delayed by a bank error; it was paid on the "
+                feedback_services.respond(case, edits.Stated(case.version), "The payment was delayed by a bank error; it was paid on the "
                                                 "next pay day, with the missed month.", True,
                                           "A child grant payment did not arrive in Dovepoint.")
-            feedback_services.move(case, handler, step, "")
+            feedback_services.move(case, handler, edits.Stated(case.version), step, "")
 
 
 def _seed_session() -> None:

@@ -34,17 +34,18 @@ from workspace.pages import wants_fragment
 # --- Fingerprints ------------------------------------------------------------------------------
 
 def _plain(value):
-    """A stable text form of a field's value: ids for related records, ISO dates."""
+    """A stable text form of a field's value: ids for related records, ISO dates, numbers
+    however they were typed (12, 12.0 and Decimal("12.00") are one value)."""
     if isinstance(value, (list, tuple, set)):
-        return ",".join(sorted(str(_plain(v)) for v in value))
+        if all(hasattr(v, "__table__") for v in value):  # related records: which, not in what order
+            return ",".join(sorted(str(v.id) for v in value))
+        return "\x1f".join(str(_plain(v)) for v in value)  # an ordered list, as given
     if hasattr(value, "__table__") and hasattr(value, "id"):
         return value.id
     if isinstance(value, (datetime, date)):
         return value.isoformat()
-    if isinstance(value, Decimal):
-        return str(value.normalize())
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+        return format(Decimal(str(value)).normalize(), "f")
     if isinstance(value, str):
         return value.replace("\r\n", "\n")
     return value
@@ -133,11 +134,17 @@ def merge(record, stated: Stated, changes: dict, labels: dict | None = None,
     return to_write, conflicts
 
 
-def apply(record, stated: Stated, changes: dict, labels: dict | None = None) -> dict:
-    """Merges and sets the changes on one record; raises EditConflict and sets nothing if any."""
+def check(record, stated: Stated, changes: dict, labels: dict | None = None) -> dict:
+    """What of the changes is to be written; raises EditConflict if anything conflicts. Sets nothing."""
     to_write, conflicts = merge(record, stated, changes, labels)
     if conflicts:
         raise EditConflict(conflicts, record)
+    return to_write
+
+
+def apply(record, stated: Stated, changes: dict, labels: dict | None = None) -> dict:
+    """Merges and sets the changes on one record; raises EditConflict and sets nothing if any."""
+    to_write = check(record, stated, changes, labels)
     for name, value in to_write.items():
         setattr(record, name, value)
     return to_write
@@ -158,6 +165,10 @@ class VersionField(HiddenField):
     """The stated version of an edit form: filled from the record on display, sent back on save.
     A form sent without one is refused with a message, never saved blind."""
 
+    def process_formdata(self, valuelist):
+        # Sent without one: nothing stated (never the record's own version, which `obj=` gives).
+        self.data = valuelist[0] if valuelist else None
+
     def pre_validate(self, form):
         if Stated.parse(self.data).version is None:
             raise StopValidation(_("This page does not say which version you started from. "
@@ -175,9 +186,9 @@ class EditForm:
     field_names: dict[str, str] = {}
 
     def stamp(self, record) -> None:
-        """Fills the version from the record, unless the form was sent: then it keeps the
-        version the person started from."""
-        if not self.is_submitted():
+        """Fills the version from the record, unless the form came with the request: then it
+        keeps the version the person started from (or its absence)."""
+        if self.version.raw_data is None:
             self.version.data = stamp(record, self.edit_fields)
 
     def stated(self) -> Stated:

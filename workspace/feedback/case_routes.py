@@ -21,6 +21,7 @@ from workspace.feedback.public_routes import linked_actions
 from workspace.feedback.forms import AssignForm, MoveForm, ResponseForm, StaffCaseForm, answer_times_form
 from workspace.feedback.timing import answer_times, standing
 from workspace.forms import EmptyForm, choices
+from workspace.inputs import whole_number
 from workspace.models import (
     CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, FeedbackCase, Organization, User, descendant_ids,
 )
@@ -81,6 +82,8 @@ def case_page(case: FeedbackCase, status: int = 200, **forms):
     assign_form = forms.get("assign_form") or AssignForm(formdata=None, data={
         "organization_id": case.assigned_organization_id, "user_id": case.assigned_user_id})
     response_form = forms.get("response_form") or ResponseForm(formdata=None, obj=case)
+    for form in (move_form, assign_form, response_form):
+        form.stamp(case)
     return render_template("feedback/case.html", case=case, move_form=move_form, assign_form=assign_form,
                            response_form=response_form, standing=standing(case, utcnow(), answer_times()),
                            actions=linked_actions(case), notes=case.notes, channels=CHANNELS,
@@ -101,7 +104,7 @@ def move_case(case_id: int):
     form.to_status.choices = choices((s, CASE_STATUSES[s]) for s in NEXT_STATUSES[case.status])
     if form.validate_on_submit():
         try:
-            services.move(case, current_user, form.to_status.data, form.note.data or "")
+            services.move(case, current_user, form.stated(), form.to_status.data, form.note.data or "")
         except services.CaseRuleError as error:
             form.to_status.errors.append(str(error))
         else:
@@ -117,8 +120,8 @@ def assign_case(case_id: int):
     form = AssignForm()
     if form.validate_on_submit():
         try:
-            services.assign(case, current_user, form.organization_id.data,
-                            db.session.get(User, form.user_id.data) if form.user_id.data else None)
+            services.assign(case, current_user, form.stated(), form.organization_id.data,
+                            db.session.get(User, form.user_id.data) if form.user_id.data else None, form.labels())
         except services.CaseRuleError as error:
             form.user_id.errors.append(str(error))
         else:
@@ -137,7 +140,8 @@ def respond_case(case_id: int):
     form = ResponseForm()
     if form.validate_on_submit():
         try:
-            services.respond(case, form.response.data or "", bool(form.publishable.data), form.public_summary.data or "")
+            services.respond(case, form.stated(), form.response.data or "", bool(form.publishable.data),
+                             form.public_summary.data or "", form.labels())
         except services.CaseRuleError as error:
             form.public_summary.errors.append(str(error))
         else:
@@ -160,7 +164,7 @@ def case_action(case_id: int):
     case = get_case_or_404(case_id)
     plans = managed_plans()
     form = ActionForm()
-    form_plan = request.form.get("plan_id", type=int) if request.method == "POST" else None
+    form_plan = request.form.get("plan_id", type=whole_number) if request.method == "POST" else None
     if not form.is_submitted():
         form.title.data = _("Follow up case %(code)s", code=case.code)
         form.description.data = case.public_summary or case.description[:500]

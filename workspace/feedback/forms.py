@@ -1,12 +1,13 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import BooleanField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from workspace.edits import EditForm
 from workspace.admin.forms import area_choices, organization_choices
 from workspace.extensions import db
-from workspace.forms import choices, strip
+from workspace.forms import IntegerField, choices, strip
 from workspace.models import CATEGORIES, CHANNELS, Area, User
 
 MAX_TEXT = 4000
@@ -54,12 +55,15 @@ class StaffCaseForm(FeedbackForm):
         return {**super().case_fields(), "channel": self.channel.data}
 
 
-class MoveForm(FlaskForm):
+class MoveForm(EditForm, FlaskForm):
+    edit_fields = ("status",)
     to_status = SelectField(_l("Move to"))
     note = TextAreaField(_l("Note"), validators=[Length(max=MAX_TEXT)], render_kw={"rows": 2})
 
 
-class AssignForm(FlaskForm):
+class AssignForm(EditForm, FlaskForm):
+    edit_fields = ("assigned_organization_id", "assigned_user_id")
+    field_names = {"assigned_organization_id": "organization_id", "assigned_user_id": "user_id"}
     organization_id = SelectField(_l("Responsible organisation"), coerce=_optional_int,
                                   validators=[InputRequired(message=_l("Choose the organisation that handles it."))])
     user_id = SelectField(_l("Person"), coerce=_optional_int)
@@ -76,7 +80,8 @@ class AssignForm(FlaskForm):
             raise ValidationError(_l("Choose the organisation that handles it."))
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(EditForm, FlaskForm):
+    edit_fields = ("response", "publishable", "public_summary")
     response = TextAreaField(_l("Response to the person and the community"), validators=[Length(max=MAX_TEXT)],
                              render_kw={"rows": 4})
     publishable = BooleanField(_l("Publish on the “you said, we did” board"))

@@ -6,7 +6,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
-from workspace import audit
+from workspace import audit, edits
 from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.feedback.timing import answer_times, current_due
@@ -54,7 +54,8 @@ def create_case(*, address: str | None = None, recorded_by: User | None = None, 
     return case
 
 
-def move(case: FeedbackCase, user: User, to_status: str, note: str) -> None:
+def move(case: FeedbackCase, user: User, stated: edits.Stated, to_status: str, note: str) -> None:
+    edits.check(case, stated, {"status": to_status}, {"status": _("Status")})
     if to_status not in NEXT_STATUSES[case.status]:
         raise CaseRuleError(_("A case that is %(status)s cannot go there.", status=case.status_label.lower()))
     if to_status == "resolved" and not case.response.strip():
@@ -76,23 +77,26 @@ def move(case: FeedbackCase, user: User, to_status: str, note: str) -> None:
     db.session.commit()
 
 
-def assign(case: FeedbackCase, user: User, organization_id: int, person: User | None) -> None:
+def assign(case: FeedbackCase, user: User, stated: edits.Stated, organization_id: int, person: User | None,
+           labels: dict | None = None) -> None:
     if person is not None and person.organization_id != organization_id:
         raise CaseRuleError(_("%(name)s is not in that organisation.", name=person.name))
     before = audit.snapshot(case)
-    case.assigned_organization_id = organization_id
-    case.assigned_user_id = person.id if person else None
+    edits.apply(case, stated, {"assigned_organization_id": organization_id,
+                               "assigned_user_id": person.id if person else None}, labels)
     case.notes.append(CaseNote(author_id=user.id, from_status=case.status, to_status=case.status,
                                text=_("Assigned.") if before["assigned_organization_id"] is None else _("Reassigned.")))
     audit.record("assign", case, before=before, after=audit.snapshot(case))
     db.session.commit()
 
 
-def respond(case: FeedbackCase, response: str, publishable: bool, public_summary: str) -> None:
+def respond(case: FeedbackCase, stated: edits.Stated, response: str, publishable: bool, public_summary: str,
+            labels: dict | None = None) -> None:
     if publishable and not public_summary.strip():
         raise CaseRuleError(_("Write what was raised in words fit to publish (no names, no numbers)."))
     before = audit.snapshot(case)
-    case.response, case.publishable, case.public_summary = response.strip(), publishable, public_summary.strip()
+    edits.apply(case, stated, {"response": response.strip(), "publishable": publishable,
+                               "public_summary": public_summary.strip()}, labels)
     audit.record("respond", case, before=before, after=audit.snapshot(case))
     db.session.commit()
 

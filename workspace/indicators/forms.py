@@ -1,9 +1,11 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, FloatField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from workspace.forms import choices, strip
+from workspace.edits import EditForm
+from workspace.forms import FloatField, choices, strip
 from workspace.indicators import values
 from workspace.models import DIMENSIONS, DIRECTIONS, FREQUENCIES, UNITS
 
@@ -71,6 +73,11 @@ class IndicatorForm(FlaskForm):
         }
 
 
+class IndicatorEditForm(EditForm, IndicatorForm):
+    edit_fields = ("question", "short_name", "why", "unit", "direction", "frequency", "score_labels",
+                   "baseline_value", "baseline_date", "target", "dimensions", "verification")
+
+
 class ReturnForm(FlaskForm):
     reason = StringField(_l("Why it goes back"), validators=[DataRequired(message=_l("Say why it goes back, for the group.")),
                                                              Length(max=500)], filters=[strip])
@@ -101,8 +108,8 @@ class TargetForm(FlaskForm):
         from workspace.indicators import periods
 
         if not periods.belongs(field.data, self.indicator.frequency):
-            raise ValidationError(_l("%(period)s is not a period of this indicator (it is reported %(frequency)s).",
-                                     period=field.data, frequency=FREQUENCIES[self.indicator.frequency]))
+            raise ValidationError(_("%(period)s is not a period of this indicator (it is reported %(frequency)s).",
+                                    period=field.data, frequency=FREQUENCIES[self.indicator.frequency]))
 
     def validate_target(self, field):
         try:

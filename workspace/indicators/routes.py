@@ -13,7 +13,7 @@ from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.indicators import bp, chart, periods, services
-from workspace.indicators.forms import IndicatorForm, RaiseForm, ReturnForm, TargetForm
+from workspace.indicators.forms import IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
 from workspace.indicators.values import cell_label, judge, target_of, targets_for
@@ -117,12 +117,13 @@ def indicator(indicator_id: int):
 @login_required
 def edit_indicator(indicator_id: int):
     indicator = get_indicator_or_404(indicator_id, need="coordinate")
-    form = IndicatorForm(obj=indicator)
+    form = IndicatorEditForm(obj=indicator)
+    form.stamp(indicator)
     if not form.is_submitted():
         form.score_labels.data = "; ".join(indicator.score_labels or [])
     if form.validate_on_submit():
         try:
-            services.update(indicator, **form.indicator_fields())
+            services.update(indicator, form.stated(), form.labels(), **form.indicator_fields())
         except services.IndicatorRuleError as error:
             form.form_errors.append(str(error))
         else:

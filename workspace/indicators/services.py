@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from workspace import audit
+from workspace import audit, edits
 from workspace.extensions import db
 from workspace.indicators import periods
 from workspace.indicators.values import cells
@@ -45,9 +45,13 @@ def has_values(indicator: Indicator) -> bool:
         is not None
 
 
-def update(indicator: Indicator, **fields) -> None:
-    """Saves a change; new words on an indicator with data start a new wording version, and the
-    old words stay with the old values."""
+def update(indicator: Indicator, stated: edits.Stated, labels: dict | None = None, **fields) -> None:
+    """Saves a change made from the version the person saw (merged: see workspace/edits.py); new
+    words on an indicator with data start a new wording version, and the old words stay with the
+    old values."""
+    fields, conflicts = edits.merge(indicator, stated, fields, labels)
+    if conflicts:
+        raise edits.EditConflict(conflicts, indicator)
     if has_values(indicator) and (fields.get("unit", indicator.unit) != indicator.unit
                                   or fields.get("dimensions", indicator.dimensions) != indicator.dimensions):
         raise IndicatorRuleError(_("The unit and the split cannot change once data exists: propose a new indicator."))

@@ -65,11 +65,13 @@ def test_inline_edit_round_trip(client, admin):
     assert "<html" not in edit.get_data(as_text=True) and 'value="Old Name"' in edit.get_data(as_text=True)
 
     bad = client.post(f"/admin/organizations/{organization.id}/edit", headers=HX,
-                      data={"name": "", "kind": "ngo", "area_id": organization.area_id})
+                      data={"name": "", "kind": "ngo", "area_id": organization.area_id,
+                            "version": organization.version})
     assert bad.status_code == 422 and 'class="editing"' in bad.get_data(as_text=True)
 
     saved = client.post(f"/admin/organizations/{organization.id}/edit", headers=HX,
-                        data={"name": "New Name", "kind": "government", "area_id": organization.area_id})
+                        data={"name": "New Name", "kind": "government", "area_id": organization.area_id,
+                              "version": organization.version})
     text = saved.get_data(as_text=True)
     assert saved.status_code == 200 and "New Name" in text and 'class="editing"' not in text
     organization = db.session.get(Organization, organization.id)
@@ -87,7 +89,8 @@ def test_edit_without_javascript_is_a_page(client, admin):
     page = client.get(f"/admin/organizations/{organization.id}/edit")
     assert "<html" in page.get_data(as_text=True)
     response = client.post(f"/admin/organizations/{organization.id}/edit",
-                           data={"name": "Plainer", "kind": "other", "area_id": organization.area_id})
+                           data={"name": "Plainer", "kind": "other", "area_id": organization.area_id,
+                                 "version": organization.version})
     assert response.status_code == 302 and response.headers["Location"] == "/admin/organizations"
 
 
@@ -130,12 +133,13 @@ def test_area_cannot_move_inside_itself(client, admin):
     region = factories.make_area("Northern Region", "region")
     district = factories.make_area("Mapleton District", "district", parent=region)
     response = client.post(f"/admin/areas/{region.id}/edit", headers=HX,
-                           data={"name": "Northern Region", "level": "region", "parent_id": district.id})
+                           data={"name": "Northern Region", "level": "region", "parent_id": district.id,
+                                 "version": region.version})
     assert response.status_code == 422
     assert "cannot lie inside itself" in response.get_data(as_text=True)
     response = client.post(f"/admin/areas/{region.id}/edit", headers=HX,
                            data={"name": "Northern Region", "level": "community",
-                                 "parent_id": factories.national_area().id})
+                                 "parent_id": factories.national_area().id, "version": region.version})
     assert response.status_code == 422 and "not below this level" in response.get_data(as_text=True)
 
 

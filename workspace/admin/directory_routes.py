@@ -6,10 +6,11 @@ from sqlalchemy.orm import joinedload
 
 from workspace.access import admin_required
 from workspace.admin import bp
-from workspace.admin.forms import AreaForm, OrganizationForm
+from workspace.admin.forms import AreaEditForm, AreaForm, OrganizationEditForm, OrganizationForm
 from workspace.admin.group_role_routes import GroupRoleForm
 from workspace.admin.inline import edit_row, remove, save_or_fail
 from workspace.extensions import db
+from workspace.inputs import whole_number
 from workspace.models import AREA_LEVELS, ORGANIZATION_KINDS, Area, GroupRole, Organization, User, tree_order
 from workspace.pages import render_page, wants_fragment
 
@@ -72,7 +73,7 @@ def organization(organization_id: int):
                                    .options(joinedload(GroupRole.user))).all()
         role_form = GroupRoleForm(group=organization, formdata=None)
     return render_template("admin/organization.html", record=organization, roles=roles, role_form=role_form,
-                           page=members_of(organization, request.args.get("page", 1, type=int)))
+                           page=members_of(organization, request.args.get("page", 1, type=whole_number)))
 
 
 def people_count(organization: Organization) -> int:
@@ -88,7 +89,7 @@ def members_of(organization: Organization, page_number: int | None):
 @admin_required
 def edit_organization(organization_id: int):
     organization = db.get_or_404(Organization, organization_id)
-    form = OrganizationForm(obj=organization, record=organization, areas=all_areas())
+    form = OrganizationEditForm(obj=organization, record=organization, areas=all_areas())
     return edit_row(form, organization, templates=ORGANIZATION_TEMPLATES, list_endpoint="admin.organizations",
                     context={"people": {organization.id: people_count(organization)}})
 
@@ -118,7 +119,7 @@ def areas_page(form: AreaForm, areas: list[Area], status: int = 200):
     rows = tree_order(areas)
     if q:
         rows = [(area, depth) for area, depth in rows if q in area.name.lower()]
-    page_number = max(request.args.get("page", 1, type=int), 1)
+    page_number = max(request.args.get("page", 1, type=whole_number), 1)
     pages = max((len(rows) + AREAS_PER_PAGE - 1) // AREAS_PER_PAGE, 1)
     start = (page_number - 1) * AREAS_PER_PAGE
     depth_of = dict((area.id, depth) for area, depth in rows)
@@ -165,7 +166,7 @@ def _ancestors(area: Area):
 @admin_required
 def edit_area(area_id: int):
     area = db.get_or_404(Area, area_id)
-    form = AreaForm(obj=area, record=area, areas=all_areas())
+    form = AreaEditForm(obj=area, record=area, areas=all_areas())
     return edit_row(form, area, templates=AREA_TEMPLATES, list_endpoint="admin.areas",
                     context={"depth": len(list(_ancestors(area)))})
 

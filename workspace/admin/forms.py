@@ -1,9 +1,11 @@
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
+from workspace.edits import EditForm
 from workspace.auth.forms import PASSWORD_RULES
 from workspace.extensions import db
 from workspace.forms import choices, strip
@@ -69,8 +71,8 @@ class AreaForm(FlaskForm):
             if parent.id == self.record.id or parent.id in descendant_ids(self.record.id, list(self.areas.values())):
                 raise ValidationError(_l("An area cannot lie inside itself or inside an area below it."))
         if level in AREA_DEPTH and AREA_DEPTH[parent.level] >= AREA_DEPTH[level]:
-            raise ValidationError(_l("A %(level)s must lie inside a larger area than a %(parent)s.",
-                                     level=AREA_LEVELS[level], parent=AREA_LEVELS[parent.level]))
+            raise ValidationError(_("A %(level)s must lie inside a larger area than a %(parent)s.",
+                                    level=AREA_LEVELS[level], parent=AREA_LEVELS[parent.level]))
         if self.record is not None and any(
                 AREA_DEPTH[child.level] <= AREA_DEPTH[level] for child in self.record.children):
             raise ValidationError(_l("Some areas inside this one are not below this level."))
@@ -102,6 +104,18 @@ class UserForm(FlaskForm):
             User.email == field.data, User.id != (self.record.id if self.record else -1)))
         if clash:
             raise ValidationError(_l("Another account uses this email."))
+
+
+class UserEditForm(EditForm, UserForm):
+    edit_fields = ("name", "email", "organization_id", "is_admin")
+
+
+class OrganizationEditForm(EditForm, OrganizationForm):
+    edit_fields = ("name", "kind", "area_id")
+
+
+class AreaEditForm(EditForm, AreaForm):
+    edit_fields = ("name", "level", "parent_id")
 
 
 class NewUserForm(UserForm):

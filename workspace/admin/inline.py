@@ -7,21 +7,23 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
-from workspace import audit
+from workspace import audit, edits
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.pages import render_page, wants_fragment
 
 
 def save_or_fail(form, record, action: str, before: dict | None) -> bool:
-    """Copies the form into the record and commits with an audit event.
+    """Copies the form into the record (merging an edit) and commits with an audit event.
 
     False (with the form carrying the reason) when the database refuses it, e.g. a name taken
     by another request a moment ago; nothing is saved then.
     """
-    form.populate_obj(record)
     if action == "create":
+        form.populate_obj(record)
         db.session.add(record)
+    else:  # an edit made from the version the person saw (workspace/edits.py)
+        edits.apply(record, form.stated(), {name: form[name].data for name in form.edit_fields}, form.labels())
     after = audit.snapshot(record)
     try:
         if action == "create" or after != before:
@@ -37,6 +39,7 @@ def save_or_fail(form, record, action: str, before: dict | None) -> bool:
 def edit_row(form, record, *, templates: dict, list_endpoint: str, context: dict):
     """GET shows the edit form; POST saves it. templates: page, row (display), edit_row (form)."""
     context = dict(context, form=form, record=record)
+    form.stamp(record)
     if form.validate_on_submit():
         if save_or_fail(form, record, "update", audit.snapshot(record)):
             if wants_fragment():

@@ -147,8 +147,10 @@ def test_facilitator_tidies_merges_and_only_the_facilitator(client, app, room):
     first = services.add_card(session, facilitator, "Payments late", "problems")
     duplicate = services.add_card(session, facilitator, "Late payments", "problems")
     login(client, room["facilitator"])
-    client.post(f"/sessions/{session.id}/cards/{duplicate.id}/tidy", data={"action": "merge", "merge_into": first.id})
-    client.post(f"/sessions/{session.id}/cards/{first.id}/tidy", data={"action": "reword", "text": "Payments arrive late"})
+    client.post(f"/sessions/{session.id}/cards/{duplicate.id}/tidy",
+                data={"action": "merge", "merge_into": first.id, "version": duplicate.version})
+    client.post(f"/sessions/{session.id}/cards/{first.id}/tidy",
+                data={"action": "reword", "text": "Payments arrive late", "version": first.version})
     board = client.get(f"/sessions/{session.id}/board").get_data(as_text=True)
     assert "Payments arrive late" in board and "Late payments" not in board
     member = app.test_client()

@@ -7,7 +7,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
-from workspace import audit
+from workspace import audit, edits
 from workspace.actions import services as action_services
 from workspace.clock import utcnow
 from workspace.extensions import db
@@ -100,9 +100,10 @@ def add_card(session: PlanningSession, participant: Participant, text: str, seen
     return card
 
 
-def edit_card(session: PlanningSession, card: Card, *, text: str | None = None, hidden: bool | None = None,
-              merge_into: Card | None = None) -> None:
-    """The facilitator tidies the board: rewords, hides, or merges a duplicate into another card."""
+def edit_card(session: PlanningSession, card: Card, stated: edits.Stated, *, text: str | None = None,
+              hidden: bool | None = None, merge_into: Card | None = None) -> None:
+    """The facilitator tidies the board: rewords, hides, or merges a duplicate into another card,
+    from the card as their screen showed it (another screen of theirs may have tidied it since)."""
     if not session.is_open:
         raise SessionRuleError(_("This session is closed: it can be read, not changed."))
     before = audit.snapshot(card)
@@ -110,10 +111,12 @@ def edit_card(session: PlanningSession, card: Card, *, text: str | None = None, 
         text = text.strip()
         if not text or len(text) > MAX_CARD:
             raise SessionRuleError(_("A card needs between 1 and %(max)s characters.", max=MAX_CARD))
-        card.text = text
+        edits.apply(card, stated, {"text": text})
     if hidden is not None:
+        edits.check_unchanged(card, stated)  # a toggle means: the opposite of what the screen showed
         card.hidden = hidden
     if merge_into is not None:
+        edits.check_unchanged(card, stated)
         if merge_into.id == card.id or merge_into.kind != card.kind or merge_into.session_id != session.id:
             raise SessionRuleError(_("A card merges into another card of the same kind."))
         card.merged_into_id, card.hidden = merge_into.id, True

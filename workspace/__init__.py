@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         )
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
-    from workspace import access, errors, formatting, richtext, security
+    from workspace import access, errors, formatting, inputs, richtext, security
     from workspace.extensions import babel, csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
@@ -59,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.sessions import bp as sessions_bp
     from workspace.indicators import bp as indicators_bp
 
+    inputs.register(app)  # before the blueprints: their <int:...> ids are bounded
     configure_login(login_manager)
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)

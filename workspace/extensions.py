@@ -1,4 +1,5 @@
 """Extension objects, created here and bound to the app in create_app()."""
+from flask import request
 from flask_babel import Babel
 from flask_htmx import HTMX
 from flask_login import LoginManager
@@ -22,7 +23,17 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 
-db = SQLAlchemy(model_class=Base)
+class Database(SQLAlchemy):
+    def paginate(self, select, *, page=None, **kwargs):
+        # The page asked for in the address, bounded: a huge one would overflow the query's OFFSET.
+        if page is None:
+            from workspace.inputs import whole_number
+
+            page = request.args.get("page", 1, type=whole_number)
+        return super().paginate(select, page=page, **kwargs)
+
+
+db = Database(model_class=Base)
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -1,8 +1,19 @@
 """Form pieces every capability uses."""
+import math
+from decimal import Decimal
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField
+from wtforms import SubmitField, fields
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import NumberRange, StopValidation
+
+from workspace.inputs import MAX_ID
+
+# The largest number a form takes in a decimal field: far beyond any count, budget or score here,
+# and still exact in a double.
+MAX_NUMBER = 10**12
 
 
 def choices(pairs) -> list[SelectChoice]:
@@ -19,3 +30,44 @@ class EmptyForm(FlaskForm):
     """For buttons that only post (log out, deactivate): the form carries the CSRF token."""
 
     submit = SubmitField(_l("Submit"))
+
+
+class _Bounded:
+    """Every number the app stores is 0 or more; a value a column cannot hold is refused with a
+    message instead of reaching the database."""
+
+    most = MAX_ID
+
+    def pre_validate(self, form):
+        super().pre_validate(form)
+        number = self.data
+        if number is None or self._has_own_range():
+            return
+        if (isinstance(number, Decimal) and not number.is_finite()) or (
+                isinstance(number, float) and not math.isfinite(number)):
+            raise StopValidation(_("Type a number."))
+        if number < 0:
+            raise StopValidation(_("Type a number of 0 or more."))
+        if number > self.most:
+            raise StopValidation(_("This number is too large."))
+
+    def _has_own_range(self) -> bool:
+        """A NumberRange within our bounds says it better ("a percentage from 0 to 100")."""
+        return any(isinstance(v, NumberRange) and v.min is not None and v.max is not None
+                   and 0 <= v.min and v.max <= self.most for v in self.validators)
+
+
+class IntegerField(_Bounded, fields.IntegerField):
+    """wtforms' IntegerField, from 0 to the largest integer the database holds."""
+
+
+class FloatField(_Bounded, fields.FloatField):
+    """wtforms' FloatField, finite and from 0 to MAX_NUMBER."""
+
+    most = MAX_NUMBER
+
+
+class DecimalField(_Bounded, fields.DecimalField):
+    """wtforms' DecimalField, from 0 to MAX_NUMBER."""
+
+    most = MAX_NUMBER

@@ -6,6 +6,8 @@ from flask import Response
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from workspace.exports import safe_row
+
 COLUMNS = ["ID", "Action", "Plan", "Committee or group", "Responsible organisation", "Focal person",
            "Supporting organisations", "Start", "Due", "Status", "Progress (%)", "Overdue", "Blocked because"]
 MAX_ROWS = 10000
@@ -18,19 +20,12 @@ def rows(actions, today) -> list[list]:
              a.blocked_reason] for a in actions]
 
 
-def _safe(value):
-    """A cell a spreadsheet would run as a formula is written as text (CSV injection)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def csv_response(actions, today, filename: str) -> Response:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for row in rows(actions, today):
-        writer.writerow([_safe(value) for value in row])
+        writer.writerow(safe_row(row))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
 
@@ -43,7 +38,7 @@ def xlsx_response(actions, today, filename: str) -> Response:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows(actions, today):
-        sheet.append([_safe(value) for value in row])
+        sheet.append(safe_row(row))
     for column, width in zip("ABCDEFGHIJKLM", (6, 40, 28, 28, 28, 20, 28, 11, 11, 12, 10, 8, 30)):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"

@@ -8,6 +8,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from workspace import access
 from workspace.extensions import db
+from workspace.inputs import whole_number
 from workspace.models import (
     ACTION_STATUSES, OPEN_STATUSES, SOON_DAYS, Action, ActionPlan, Area, Organization, descendant_ids,
 )
@@ -30,8 +31,7 @@ class ActionFilters:
     @classmethod
     def from_args(cls, args, **fixed) -> "ActionFilters":
         def number(name):
-            value = args.get(name, "")
-            return int(value) if value.isdigit() else None
+            return args.get(name, type=whole_number)
 
         filters = cls(
             scope=args.get("scope") if args.get("scope") in SCOPES else "all",

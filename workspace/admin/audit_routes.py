@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 from workspace.access import can_read_audit, deny
 from workspace.admin import bp
 from workspace.extensions import db
+from workspace.inputs import whole_number
 from workspace.models import AuditEvent
 from flask_login import current_user, login_required
 
@@ -19,10 +20,10 @@ def audit_log():
     entity_type = request.args.get("type", "").strip()
     if entity_type:
         query = query.where(AuditEvent.entity_type == entity_type)
-    entity_id = request.args.get("id", type=int)
+    entity_id = request.args.get("id", type=whole_number)
     if entity_id:
         query = query.where(AuditEvent.entity_id == entity_id)
-    actor_id = request.args.get("actor", type=int)
+    actor_id = request.args.get("actor", type=whole_number)
     if actor_id:
         query = query.where(AuditEvent.actor_id == actor_id)
     types = db.session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)).all()

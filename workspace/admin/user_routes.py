@@ -11,6 +11,7 @@ from workspace.admin import bp, services
 from workspace.admin.forms import NewUserForm, UserForm, organization_choices
 from workspace.forms import EmptyForm
 from workspace.extensions import db
+from workspace.inputs import whole_number
 from workspace.models import Organization, User
 
 STATUSES = {"active": True, "deactivated": False}
@@ -23,7 +24,7 @@ def users():
     q = request.args.get("q", "").strip()
     if q:
         query = query.where(or_(User.name.ilike(f"%{q}%"), User.email.ilike(f"%{q}%")))
-    organization_id = request.args.get("organization", type=int)
+    organization_id = request.args.get("organization", type=whole_number)
     if organization_id:
         query = query.where(User.organization_id == organization_id)
     status = request.args.get("status", "")

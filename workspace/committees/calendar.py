@@ -4,6 +4,7 @@ from datetime import timedelta
 from flask import Response, request, url_for
 
 from workspace.clock import utcnow
+from workspace.exports import without_control_characters
 from workspace.models import Meeting
 
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -11,8 +12,10 @@ STATUS = {"planned": "CONFIRMED", "held": "CONFIRMED", "cancelled": "CANCELLED"}
 
 
 def _escape(text: str) -> str:
+    # iCalendar text holds no control characters (RFC 5545, 3.3.11): a lone CR would end the line.
+    text = without_control_characters(text).replace("\r\n", "\n").replace("\r", "\n")
     return (text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-            .replace("\r\n", "\\n").replace("\n", "\\n"))
+            .replace("\n", "\\n"))
 
 
 def _fold(line: str) -> list[str]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 from workspace.extensions import db
 from workspace.feedback import bp, services
 from workspace.feedback.forms import FeedbackForm
+from workspace.inputs import whole_number
 from workspace.models import (
     CATEGORIES, Action, AgendaItem, Area, Decision, FeedbackCase, FeedbackCluster, tree_order,
 )
@@ -76,7 +77,7 @@ def track(code: str):
 @bp.route("/feedback/board")
 def board():
     """“You said, we did”: cases their handlers chose to publish, with figures per area."""
-    area_id = request.args.get("area", type=int)
+    area_id = request.args.get("area", type=whole_number)
     category = request.args.get("category", "")
     query = (select(FeedbackCase).where(FeedbackCase.publishable.is_(True),
                                         FeedbackCase.status.in_(("resolved", "closed")))

@@ -18,6 +18,7 @@ from workspace.indicators.entry import Sheet, entry_form, field_name, read_entry
 from workspace.indicators.forms import ImportForm
 from workspace.indicators.loaders import get_owner_or_404
 from workspace.models import VALUE_STATES, Indicator, IndicatorValue
+from workspace.exports import safe_row
 
 
 def htmx_check(url: str, indicator) -> dict:
@@ -101,9 +102,9 @@ def export_values(group_id: int | None = None, committee_id: int | None = None):
     writer.writerow(["indicator_id", "indicator", "period", "cell", "split", "value", "state", "comment",
                      "return_reason"])
     for value in rows:
-        writer.writerow([value.indicator_id, value.indicator.short_name, value.period, value.cell,
-                         values.cell_label(value.cell), f"{value.value:g}", value.state, value.comment,
-                         value.return_reason])
+        writer.writerow(safe_row([value.indicator_id, value.indicator.short_name, value.period, value.cell,
+                                  values.cell_label(value.cell), f"{value.value:g}", value.state, value.comment,
+                                  value.return_reason]))
     return Response("\ufeff" + out.getvalue(), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="values-{owner.id}.csv"'})
 
@@ -128,11 +129,13 @@ def import_values(period: str, group_id: int | None = None, committee_id: int | 
             form.file.errors.append(_("This file is not UTF-8 text. Save it as “CSV UTF-8” and try again."))
         else:
             reader = csv.DictReader(io.StringIO(text))
-            missing = [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
+            rows, unreadable = read_rows(reader)
+            if unreadable:
+                form.file.errors.append(unreadable)
+            elif missing := [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]:
                 form.file.errors.append(_("The file lacks the columns: %(columns)s.", columns=", ".join(missing)))
             else:
-                entries, report = read_import(reader, sheet)
+                entries, report = read_import(rows, sheet)
                 if all(ok for _line, ok, _message in report) and entries:
                     try:
                         written = services.save_period(owner, period, current_user, entries, submit=False)
@@ -150,6 +153,16 @@ def import_values(period: str, group_id: int | None = None, committee_id: int | 
         status = 422
     return render_template("indicators/import.html", owner=owner, period=period, form=form, report=report,
                            period_label=periods.label, columns=IMPORT_COLUMNS, sheet=sheet), status
+
+
+def read_rows(reader: csv.DictReader) -> tuple[list[dict], str | None]:
+    """Every row of the file, or why it cannot be read: a cell beyond the csv module's limit
+    (128 KB), or a quote left open."""
+    try:
+        return list(reader), None
+    except csv.Error:
+        return [], _("Line %(line)s of this file cannot be read as CSV: a cell is too long or a quote is "
+                     "left open. Nothing was imported.", line=reader.line_num)
 
 
 def read_import(reader, sheet: Sheet):

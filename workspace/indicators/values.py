@@ -1,4 +1,5 @@
 """What a value may be, by unit; the cells of a split; status against the target."""
+import math
 from dataclasses import dataclass
 from itertools import product
 
@@ -42,6 +43,8 @@ def parse(unit: str, raw: str) -> float:
         number = float(text)
     except ValueError:
         raise ValueError(_("Type a number.")) from None
+    if not math.isfinite(number):  # "inf" and "nan" read as floats, but are no one's count
+        raise ValueError(_("Type a number."))
     if unit == "count":
         if number < 0 or number != int(number):
             raise ValueError(_("A count is a whole number, 0 or more."))

@@ -7,14 +7,14 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
-from wtforms import DateField, IntegerField, StringField, TextAreaField
+from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from workspace import access
 from workspace.actions.forms import ActionForm
 from workspace.actions.services import ActionRuleError
 from workspace.extensions import db
-from workspace.forms import strip
+from workspace.forms import IntegerField, strip
 from workspace.models import (
     MAX_CARD, PHASE_ORDER, PHASES, Action, Card, Committee, Organization, Participant, PlanningSession, Vote,
 )
@@ -55,8 +55,8 @@ class CardForm(FlaskForm):
         if not field.data:
             raise ValidationError(_l("Write something on the card first."))
         if len(field.data) > MAX_CARD:
-            raise ValidationError(_l("A card holds %(max)s characters at most; this one has %(count)s.",
-                                     max=MAX_CARD, count=len(field.data)))
+            raise ValidationError(_("A card holds %(max)s characters at most; this one has %(count)s.",
+                                    max=MAX_CARD, count=len(field.data)))
 
 
 class PhaseForm(FlaskForm):

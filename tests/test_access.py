@@ -147,6 +147,7 @@ TABLE = [
     Row("auth.login", "GET", lambda w: "/login", signed_in(302, anonymous=200)),
     Row("auth.login", "POST", lambda w: "/login", signed_in(302, anonymous=422)),
     Row("auth.logout", "POST", lambda w: "/logout", everyone(302)),
+    Row("auth.logout_everywhere", "POST", lambda w: "/account/logout-everywhere", everyone(302)),
     Row("auth.change_own_password", "GET", lambda w: "/account/password", signed_in(200)),
     Row("auth.change_own_password", "POST", lambda w: "/account/password", signed_in(422)),
     Row("auth.set_password", "GET", lambda w: "/set-password/not-a-real-token", everyone(404)),

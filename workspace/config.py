@@ -13,13 +13,22 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    # A login lasts this long (a working day), or REMEMBER_COOKIE_DURATION with "keep me logged
+    # in", renewed each time the remember-me cookie logs the browser in again.
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
     "BABEL_DEFAULT_LOCALE": "en",
     "TIMEZONE": "UTC",  # the deployment's time zone: timestamps are stored in UTC, shown in this
     "LOGIN_MAX_FAILURES": 5,  # per email address within the window
     "LOGIN_MAX_FAILURES_PER_ADDRESS": 30,  # per client IP within the window
     "LOGIN_FAILURE_WINDOW_MINUTES": 15,
+    "JOIN_MAX_FAILURES_PER_ADDRESS": 10,  # wrong session join codes per client IP within the window
+    "JOIN_MAX_FAILURES_PER_BROWSER": 10,  # and per browser session
+    "JOIN_FAILURE_WINDOW_MINUTES": 15,
+    # How many reverse proxies in front of the app set X-Forwarded-For and X-Forwarded-Proto.
+    # 0 (the default) ignores those headers: anyone can write them. Set it only behind a proxy.
+    "TRUSTED_PROXIES": 0,
     "INVITE_VALID_HOURS": 72,
     "PER_PAGE": 50,
     "FEEDBACK_MAX_PER_ADDRESS": 5,  # public submissions per address within the window
@@ -42,6 +51,7 @@ ENVIRONMENT = {
     "DATABASE_URL": str,
     "TIMEZONE": str,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
+    "TRUSTED_PROXIES": int,
     "MAIL_SERVER": str,
     "MAIL_PORT": int,
     "MAIL_USERNAME": str,

@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from workspace import audit
 from workspace.auth.services import issue_link
+from workspace.auth.sessions import end_sessions
 from workspace.extensions import db
 from workspace.models import SetPasswordLink, User
 
@@ -36,6 +37,7 @@ def update_user(user: User, form) -> None:
 def reset_password(user: User) -> str:
     """Ends the old password and every session at once; returns the one-time link's token."""
     user.clear_password()
+    end_sessions(user)
     token = issue_link(user, "reset")
     audit.record("password_reset", user)
     db.session.commit()
@@ -46,7 +48,7 @@ def set_active(user: User, active: bool) -> None:
     before = audit.snapshot(user)
     user.active = active
     if not active:
-        user.session_version += 1  # signs them out now, not at their next request's expiry
+        end_sessions(user)  # signs them out now, not at their next request's expiry
         for link in db.session.scalars(select(SetPasswordLink).where(
                 SetPasswordLink.user_id == user.id, SetPasswordLink.used_at.is_(None))):
             db.session.delete(link)

@@ -2,14 +2,15 @@ from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from workspace.auth import bp
+from workspace.auth.attempts import TooManyAttempts
 from workspace.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from workspace.auth.services import authenticate, change_password, find_link, use_link
+from workspace.auth.sessions import end_sessions, log_in, log_out
+from workspace.extensions import db
 from workspace.forms import EmptyForm
-from workspace.auth.services import (
-    TooManyAttempts, authenticate, change_password, find_link, use_link,
-)
 
 
 def _safe_next(target: str | None) -> str:
@@ -41,7 +42,7 @@ def login():
                 form.form_errors.append(_("This account has been deactivated. Ask an administrator."))
                 status = 403
             else:
-                login_user(user, remember=form.remember.data)
+                log_in(user, remember=form.remember.data)
                 return redirect(_safe_next(request.args.get("next")))
     elif form.is_submitted():
         status = 422
@@ -51,8 +52,21 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     if EmptyForm().validate_on_submit():
-        logout_user()
+        log_out()
         flash(_("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@login_required
+def logout_everywhere():
+    """Ends every session of this person: other browsers, phones, remembered devices."""
+    if not EmptyForm().validate_on_submit():
+        return redirect(url_for("auth.change_own_password"))
+    end_sessions(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    flash(_("You have logged out on every device."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -68,12 +82,11 @@ def change_own_password():
         else:
             user = current_user._get_current_object()
             change_password(user, form.password.data)
-            login_user(user)  # the session id changed with the password; keep this one going
             flash(_("Your password has been changed. Other devices have been logged out."), "success")
             return redirect(url_for("home.index"))
     elif form.is_submitted():
         status = 422
-    return render_template("auth/change_password.html", form=form), status
+    return render_template("auth/change_password.html", form=form, everywhere_form=EmptyForm()), status
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])
@@ -84,9 +97,9 @@ def set_password(token: str):
     form = NewPasswordForm()
     status = 200
     if form.validate_on_submit():
+        log_out()  # whoever was logged in on this browser before
         user = use_link(link, form.password.data)
-        logout_user()
-        login_user(user)
+        log_in(user)
         flash(_("Welcome, %(name)s. Your password is set.", name=user.name), "success")
         return redirect(url_for("home.index"))
     elif form.is_submitted():

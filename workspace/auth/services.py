@@ -2,55 +2,37 @@
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
 from workspace import audit
+from workspace.auth import attempts
+from workspace.auth.sessions import end_sessions
 from workspace.clock import utcnow
 from workspace.extensions import db
-from workspace.models import LoginFailure, SetPasswordLink, User, hash_token
+from workspace.models import SetPasswordLink, User, hash_token, password_matches
 
 
-class TooManyAttempts(Exception):
-    pass
-
-
-def _keys(email: str, address: str) -> tuple[str, str]:
-    return f"email:{email}", f"ip:{address}"
-
-
-def _window_start():
-    return utcnow() - timedelta(minutes=current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
-
-
-def check_rate_limit(email: str, address: str) -> None:
-    email_key, address_key = _keys(email, address)
-    rows = db.session.execute(
-        select(LoginFailure.key, func.count())
-        .where(LoginFailure.key.in_([email_key, address_key]), LoginFailure.at >= _window_start())
-        .group_by(LoginFailure.key)
-    ).all()
-    counts = dict(rows)
-    if (counts.get(email_key, 0) >= current_app.config["LOGIN_MAX_FAILURES"]
-            or counts.get(address_key, 0) >= current_app.config["LOGIN_MAX_FAILURES_PER_ADDRESS"]):
-        raise TooManyAttempts
+def _limits(email: str, address: str) -> dict[str, int]:
+    config = current_app.config
+    return {f"login-email:{email}": config["LOGIN_MAX_FAILURES"],
+            f"login-address:{address}": config["LOGIN_MAX_FAILURES_PER_ADDRESS"]}
 
 
 def authenticate(email: str, password: str, address: str) -> User | None:
-    """The user if the email and password match an active account; None otherwise.
+    """The user if the email and password match an account; None otherwise.
 
     Raises TooManyAttempts once an email or an address has failed too often in the window.
-    Failures are counted even for unknown emails, so the limit reveals nothing.
+    Failures are counted even for unknown emails, and an unknown email costs the same password
+    check as a real one, so neither the limit nor the time taken reveals which accounts exist.
     """
     email = email.strip().lower()
-    check_rate_limit(email, address)
+    limits = _limits(email, address)
+    attempts.check(limits)
     user = db.session.scalar(select(User).where(User.email == email))
-    if user is None or not user.check_password(password):
-        db.session.add_all([LoginFailure(key=key) for key in _keys(email, address)])
-        # Old failures are of no further use.
-        db.session.execute(delete(LoginFailure).where(LoginFailure.at < _window_start()))
-        db.session.commit()
+    if not password_matches(user, password):
+        attempts.record_failure(limits, current_app.config["LOGIN_FAILURE_WINDOW_MINUTES"])
         return None
-    db.session.execute(delete(LoginFailure).where(LoginFailure.key == f"email:{email}"))
+    attempts.forget(f"login-email:{email}")
     user.last_login_at = utcnow()
     db.session.commit()
     return user
@@ -76,6 +58,7 @@ def find_link(token: str) -> SetPasswordLink | None:
 def use_link(link: SetPasswordLink, password: str) -> User:
     user = link.user
     user.set_password(password)
+    end_sessions(user)
     link.used_at = utcnow()
     audit.record("password_set_by_link", user, actor=user)
     db.session.commit()
@@ -83,6 +66,8 @@ def use_link(link: SetPasswordLink, password: str) -> User:
 
 
 def change_password(user: User, password: str) -> None:
+    """Sets a new password and ends the user's other sessions; the one making the change goes on."""
     user.set_password(password)
+    end_sessions(user, keep_current=True)
     audit.record("password_changed", user, actor=user)
     db.session.commit()

@@ -1,22 +1,78 @@
-"""How a request finds its user, and what happens when it has none."""
-from flask import redirect, request, url_for
-from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager
+"""How a request finds its user, and what happens when it has none.
 
+A login is a row in login_sessions. Flask-Login keeps "user id:token" in the session cookie (and
+in the remember-me cookie); the row holds only the token's hash. A request is logged in while
+its row exists, has not expired and the user is active, so deleting rows ends sessions at once,
+copied cookies included. Nothing is written on an ordinary request.
+"""
+from flask import current_app, redirect, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user, user_loaded_from_cookie
+from sqlalchemy import delete, select
+
+from workspace.clock import utcnow
 from workspace.extensions import db, htmx
-from workspace.models import User
+from workspace.models import LoginSession, User, hash_token
 
 
 def load_user(session_id: str) -> User | None:
-    # The session id carries the user's session_version: a password change or a reset raises
-    # it and so ends every other session of that user.
-    user_id, _, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+    user_id, _, token = session_id.partition(":")
+    if not (user_id.isdigit() and token):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version) or not user.active:
-        return None
+    user = db.session.scalar(
+        select(User).join(LoginSession, LoginSession.user_id == User.id)
+        .where(User.id == int(user_id), User.active.is_(True),
+               LoginSession.token_hash == hash_token(token), LoginSession.expires_at > utcnow()))
+    if user is not None:
+        user.login_token = token
     return user
+
+
+def _open(user: User, remember: bool) -> None:
+    """A new login session row for the user; this request carries its token from now on."""
+    config = current_app.config
+    lifetime = config["REMEMBER_COOKIE_DURATION"] if remember else config["PERMANENT_SESSION_LIFETIME"]
+    row, user.login_token = LoginSession.open(user, lifetime)
+    db.session.add(row)
+
+
+def log_in(user: User, remember: bool = False) -> None:
+    """Opens a login session and logs this browser into it. Expired sessions are cleared here,
+    the one moment that writes anyway."""
+    db.session.execute(delete(LoginSession).where(LoginSession.expires_at <= utcnow()))
+    _open(user, remember)
+    db.session.commit()
+    login_user(user, remember=remember)
+
+
+def log_out() -> None:
+    """Ends this browser's login session: the cookies, and the row, so that a copy is useless."""
+    token = getattr(current_user, "login_token", None)
+    if token:
+        db.session.execute(delete(LoginSession).where(LoginSession.token_hash == hash_token(token)))
+        db.session.commit()
+    logout_user()
+
+
+def end_sessions(user: User, keep_current: bool = False) -> None:
+    """Ends the user's login sessions everywhere (but this one, with keep_current); the caller
+    commits, with the change that called for it."""
+    query = delete(LoginSession).where(LoginSession.user_id == user.id)
+    if keep_current and user.login_token:
+        query = query.where(LoginSession.token_hash != hash_token(user.login_token))
+    db.session.execute(query)
+
+
+def rotate_remembered(app, user: User, **_) -> None:
+    """A request logged in from the remember-me cookie swaps it for a new one: the old cookie
+    (a copy of it, say) stops working, and a stolen one is good only until its owner returns."""
+    old_token = user.login_token
+    _open(user, remember=True)
+    db.session.execute(delete(LoginSession).where(LoginSession.token_hash == hash_token(old_token)))
+    db.session.commit()
+    # Flask-Login writes the cookie again from these at the end of the request.
+    session["_user_id"] = user.get_id()
+    session["_remember"] = "set"
 
 
 def unauthorized():
@@ -31,3 +87,4 @@ def configure_login(login_manager: LoginManager) -> None:
     login_manager.unauthorized_handler(unauthorized)
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.session_protection = "basic"
+    user_loaded_from_cookie.connect(rotate_remembered)

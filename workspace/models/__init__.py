@@ -6,7 +6,7 @@ from workspace.models.directory import (
     AREA_DEPTH, AREA_LEVELS, ORGANIZATION_KINDS, SECTOR_OF_KIND, SECTORS, Area, Organization, descendant_ids,
     tree_order,
 )
-from workspace.models.accounts import LoginFailure, SetPasswordLink, User, hash_token
+from workspace.models.accounts import FailedAttempt, LoginSession, SetPasswordLink, User, hash_token, password_matches
 from workspace.models.audit import AuditEvent
 
 __all__ = [
@@ -19,11 +19,13 @@ __all__ = [
     "ORGANIZATION_KINDS",
     "Area",
     "AuditEvent",
-    "LoginFailure",
+    "FailedAttempt",
+    "LoginSession",
     "Organization",
     "SetPasswordLink",
     "User",
     "hash_token",
+    "password_matches",
 ]
 from workspace.models.committees import (  # noqa: E402
     ATTENDANCE, COMMITTEE_LEVELS, COMMITTEE_ROLES, ITEM_KINDS, ITEM_STATUSES, MAX_ITEM_MINUTES,

@@ -1,5 +1,7 @@
 """Sessions: starting one, joining (with an account or with the code on the projector), the live
 board, cards, votes, phases, turning the top ideas into actions, the projector and the summary."""
+import secrets
+
 from flask import abort, current_app, flash, redirect, render_template, request, session as browser_session, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +13,7 @@ from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from workspace import access
+from workspace.auth import attempts
 from workspace.actions.forms import ActionForm
 from workspace.actions.services import ActionRuleError
 from workspace.extensions import db
@@ -114,9 +117,17 @@ def join():
     if not form.is_submitted() and request.args.get("code"):
         form.code.data = request.args["code"].upper()
     if form.validate_on_submit():
+        # Wrong codes are limited per address and per browser, or codes could be guessed.
+        limits = _join_limits()
         try:
+            attempts.check(limits)
             session, token = services.join_with_code(form.code.data, form.display_name.data)
+        except attempts.TooManyAttempts:
+            form.form_errors.append(_("Too many wrong codes. Wait %(minutes)s minutes and try again.",
+                                      minutes=current_app.config["JOIN_FAILURE_WINDOW_MINUTES"]))
+            return render_template("sessions/join.html", form=form), 429
         except services.SessionRuleError as error:
+            attempts.record_failure(limits, current_app.config["JOIN_FAILURE_WINDOW_MINUTES"])
             form.code.errors.append(str(error))
         else:
             tokens = dict(browser_session.get(TOKENS, {}))
@@ -124,6 +135,14 @@ def join():
             browser_session[TOKENS] = tokens
             return redirect(url_for("sessions.session", session_id=session.id))
     return render_form("sessions/join.html", form)
+
+
+def _join_limits() -> dict[str, int]:
+    config = current_app.config
+    # A browser is known by a random id in its signed session cookie.
+    browser = browser_session.setdefault("browser_id", secrets.token_urlsafe(16))
+    return {f"join-address:{request.remote_addr}": config["JOIN_MAX_FAILURES_PER_ADDRESS"],
+            f"join-browser:{browser}": config["JOIN_MAX_FAILURES_PER_BROWSER"]}
 
 
 @bp.route("/sessions/<int:session_id>/join", methods=["POST"])

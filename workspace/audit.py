@@ -7,6 +7,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask_login import current_user
+from sqlalchemy import insert
 
 from workspace.extensions import db
 from workspace.models import AuditEvent, User
@@ -50,3 +51,22 @@ def record(action: str, target, before: dict | None = None, after: dict | None =
     )
     db.session.add(event)
     return event
+
+
+def snapshot_of(model, fields: dict) -> dict:
+    """snapshot() of a record written with a Core statement: its audited fields, from a dict."""
+    return {name: _plain(fields.get(name)) for name in model.__audit_fields__}
+
+
+def record_many(model, events: list[tuple], actor: User | None = None) -> None:
+    """Events for many records of one model written in bulk (Core statements rather than
+    objects), in one INSERT: each event is (action, id, label, before, after). Like record(),
+    call it before the commit that makes the changes."""
+    if not events:
+        return
+    if actor is None and current_user and current_user.is_authenticated:
+        actor = current_user._get_current_object()
+    db.session.execute(insert(AuditEvent.__table__), [
+        {"actor_id": actor.id if actor else None, "action": action, "entity_type": model.__name__,
+         "entity_id": entity_id, "label": label[:300], "before": before, "after": after}
+        for action, entity_id, label, before, after in events])

@@ -2,9 +2,9 @@
 import csv
 import io
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import format_number, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField
@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from workspace.extensions import db
-from workspace.indicators import bp, periods, services, values
+from workspace.indicators import bp, imports, periods, services, values
 from workspace.indicators.entry import Sheet, entry_form, field_name, read_entry
 from workspace.indicators.forms import ImportForm
 from workspace.indicators.loaders import get_owner_or_404
@@ -134,11 +134,15 @@ def import_values(period: str, group_id: int | None = None, committee_id: int | 
                 form.file.errors.append(unreadable)
             elif missing := [c for c in IMPORT_COLUMNS if c not in (reader.fieldnames or [])]:
                 form.file.errors.append(_("The file lacks the columns: %(columns)s.", columns=", ".join(missing)))
+            elif len(rows) > current_app.config["IMPORT_MAX_ROWS"]:
+                form.file.errors.append(_("This file has %(rows)s rows; an import takes at most %(max)s. Split it "
+                                          "into smaller files. Nothing was imported.", rows=format_number(len(rows)),
+                                          max=format_number(current_app.config["IMPORT_MAX_ROWS"])))
             else:
                 entries, report = read_import(rows, sheet)
                 if all(ok for _line, ok, _message in report) and entries:
                     try:
-                        written = services.save_period(owner, period, current_user, entries, submit=False)
+                        written = imports.save_import(owner, period, current_user, entries)
                     except services.IndicatorRuleError as error:
                         form.file.errors.append(str(error))
                     else:
@@ -194,7 +198,7 @@ def read_import(reader, sheet: Sheet):
                                      cell=values.cell_label(cell), value=f"{number:g}")))
     entries = []
     for indicator_id, cells in typed.items():
-        indicator = next(i for i in sheet.indicators if i.id == indicator_id)
+        indicator = by_id[str(indicator_id)]
         if indicator.dimensions:
             if len(cells) != len(values.cells(indicator.dimensions)):
                 report.append((0, False, _("%(name)s: every cell of the split is needed.", name=indicator.short_name)))

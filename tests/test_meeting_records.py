@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from workspace import audit
+from workspace import audit, edits
 from workspace.clock import utcnow
 from workspace.committees import reports, services
 from workspace.extensions import db
@@ -100,9 +100,21 @@ def test_a_future_meeting_cannot_be_marked_held(held_today):
                                 **record_values(people, meeting))
 
 
+def stamps(meeting) -> dict:
+    """The versions the record form shows, as a browser sends them back."""
+    db.session.expire_all()
+    meeting = db.session.get(Meeting, meeting.id)
+    found = {f"version_attendance_{row.user_id}": edits.stamp(row, ("status",)) for row in meeting.attendance}
+    for item in meeting.items:
+        found[f"version_item_{item.id}"] = edits.stamp(item, ("minutes",))
+        found.update({f"version_decision_{d.id}": edits.stamp(d, ("text",)) for d in item.decisions})
+    return found
+
+
 def form_data(people, meeting, **extra):
-    data = {f"attendance_{user_id}": status
-            for user_id, status in record_values(people, meeting)["attendance"].items()}
+    data = stamps(meeting)
+    data.update({f"attendance_{user_id}": status
+                 for user_id, status in record_values(people, meeting)["attendance"].items()})
     data.update({f"minutes_{meeting.items[0].id}": "Coverage is at 80%.",
                  f"new_decision_{meeting.items[0].id}": "Hold registration days in Eastbrook."})
     data.update(extra)

@@ -161,13 +161,17 @@ def check_unchanged(record, stated: Stated) -> None:
 
 # --- Forms -------------------------------------------------------------------------------------
 
-class VersionField(HiddenField):
-    """The stated version of an edit form: filled from the record on display, sent back on save.
-    A form sent without one is refused with a message, never saved blind."""
+class StampField(HiddenField):
+    """A record's stamp in a form that edits several records (a record added meanwhile has none)."""
 
     def process_formdata(self, valuelist):
         # Sent without one: nothing stated (never the record's own version, which `obj=` gives).
         self.data = valuelist[0] if valuelist else None
+
+
+class VersionField(StampField):
+    """The stated version of an edit form: filled from the record on display, sent back on save.
+    A form sent without one is refused with a message, never saved blind."""
 
     def pre_validate(self, form):
         if Stated.parse(self.data).version is None:

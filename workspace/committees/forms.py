@@ -209,7 +209,7 @@ def record_form(meeting: Meeting, people: list[User], formdata=None):
     data = {}
 
     def stamped(name: str, record, fields) -> None:
-        setattr(RecordForm, name, HiddenField())
+        setattr(RecordForm, name, edits.StampField())
         data[name] = edits.stamp(record, fields)
 
     for person in people:
@@ -251,7 +251,9 @@ def recorded_values(form, meeting: Meeting, people: list[User]) -> dict:
     for name, field in form._fields.items():
         if name.startswith("version_"):
             _, kind, record_id = name.split("_")
-            stated[(kind, int(record_id))] = edits.Stated.parse(field.data)
+            found = edits.Stated.parse(field.data)
+            if found.version is not None:  # without one, the record merges as unseen: no overwrite
+                stated[(kind, int(record_id))] = found
     return {
         "attendance": {p.id: form[f"attendance_{p.id}"].data for p in people},
         "minutes": {i.id: form[f"minutes_{i.id}"].data or "" for i in meeting.items},

@@ -1,6 +1,6 @@
 """Input that the database or a file format cannot hold is turned away with a clear page.
 
-- An id in an address is bounded to what a PostgreSQL integer holds: beyond it, 404.
+- An id in an address is bounded to what a PostgreSQL integer holds (from 1): beyond it, 404.
 - A number read from the query string goes through whole_number(): out of range, it is ignored.
 - A NUL byte in the query, a form, an uploaded file's name or the address is a 400.
 - Whatever still gets past (a value the database refuses as data, a number too large for Python
@@ -16,9 +16,10 @@ MAX_ID = 2**31 - 1  # the largest PostgreSQL integer, and so the largest id or c
 
 
 class BoundedIntegerConverter(IntegerConverter):
-    """<int:...> in every route: 0 to MAX_ID, so an id the database cannot hold is simply not found."""
+    """<int:...> in every route is an id: 1 to MAX_ID, so an id no row can have is simply not found
+    (and 0 never reaches code that reads it as "none given")."""
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
+    def __init__(self, map, fixed_digits=0, min=1, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits, min, max, signed)
 
 

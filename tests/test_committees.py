@@ -7,7 +7,7 @@ import pytest
 from workspace.clock import utcnow
 from workspace.committees import services
 from workspace.extensions import db
-from workspace.models import AgendaItem, Attendance, AuditEvent, Decision, Meeting, Membership
+from workspace.models import AgendaItem, Attendance, AuditEvent, Committee, Decision, Meeting, Membership
 from tests import factories
 from tests.conftest import login
 
@@ -93,6 +93,34 @@ def test_chair_adds_and_removes_members(client, team):
     assert db.session.get(Membership, membership_id) is None
     assert [e.action for e in db.session.scalars(db.select(AuditEvent).where(
         AuditEvent.entity_type == "Membership"))] == ["create", "delete"]
+
+
+def test_only_an_administrator_moves_a_committee(app, client, team):
+    """Area and parent decide what a committee's members read and where they raise items: a chair
+    who sends them anyway changes nothing of them, and the form does not list other committees."""
+    committee, people = team
+    other = factories.make_committee("Another Committee", level="national")
+    national = factories.national_area()
+    area_before, parent_before = committee.area_id, committee.parent_id
+    login(client, people["chair"])
+    page = client.get(f"/committees/{committee.id}/edit").get_data(as_text=True)
+    assert 'name="area_id"' not in page and 'name="parent_id"' not in page and "Another Committee" not in page
+    response = client.post(f"/committees/{committee.id}/edit", data={
+        "name": committee.name, "level": committee.level, "area_id": national.id, "parent_id": other.id,
+        "required_meetings_per_year": 6, "quorum_percent": 50, "version": committee.version})
+    assert response.status_code == 302
+    committee = db.session.get(Committee, committee.id)
+    assert (committee.area_id, committee.parent_id, committee.required_meetings_per_year) == (
+        area_before, parent_before, 6)
+
+    admin = app.test_client()
+    login(admin, factories.make_admin())
+    assert 'name="parent_id"' in admin.get(f"/committees/{committee.id}/edit").get_data(as_text=True)
+    response = admin.post(f"/committees/{committee.id}/edit", data={
+        "name": committee.name, "level": committee.level, "area_id": national.id, "parent_id": other.id,
+        "required_meetings_per_year": 6, "quorum_percent": 50, "version": committee.version})
+    assert response.status_code == 302
+    assert db.session.get(Committee, committee.id).parent_id == other.id
 
 
 def test_the_last_chair_or_secretary_stays(client):

@@ -77,7 +77,8 @@ def test_edit_user_is_audited_with_before_and_after(client):
     person = factories.make_user(name="Old Name")
     login(client, admin)
     response = client.post(f"/admin/users/{person.id}", data={
-        "name": "New Name", "email": person.email, "organization_id": person.organization_id})
+        "name": "New Name", "email": person.email, "organization_id": person.organization_id,
+        "version": person.version})
     assert response.status_code == 302
     event, = _events("update", person)
     assert event.before["name"] == "Old Name" and event.after["name"] == "New Name"

@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         )
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
-    from workspace import access, errors, formatting, inputs, richtext, security
+    from workspace import access, edits, errors, formatting, inputs, richtext, security
     from workspace.extensions import babel, csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
@@ -75,6 +75,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     richtext.register(app)
     security.register(app)
     errors.register(app)
+    edits.register(app)
 
     from workspace.actions.reminders import send_reminders_command
     from workspace.admin.commands import create_admin_command

@@ -1,7 +1,7 @@
 """Account changes made by administrators: each is audited and committed with the change."""
 from sqlalchemy import select
 
-from workspace import audit
+from workspace import audit, edits
 from workspace.auth.services import issue_link
 from workspace.auth.sessions import end_sessions
 from workspace.extensions import db
@@ -27,7 +27,7 @@ def create_user(form) -> tuple[User, str | None]:
 
 def update_user(user: User, form) -> None:
     before = audit.snapshot(user)
-    form.populate_obj(user)
+    edits.apply(user, form.stated(), {name: form[name].data for name in form.edit_fields}, form.labels())
     after = audit.snapshot(user)
     if after != before:
         audit.record("update", user, before=before, after=after)

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from workspace.access import admin_required
 from workspace.admin import bp, services
-from workspace.admin.forms import NewUserForm, UserForm, organization_choices
+from workspace.admin.forms import NewUserForm, UserEditForm, organization_choices
 from workspace.forms import EmptyForm
 from workspace.extensions import db
 from workspace.inputs import whole_number
@@ -66,7 +66,8 @@ def new_user():
 @admin_required
 def user(user_id: int):
     user = db.get_or_404(User, user_id, options=[joinedload(User.organization).joinedload(Organization.area)])
-    form = UserForm(obj=user, record=user)
+    form = UserEditForm(obj=user, record=user)
+    form.stamp(user)
     if form.validate_on_submit():
         if user.id == current_user.id and not form.is_admin.data:
             form.is_admin.errors.append(_("You cannot remove your own administrator role."))

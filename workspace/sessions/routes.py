@@ -16,6 +16,7 @@ from workspace import access
 from workspace.auth import attempts
 from workspace.actions.forms import ActionForm
 from workspace.actions.services import ActionRuleError
+from workspace.edits import EditForm
 from workspace.extensions import db
 from workspace.forms import IntegerField, strip
 from workspace.models import (
@@ -263,7 +264,8 @@ def _card_or_404(session: PlanningSession, card_id: int | None) -> Card:
     return card
 
 
-class TidyForm(FlaskForm):
+class TidyForm(EditForm, FlaskForm):
+    edit_fields = ("text", "hidden")
     action = StringField(validators=[DataRequired()])
     text = StringField(filters=[strip])
     merge_into = IntegerField(validators=[Optional()])
@@ -284,11 +286,11 @@ def tidy_card(session_id: int, card_id: int):
         return after_write(session.id, _("Nothing to change."), "error", 422)
     try:
         if form.action.data == "merge":
-            services.edit_card(session, card, merge_into=_card_or_404(session, form.merge_into.data))
+            services.edit_card(session, card, form.stated(), merge_into=_card_or_404(session, form.merge_into.data))
         elif form.action.data == "reword":
-            services.edit_card(session, card, text=form.text.data or "")
+            services.edit_card(session, card, form.stated(), text=form.text.data or "")
         else:
-            services.edit_card(session, card, hidden=not card.hidden)
+            services.edit_card(session, card, form.stated(), hidden=not card.hidden)
     except services.SessionRuleError as error:
         return after_write(session.id, str(error), "error", 422)
     return after_write(session.id)

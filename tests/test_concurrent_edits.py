@@ -349,3 +349,29 @@ def test_concurrent_case_responses(app, postgresql_only):
     assert sorted(statuses) == [302, 409]
     db.session.expire_all()
     assert db.session.get(FeedbackCase, case_id).response in ("Paid on Monday.", "Paid on Tuesday.")
+
+
+def test_two_administrators_setting_answer_times(app):
+    from workspace.models import AnswerTime
+
+    db.session.add_all([AnswerTime(category="complaint", acknowledge_hours=48, resolve_days=14),
+                        AnswerTime(category="question", acknowledge_hours=24, resolve_days=7)])
+    db.session.commit()
+    first, second = two_people(app, factories.make_admin(), factories.make_admin())
+    url = "/admin/answer-times"
+    first_form, second_form = opened(first, url, "complaint_version"), opened(second, url, "complaint_version")
+    first_form["complaint_days"] = "10"
+    assert saved(first.post(url, data=first_form))
+    second_form["question_days"] = "5"
+    assert saved(second.post(url, data=second_form))
+    db.session.expire_all()
+    assert (db.session.get(AnswerTime, "complaint").resolve_days, db.session.get(AnswerTime, "question").resolve_days) \
+        == (10, 5)
+
+    first_form, second_form = opened(first, url, "complaint_version"), opened(second, url, "complaint_version")
+    first_form["complaint_days"], second_form["complaint_days"] = "12", "20"
+    assert saved(first.post(url, data=first_form))
+    response = second.post(url, data=second_form)
+    assert response.status_code == 409 and "Days to resolve" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(AnswerTime, "complaint").resolve_days == 12

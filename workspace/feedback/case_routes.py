@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from workspace import access
+from workspace import access, edits
 from workspace.actions import services as action_services
 from workspace.actions.forms import ActionForm
 from workspace.admin import bp as admin_bp
@@ -256,7 +256,9 @@ def answer_times_page():
     form = answer_times_form(times, formdata=request.form if request.method == "POST" else None)
     if request.method == "POST":
         if form.validate_on_submit():
-            services.set_answer_times({c: (form[f"{c}_hours"].data, form[f"{c}_days"].data) for c in times})
+            stated = {c: edits.Stated.parse(form[f"{c}_version"].data) for c in times}
+            services.set_answer_times({c: (form[f"{c}_hours"].data, form[f"{c}_days"].data) for c in times},
+                                      {c: found for c, found in stated.items() if found.version is not None})
             flash(_("Answer times saved; open cases' deadlines follow them."), "success")
             return redirect(url_for("admin.answer_times_page"))
         return render_template("feedback/answer_times.html", form=form, categories=CATEGORIES), 422

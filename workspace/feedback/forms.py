@@ -4,11 +4,11 @@ from sqlalchemy import select
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
-from workspace.edits import EditForm
+from workspace.edits import EditForm, StampField, stamp
 from workspace.admin.forms import area_choices, organization_choices
 from workspace.extensions import db
 from workspace.forms import IntegerField, choices, strip
-from workspace.models import CATEGORIES, CHANNELS, Area, User
+from workspace.models import CATEGORIES, CHANNELS, AnswerTime, Area, User
 
 MAX_TEXT = 4000
 
@@ -94,6 +94,8 @@ class AnswerTimesForm(FlaskForm):
 
 
 def answer_times_form(times: dict, formdata=None):
+    rows = {row.category: row for row in db.session.scalars(select(AnswerTime))}
+
     class Form(AnswerTimesForm):
         pass
 
@@ -104,4 +106,8 @@ def answer_times_form(times: dict, formdata=None):
         setattr(Form, f"{category}_days", IntegerField(
             _l("Days to resolve"), validators=[InputRequired(), NumberRange(1, 365, message=_l("From 1 to 365 days."))]))
         data[f"{category}_hours"], data[f"{category}_days"] = hours, days
+        # The version of each saved row, so that two administrators at once merge (workspace/edits.py).
+        setattr(Form, f"{category}_version", StampField())
+        if category in rows:
+            data[f"{category}_version"] = stamp(rows[category], ("acknowledge_hours", "resolve_days"))
     return Form(formdata=formdata, data=data) if formdata is not None else Form(data=data)

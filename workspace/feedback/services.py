@@ -11,7 +11,9 @@ from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.feedback.timing import answer_times, current_due
 from workspace.models.feedback import new_tracking_code
-from workspace.models import NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase, FeedbackCluster, IntakeHit, User
+from workspace.models import (
+    CATEGORIES, NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase, FeedbackCluster, IntakeHit, User,
+)
 
 
 class CaseRuleError(Exception):
@@ -101,15 +103,32 @@ def respond(case: FeedbackCase, stated: edits.Stated, response: str, publishable
     db.session.commit()
 
 
-def set_answer_times(times: dict[str, tuple[int, int]]) -> None:
-    """Saves the answer times and moves the deadlines of open cases with them."""
+def set_answer_times(times: dict[str, tuple[int, int]], stated: dict[str, edits.Stated] | None = None) -> None:
+    """Saves the answer times and moves the deadlines of open cases with them. stated: the
+    version of each saved row the form showed; a row saved by someone else meanwhile merges, and
+    where both changed one time differently nothing is saved (EditConflict)."""
+    rows = {category: db.session.get(AnswerTime, category) for category in times}
+    writes, conflicts = {}, []
     for category, (hours, days) in times.items():
-        row = db.session.get(AnswerTime, category)
+        row = rows[category]
+        if row is None:
+            continue
+        started = edits.Stated(row.version) if stated is None else stated.get(category, edits.Stated(0))
+        writes[category], found = edits.merge(
+            row, started, {"acknowledge_hours": hours, "resolve_days": days},
+            {"acknowledge_hours": _("Hours to acknowledge"), "resolve_days": _("Days to resolve")},
+            str(CATEGORIES[category]))
+        conflicts.extend(found)
+    if conflicts:
+        raise edits.EditConflict(conflicts)
+    for category, (hours, days) in times.items():
+        row = rows[category]
         before = audit.snapshot(row) if row else None
         if row is None:
             row = AnswerTime(category=category, acknowledge_hours=hours, resolve_days=days)
             db.session.add(row)
-        row.acknowledge_hours, row.resolve_days = hours, days
+        for name, value in writes.get(category, {}).items():
+            setattr(row, name, value)
         if audit.snapshot(row) != before:
             audit.record("update" if before else "create", row, before=before, after=audit.snapshot(row))
     db.session.flush()

@@ -375,3 +375,24 @@ def test_two_administrators_setting_answer_times(app):
     assert response.status_code == 409 and "Days to resolve" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(AnswerTime, "complaint").resolve_days == 12
+
+
+def test_a_period_target_set_meanwhile_is_not_overwritten(app):
+    url, first_user, second_user, *_rest, reload = case_indicator()
+    indicator_id = reload().id
+    first, second = two_people(app, first_user, second_user)
+    page = f"/indicators/{indicator_id}"
+    first_form, second_form = opened(first, page, "seen"), opened(second, page, "seen")
+    first_form["period"], first_form["target"] = "2026-12", "12"
+    assert first.post(f"/indicators/{indicator_id}/targets", data=first_form).status_code == 302
+    second_form["period"], second_form["target"] = "2026-12", "15"
+    response = second.post(f"/indicators/{indicator_id}/targets", data=second_form)
+    assert response.status_code == 409 and "Target" in response.get_data(as_text=True)
+    from workspace.models import IndicatorTarget
+
+    assert db.session.scalar(db.select(IndicatorTarget.target)) == 12
+    # From a page that shows it, the target changes.
+    again = opened(second, page, "seen")
+    again["period"], again["target"] = "2026-12", "15"
+    assert second.post(f"/indicators/{indicator_id}/targets", data=again).status_code == 302
+    assert db.session.scalar(db.select(IndicatorTarget.target)) == 15

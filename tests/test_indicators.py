@@ -426,7 +426,9 @@ def test_a_period_can_have_its_own_target(client, group):
     # Last month 15 against 20 is off track; this month 15 against its own 15 is on track.
     assert text.count("Off track</span>") == 1 and text.count("On track</span>") == 1
     assert text.count('class="point') == 2 and "M" in text.split('class="target"')[0].rsplit("<path d=\"", 1)[1]
-    client.post(f"/indicators/{indicator.id}/targets", data={"period": THIS_MONTH, "target": "18"})
+    # A change of a period's target says which version of it the page showed.
+    client.post(f"/indicators/{indicator.id}/targets", data={"period": THIS_MONTH, "target": "18",
+                                                             "seen": f"{THIS_MONTH}=1"})
     from workspace.models import IndicatorTarget
     assert [t.target for t in db.session.scalars(db.select(IndicatorTarget))] == [18]
 

@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from workspace.edits import EditForm
+from workspace.edits import EditForm, StampField
 from workspace.forms import FloatField, choices, strip
 from workspace.indicators import values
 from workspace.models import DIMENSIONS, DIRECTIONS, FREQUENCIES, UNITS
@@ -99,10 +99,26 @@ class TargetForm(FlaskForm):
     period = StringField(_l("Period"), validators=[DataRequired(message=_l("Give the period, like 2026-12."))],
                          filters=[strip])
     target = StringField(_l("Target"), validators=[DataRequired(message=_l("Give the target."))], filters=[strip])
+    # The periods' own targets as the page showed them ("2026-12=3,2027-01=1": period=version), so
+    # that a target someone set meanwhile is not overwritten unseen.
+    seen = StampField()
 
     def __init__(self, *args, indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+
+    def show(self, targets) -> None:
+        """Notes the versions of the targets the page shows (IndicatorTarget rows)."""
+        if self.seen.raw_data is None:
+            self.seen.data = ",".join(f"{t.period}={t.version}" for t in targets)
+
+    def seen_versions(self) -> dict[str, int]:
+        found = {}
+        for part in (self.seen.data or "").split(","):
+            period, _, version = part.partition("=")
+            if version.isdigit() and len(version) <= 10:
+                found[period] = int(version)
+        return found
 
     def validate_period(self, field):
         from workspace.indicators import periods

@@ -18,7 +18,7 @@ from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404,
 from workspace.indicators.owners import owner_of
 from workspace.indicators.values import cell_label, judge, target_of, targets_for
 from workspace.models import (
-    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, Area, Committee, GroupRole, Indicator, IndicatorValue,
+    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, Area, Committee, GroupRole, Indicator, IndicatorTarget, IndicatorValue,
     IndicatorWording, Organization, descendant_ids,
 )
 from workspace.pages import render_form
@@ -105,9 +105,11 @@ def indicator(indicator_id: int):
         IndicatorWording.indicator_id == indicator.id))}
     committees = raise_targets(indicator)
     targets = targets_for([indicator])
+    target_form = TargetForm(indicator=indicator, formdata=None)
+    target_form.show(db.session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id)))
     return render_template("indicators/indicator.html", indicator=indicator, owner=owner_of(indicator),
                            raise_form=RaiseForm(committees=committees), targets=targets, target_of=target_of,
-                           target_form=TargetForm(indicator=indicator, formdata=None),
+                           target_form=target_form,
                            series=series[::-1], chart=chart.build(indicator, series, targets), judge=judge,
                            wordings=wordings, period_label=periods.label, states=VALUE_STATES,
                            committees=committees)
@@ -153,7 +155,7 @@ def set_target(indicator_id: int):
     indicator = get_indicator_or_404(indicator_id, need="coordinate")
     form = TargetForm(indicator=indicator)
     if form.validate_on_submit():
-        services.set_target(indicator, form.period.data, form.target_value())
+        services.set_target(indicator, form.period.data, form.target_value(), form.seen_versions())
         flash(_("Target for %(period)s saved.", period=periods.label(form.period.data)), "success")
     else:
         flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")

@@ -69,9 +69,15 @@ def update(indicator: Indicator, stated: edits.Stated, labels: dict | None = Non
     db.session.commit()
 
 
-def set_target(indicator: Indicator, period: str, target: float) -> None:
+def set_target(indicator: Indicator, period: str, target: float, seen: dict[str, int] | None = None) -> None:
+    """seen: {period: version} of the targets the person's page showed; a period's target set by
+    someone else since (to another value) is a conflict, not overwritten. None: not from a page."""
     existing = db.session.scalar(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id,
                                                                IndicatorTarget.period == period))
+    if (existing is not None and seen is not None and seen.get(period) != existing.version
+            and not edits.same(existing.target, target)):
+        raise edits.EditConflict([edits.FieldConflict(periods.label(period), _("Target"), existing.target, target)],
+                                 existing)
     if existing is None:
         existing = IndicatorTarget(indicator_id=indicator.id, period=period, target=target)
         db.session.add(existing)

@@ -127,9 +127,13 @@ def save_period(owner, period: str, user: User, entries: list[Entry], submit: bo
                 value = existing.get((indicator.id, cell))
                 if value is not None and value.state not in EDITABLE:
                     continue
-                if value is not None and cell in entry.versions and entry.versions[cell] != value.version:
-                    raise IndicatorRuleError(_("Someone saved “%(name)s” for this period while you were typing. "
-                                               "Reload the page to see their values.", name=indicator.short_name))
+                # Saved by someone else since the page showed it (or created since it showed none):
+                # the same value is no harm, another one is a conflict (workspace/edits.py).
+                if (value is not None and entry.versions.get(cell) != value.version
+                        and not edits.same(value.value, entry.values[cell])):
+                    name = f"{indicator.short_name} ({cell})" if cell else indicator.short_name
+                    raise edits.EditConflict([edits.FieldConflict(name, _("Value"), value.value, entry.values[cell])],
+                                             value)
                 fields = {"value": entry.values[cell], "comment": entry.comment, "story": entry.story,
                           "explanation": entry.explanation, "state": "submitted" if submit else "draft",
                           "entered_by_id": user.id, "wording_version": indicator.wording_version}

@@ -616,3 +616,15 @@ def test_an_import_with_a_cell_over_the_csv_limit_is_refused_and_saves_nothing(a
     assert response.status_code == 422
     assert "cannot be read as CSV" in response.get_data(as_text=True)
     assert db.session.scalar(db.select(func.count()).select_from(IndicatorValue)) == before
+
+
+def test_a_chosen_record_out_of_range_is_an_invalid_choice(app, client):
+    """A select's id is checked before any validator looks it up (the area's name is unique within
+    its parent, so the name check reads the parent)."""
+    world = make_world()
+    login(client, world.users["admin"])
+    for parent in (str(2**31), str(2**63), "0", "-1"):
+        response = client.post(f"/admin/areas/{world.area.id}/edit",
+                               data={"name": "Renamed", "level": "community", "parent_id": parent})
+        assert response.status_code == 422, parent
+    assert db.session.get(Area, world.area.id).name != "Renamed"

@@ -32,6 +32,19 @@ class EmptyForm(FlaskForm):
     submit = SubmitField(_l("Submit"))
 
 
+def id_number(value) -> int:
+    """coerce= for a SelectField of records: an id a row can have, else ValueError (an invalid choice),
+    so that no validator ever looks up an id the database cannot hold."""
+    number = int(value)
+    if not 0 < number <= MAX_ID:
+        raise ValueError(value)
+    return number
+
+
+def optional_id(value) -> int | None:
+    return None if value in (None, "", "None") else id_number(value)
+
+
 class _Bounded:
     """Every number the app stores is 0 or more; a value a column cannot hold is refused with a
     message instead of reaching the database."""

@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from workspace.admin.forms import organization_choices
 from workspace.extensions import db
 from workspace.edits import EditForm
-from workspace.forms import IntegerField, choices, strip
+from workspace.forms import IntegerField, choices, id_number, optional_id, strip
 from workspace.models import ACTION_STATUSES, ActionPlan, User
 
 LONG_TEXT = 20000
@@ -36,18 +36,14 @@ class PlanEditForm(EditForm, PlanForm):
     edit_fields = ("title", "purpose", "period_start", "period_end")
 
 
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
-
-
 class ActionForm(FlaskForm):
     """An action's fields, with the rules that keep an action sensible."""
 
     title = StringField(_l("What will be done"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     description = TextAreaField(_l("Details"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 3})
-    responsible_organization_id = SelectField(_l("Responsible organisation"), coerce=int)
-    focal_person_id = SelectField(_l("Focal person"), coerce=_optional_int)
-    supporter_ids = SelectMultipleField(_l("Supporting organisations"), coerce=int, render_kw={"size": 5})
+    responsible_organization_id = SelectField(_l("Responsible organisation"), coerce=id_number)
+    focal_person_id = SelectField(_l("Focal person"), coerce=optional_id)
+    supporter_ids = SelectMultipleField(_l("Supporting organisations"), coerce=id_number, render_kw={"size": 5})
     start_date = DateField(_l("Start"), validators=[InputRequired(message=_l("Give the start date."))])
     due_date = DateField(_l("Due"), validators=[InputRequired(message=_l("Give the due date."))])
     status = SelectField(_l("Status"), choices=choices(ACTION_STATUSES), default="not_started")
@@ -102,7 +98,7 @@ class ActionEditForm(EditForm, ActionForm):
 
 
 class DecisionActionForm(ActionForm):
-    plan_id = SelectField(_l("Action plan"), coerce=_optional_int)
+    plan_id = SelectField(_l("Action plan"), coerce=optional_id)
 
     def __init__(self, *args, plans: list[ActionPlan] = (), new_plan_title: str = "", **kwargs):
         super().__init__(*args, **kwargs)

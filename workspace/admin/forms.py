@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, Length, ValidationError
 from workspace.edits import EditForm
 from workspace.auth.forms import PASSWORD_RULES
 from workspace.extensions import db
-from workspace.forms import choices, strip
+from workspace.forms import choices, id_number, optional_id, strip
 from workspace.models import (
     AREA_DEPTH, AREA_LEVELS, ORGANIZATION_KINDS, Area, Organization, User, descendant_ids, tree_order,
 )
@@ -27,7 +27,7 @@ class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)],
                        filters=[strip])
     kind = SelectField(_l("Kind"), choices=choices(ORGANIZATION_KINDS))
-    area_id = SelectField(_l("Area"), coerce=int, validate_choice=True)
+    area_id = SelectField(_l("Area"), coerce=id_number, validate_choice=True)
 
     def __init__(self, *args, record: Organization | None = None, areas: list[Area] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -46,7 +46,7 @@ class AreaForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
                        filters=[strip])
     level = SelectField(_l("Level"), choices=choices(AREA_LEVELS))
-    parent_id = SelectField(_l("Inside"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
+    parent_id = SelectField(_l("Inside"), coerce=optional_id)
 
     def __init__(self, *args, record: Area | None = None, areas: list[Area] = (), **kwargs):
         super().__init__(*args, **kwargs)
@@ -91,7 +91,7 @@ class UserForm(FlaskForm):
                        filters=[strip])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
                        filters=[strip, lambda v: v.lower() if v else v])
-    organization_id = SelectField(_l("Organisation"), coerce=int)
+    organization_id = SelectField(_l("Organisation"), coerce=id_number)
     is_admin = BooleanField(_l("Administrator (manages people, areas and organisations)"))
 
     def __init__(self, *args, record: User | None = None, **kwargs):

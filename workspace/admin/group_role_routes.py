@@ -11,12 +11,12 @@ from workspace import audit
 from workspace.access import admin_required
 from workspace.admin import bp
 from workspace.extensions import db
-from workspace.forms import EmptyForm, choices
+from workspace.forms import EmptyForm, choices, id_number
 from workspace.models import GROUP_ROLES, GroupRole, Organization, User
 
 
 class GroupRoleForm(FlaskForm):
-    user_id = SelectField(_l("Person"), coerce=int)
+    user_id = SelectField(_l("Person"), coerce=id_number)
     role = SelectField(_l("Role"), choices=choices(GROUP_ROLES))
 
     def __init__(self, *args, group: Organization, **kwargs):

@@ -13,7 +13,7 @@ from workspace.clock import to_local, to_utc, utcnow
 from workspace.extensions import db
 from workspace import edits
 from workspace.edits import EditForm
-from workspace.forms import IntegerField, choices, strip
+from workspace.forms import IntegerField, choices, id_number, optional_id, strip
 from workspace.models import (
     ATTENDANCE, COMMITTEE_LEVELS, COMMITTEE_ROLES, ITEM_KINDS, MAX_ITEM_MINUTES, Area, Committee, Meeting, User,
 )
@@ -24,8 +24,8 @@ LONG_TEXT = 20000
 class CommitteeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     level = SelectField(_l("Level"), choices=choices(COMMITTEE_LEVELS))
-    area_id = SelectField(_l("Area it covers"), coerce=int)
-    parent_id = SelectField(_l("Reports to"), coerce=lambda v: int(v) if v not in (None, "", "None") else None)
+    area_id = SelectField(_l("Area it covers"), coerce=id_number)
+    parent_id = SelectField(_l("Reports to"), coerce=optional_id)
     thematic_focus = StringField(_l("Thematic focus"), validators=[Length(max=200)], filters=[strip],
                                  description=_l("For example: cash transfers and disaster response"))
     required_meetings_per_year = IntegerField(
@@ -82,7 +82,7 @@ class CommitteeEditForm(EditForm, CommitteeForm):
 
 
 class MemberForm(FlaskForm):
-    user_id = SelectField(_l("Person"), coerce=int)
+    user_id = SelectField(_l("Person"), coerce=id_number)
     role = SelectField(_l("Role"), choices=choices(COMMITTEE_ROLES), default="member")
 
     def __init__(self, *args, exclude: set[int] = frozenset(), **kwargs):
@@ -171,7 +171,7 @@ class ProposalForm(AgendaItemForm):
 
 
 class AcceptForm(FlaskForm):
-    meeting_id = SelectField(_l("Put on the agenda of"), coerce=int)
+    meeting_id = SelectField(_l("Put on the agenda of"), coerce=id_number)
 
     def __init__(self, *args, meetings: list[Meeting] = (), **kwargs):
         super().__init__(*args, **kwargs)

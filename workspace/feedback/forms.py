@@ -7,14 +7,10 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from workspace.edits import EditForm, StampField, stamp
 from workspace.admin.forms import area_choices, organization_choices
 from workspace.extensions import db
-from workspace.forms import IntegerField, choices, strip
+from workspace.forms import IntegerField, choices, optional_id, strip
 from workspace.models import CATEGORIES, CHANNELS, AnswerTime, Area, User
 
 MAX_TEXT = 4000
-
-
-def _optional_int(value):
-    return int(value) if value not in (None, "", "None") else None
 
 
 class FeedbackForm(FlaskForm):
@@ -26,7 +22,7 @@ class FeedbackForm(FlaskForm):
         validators=[DataRequired(message=_l("Tell us what happened.")),
                     Length(max=MAX_TEXT, message=_l("Please keep it under %(max)s characters.", max=MAX_TEXT))],
         filters=[strip], render_kw={"rows": 6, "maxlength": MAX_TEXT})
-    area_id = SelectField(_l("Where? (if you want to say)"), coerce=_optional_int, validate_choice=True)
+    area_id = SelectField(_l("Where? (if you want to say)"), coerce=optional_id, validate_choice=True)
     programme = StringField(_l("Which programme or service, if you know"), validators=[Length(max=200)],
                             filters=[strip])
     anonymous = BooleanField(_l("Stay anonymous: keep no name or number"))
@@ -64,9 +60,9 @@ class MoveForm(EditForm, FlaskForm):
 class AssignForm(EditForm, FlaskForm):
     edit_fields = ("assigned_organization_id", "assigned_user_id")
     field_names = {"assigned_organization_id": "organization_id", "assigned_user_id": "user_id"}
-    organization_id = SelectField(_l("Responsible organisation"), coerce=_optional_int,
+    organization_id = SelectField(_l("Responsible organisation"), coerce=optional_id,
                                   validators=[InputRequired(message=_l("Choose the organisation that handles it."))])
-    user_id = SelectField(_l("Person"), coerce=_optional_int)
+    user_id = SelectField(_l("Person"), coerce=optional_id)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

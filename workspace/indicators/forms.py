@@ -5,7 +5,7 @@ from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, St
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from workspace.edits import EditForm, StampField
-from workspace.forms import FloatField, choices, strip
+from workspace.forms import FloatField, choices, id_number, strip
 from workspace.indicators import values
 from workspace.models import DIMENSIONS, DIRECTIONS, FREQUENCIES, UNITS
 
@@ -88,7 +88,7 @@ class ImportForm(FlaskForm):
 
 
 class RaiseForm(FlaskForm):
-    committee = SelectField(_l("Committee"), coerce=int)
+    committee = SelectField(_l("Committee"), coerce=id_number)
 
     def __init__(self, *args, committees=(), **kwargs):
         super().__init__(*args, **kwargs)

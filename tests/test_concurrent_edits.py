@@ -396,3 +396,28 @@ def test_a_period_target_set_meanwhile_is_not_overwritten(app):
     again["period"], again["target"] = "2026-12", "15"
     assert second.post(f"/indicators/{indicator_id}/targets", data=again).status_code == 302
     assert db.session.scalar(db.select(IndicatorTarget.target)) == 15
+
+
+def test_a_value_corrected_meanwhile_is_not_verified_unseen(app):
+    from workspace.models import GroupRole, IndicatorValue
+
+    url, coordinator, _other, *_rest, reload = case_indicator()
+    indicator = reload()
+    verifier = factories.make_user(sector="ngo")
+    db.session.add(GroupRole(organization_id=indicator.organization_id, user=verifier, role="verifier"))
+    value = IndicatorValue(indicator=indicator, period="2026-10", value=11, state="submitted",
+                           entered_by_id=coordinator.id)
+    db.session.add(value)
+    db.session.commit()
+    value_id, queue = value.id, f"/groups/{indicator.organization_id}/verify"
+    client = app.test_client()
+    login(client, verifier)
+    shown = form_values(client.get(queue).get_data(as_text=True), "version")
+    # The group corrects the value after the verifier opened the queue.
+    value = db.session.get(IndicatorValue, value_id)
+    value.value = 12
+    db.session.commit()
+    response = client.post(f"/values/{value_id}/verify", data=shown)
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert db.session.get(IndicatorValue, value_id).state == "submitted"

@@ -256,7 +256,7 @@ def test_verifier_returns_and_verifies(client, app, group):
     indicator = make_indicator(group["group"])
     value = submitted(group, indicator, group["member"])
     login(client, group["verifier"])
-    client.post(f"/values/{value.id}/return", data={"reason": "The book shows 11"})
+    client.post(f"/values/{value.id}/return", data={"reason": "The book shows 11", "version": value.version})
     value = db.session.get(IndicatorValue, value.id)
     assert (value.state, value.return_reason) == ("returned", "The book shows 11")
     member = app.test_client()
@@ -266,7 +266,7 @@ def test_verifier_returns_and_verifies(client, app, group):
                                         f"version_{indicator.id}_0": str(value.version)})
     value = db.session.get(IndicatorValue, value.id)
     assert (value.value, value.state, value.return_reason) == (11, "submitted", "")
-    client.post(f"/values/{value.id}/verify")
+    client.post(f"/values/{value.id}/verify", data={"version": value.version})
     value = db.session.get(IndicatorValue, value.id)
     assert value.state == "verified" and value.verified_by_id == group["verifier"].id
     actions = [e.action for e in db.session.scalars(db.select(AuditEvent).where(
@@ -289,7 +289,7 @@ def test_nobody_verifies_their_own_value(app, group):
 def test_return_needs_a_reason(client, group):
     value = submitted(group, make_indicator(group["group"]), group["member"])
     login(client, group["verifier"])
-    client.post(f"/values/{value.id}/return", data={"reason": ""})
+    client.post(f"/values/{value.id}/return", data={"reason": "", "version": value.version})
     assert db.session.get(IndicatorValue, value.id).state == "submitted"
 
 
@@ -459,11 +459,11 @@ def test_a_committee_tracks_its_own_indicator(client, app, group):
     assert response.status_code == 302
     value = db.session.scalar(db.select(IndicatorValue))
     # The chair entered it: the chair may not verify it; the secretary may.
-    assert chair_client.post(f"/values/{value.id}/verify", follow_redirects=True).status_code == 200
+    assert chair_client.post(f"/values/{value.id}/verify", data={"version": value.version}, follow_redirects=True).status_code == 200
     assert db.session.get(IndicatorValue, value.id).state == "submitted"
     secretary_client = app.test_client()
     login(secretary_client, secretary)
-    secretary_client.post(f"/values/{value.id}/verify")
+    secretary_client.post(f"/values/{value.id}/verify", data={"version": value.version})
     assert db.session.get(IndicatorValue, value.id).state == "verified"
     # Observers read; outsiders see nothing.
     observer_client = app.test_client()

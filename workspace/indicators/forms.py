@@ -78,7 +78,13 @@ class IndicatorEditForm(EditForm, IndicatorForm):
                    "baseline_value", "baseline_date", "target", "dimensions", "verification")
 
 
-class ReturnForm(FlaskForm):
+class VerifyForm(EditForm, FlaskForm):
+    """Verifying a value: it carries the version the verifier saw."""
+
+    edit_fields = ("value", "state")
+
+
+class ReturnForm(VerifyForm):
     reason = StringField(_l("Why it goes back"), validators=[DataRequired(message=_l("Say why it goes back, for the group.")),
                                                              Length(max=500)], filters=[strip])
 

@@ -13,7 +13,7 @@ from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.indicators import bp, chart, periods, services
-from workspace.indicators.forms import IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm
+from workspace.indicators.forms import IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm, VerifyForm
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
 from workspace.indicators.values import cell_label, judge, target_of, targets_for
@@ -182,12 +182,15 @@ def verify_queue(group_id: int | None = None, committee_id: int | None = None):
 @login_required
 def verify_value(value_id: int):
     value = get_value_or_404(value_id)
-    if EmptyForm().validate_on_submit():
+    form = VerifyForm()
+    if form.validate_on_submit():
         try:
-            services.verify(value, current_user)
+            services.verify(value, current_user, form.stated())
             flash(_("Verified."), "success")
         except services.IndicatorRuleError as error:
             flash(str(error), "error")
+    else:
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
     return redirect(owner_of(value.indicator).url("indicators.verify_queue"))
 
 
@@ -198,12 +201,12 @@ def return_value(value_id: int):
     form = ReturnForm()
     if form.validate_on_submit():
         try:
-            services.return_value(value, current_user, form.reason.data)
+            services.return_value(value, current_user, form.reason.data, form.stated())
             flash(_("Returned to the group with your reason."), "success")
         except services.IndicatorRuleError as error:
             flash(str(error), "error")
     else:
-        flash(_("Say why it goes back, for the group."), "error")
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
     return redirect(owner_of(value.indicator).url("indicators.verify_queue"))
 
 

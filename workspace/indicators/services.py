@@ -168,7 +168,10 @@ def _check_verifier(value: IndicatorValue, verifier: User) -> None:
         raise IndicatorRuleError(_("You entered this value: someone else must verify it."))
 
 
-def verify(value: IndicatorValue, verifier: User) -> None:
+def verify(value: IndicatorValue, verifier: User, stated: edits.Stated | None = None) -> None:
+    """stated: the value as the verifier saw it; one changed since is a conflict (None: no page)."""
+    if stated is not None:
+        edits.check_unchanged(value, stated)
     _check_verifier(value, verifier)
     before = audit.snapshot(value)
     value.state, value.verified_by_id, value.return_reason = "verified", verifier.id, ""
@@ -176,7 +179,9 @@ def verify(value: IndicatorValue, verifier: User) -> None:
     db.session.commit()
 
 
-def return_value(value: IndicatorValue, verifier: User, reason: str) -> None:
+def return_value(value: IndicatorValue, verifier: User, reason: str, stated: edits.Stated | None = None) -> None:
+    if stated is not None:
+        edits.check_unchanged(value, stated)
     _check_verifier(value, verifier)
     if not reason.strip():
         raise IndicatorRuleError(_("Say why it goes back, for the group."))

@@ -32,8 +32,10 @@ run: $(VENV)/.installed instance/config.py
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# The suite in parallel, one process per CPU, each with its own database (see tests/conftest.py).
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Collect the interface's strings for translators (messages.pot).
 messages: $(VENV)/.installed

@@ -12,7 +12,8 @@ def _link_path(html: str) -> str:
 
 def _events(action: str, user: User) -> list[AuditEvent]:
     return list(db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.action == action, AuditEvent.entity_type == "User", AuditEvent.entity_id == user.id)))
+        AuditEvent.action == action, AuditEvent.entity_type == "User", AuditEvent.entity_id == user.id)
+        .order_by(AuditEvent.id)))
 
 
 def test_create_user_with_a_password(client):

@@ -92,7 +92,7 @@ def test_chair_adds_and_removes_members(client, team):
     client.post(f"/committees/{committee.id}/members/{membership_id}/remove")
     assert db.session.get(Membership, membership_id) is None
     assert [e.action for e in db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.entity_type == "Membership"))] == ["create", "delete"]
+        AuditEvent.entity_type == "Membership").order_by(AuditEvent.id))] == ["create", "delete"]
 
 
 def test_only_an_administrator_moves_a_committee(app, client, team):

@@ -270,7 +270,7 @@ def test_verifier_returns_and_verifies(client, app, group):
     value = db.session.get(IndicatorValue, value.id)
     assert value.state == "verified" and value.verified_by_id == group["verifier"].id
     actions = [e.action for e in db.session.scalars(db.select(AuditEvent).where(
-        AuditEvent.entity_type == "IndicatorValue"))]
+        AuditEvent.entity_type == "IndicatorValue").order_by(AuditEvent.id))]
     assert actions == ["return", "submit", "verify"]
 
 

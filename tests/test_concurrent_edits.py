@@ -6,7 +6,6 @@ conflict page with both values, and nothing of theirs is saved. Threads on real 
 check the database's last word where two saves really race.
 """
 import threading
-from datetime import date, timedelta
 
 import pytest
 

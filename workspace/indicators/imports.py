@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from workspace import audit
 from workspace.extensions import db
 from workspace.indicators import periods
-from workspace.indicators.services import EDITABLE, Entry, IndicatorRuleError
+from workspace.indicators.services import EDITABLE, Entry, IndicatorRuleError, period_saved_whole
 from workspace.indicators.values import cells
 from workspace.models import Indicator, IndicatorValue, User
 
@@ -62,17 +62,9 @@ def save_import(owner, period: str, user: User, entries: list[Entry]) -> int:
                 new.append(row)
             elif value.state in EDITABLE:
                 changed.append((value, fields))
-    try:
+    with period_saved_whole(IntegrityError, ChangedMeanwhile):
         events = _insert(new, owner, period) + _update(changed)
         audit.record_many(IndicatorValue, events, actor=user)
-        db.session.commit()
-    except (IntegrityError, ChangedMeanwhile):
-        db.session.rollback()
-        raise IndicatorRuleError(_("Someone else entered values for this period at the same moment. Nothing of "
-                                   "yours was saved: reload the page to see theirs.")) from None
-    except Exception:
-        db.session.rollback()
-        raise
     return len(new) + len(changed)
 
 

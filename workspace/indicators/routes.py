@@ -18,8 +18,8 @@ from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404,
 from workspace.indicators.owners import owner_of
 from workspace.indicators.values import cell_label, judge, target_of, targets_for
 from workspace.models import (
-    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, Area, Committee, GroupRole, Indicator, IndicatorTarget, IndicatorValue,
-    IndicatorWording, Organization, descendant_ids,
+    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, Area, Committee, GroupRole, Indicator, IndicatorTarget,
+    IndicatorValue, IndicatorWording, Organization, descendant_ids,
 )
 from workspace.pages import render_form
 

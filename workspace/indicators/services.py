@@ -1,5 +1,6 @@
 """Defining indicators together, entering a period's values, verifying them. Every change is
 audited; a period's values are saved together or not at all."""
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -106,13 +107,29 @@ class Entry:
 EDITABLE = ("draft", "returned")
 
 
+@contextmanager
+def period_saved_whole(*races: type[Exception]):
+    """A period's values are saved whole or not at all. `races` are the errors that mean another
+    save of the same period came first: the person is told, with nothing of theirs saved."""
+    try:
+        yield
+        db.session.commit()
+    except races:
+        db.session.rollback()
+        raise IndicatorRuleError(_("Someone else entered values for this period at the same moment. Nothing of "
+                                   "yours was saved: reload the page to see theirs.")) from None
+    except Exception:
+        db.session.rollback()
+        raise
+
+
 def save_period(owner, period: str, user: User, entries: list[Entry], submit: bool) -> int:
     """Saves a period's values as drafts, or submits them for verification. Returns how many
     values were written. Values already submitted or verified are left alone. All or nothing."""
     existing = {(v.indicator_id, v.cell): v for v in db.session.scalars(select(IndicatorValue).where(
         IndicatorValue.indicator_id.in_([e.indicator.id for e in entries]), IndicatorValue.period == period))}
     written = 0
-    try:
+    with period_saved_whole(IntegrityError, StaleDataError):
         for entry in entries:
             indicator = entry.indicator
             if not owner.owns(indicator) or indicator.status != "adopted":
@@ -148,14 +165,6 @@ def save_period(owner, period: str, user: User, entries: list[Entry], submit: bo
                     value.return_reason = "" if submit else value.return_reason
                     audit.record("submit" if submit else "enter", value, before=before, after=audit.snapshot(value))
                 written += 1
-        db.session.commit()
-    except (IntegrityError, StaleDataError):
-        db.session.rollback()
-        raise IndicatorRuleError(_("Someone else entered values for this period at the same moment. Nothing of "
-                                   "yours was saved: reload the page to see theirs.")) from None
-    except Exception:
-        db.session.rollback()
-        raise
     return written
 
 

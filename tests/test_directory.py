@@ -170,3 +170,62 @@ def test_lists_run_a_fixed_number_of_queries(client, admin, count_queries, url):
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert many.count == few.count
+
+
+def lineage() -> set[tuple[int, int, int]]:
+    from workspace.models import AreaLineage
+    return set(db.session.execute(db.select(AreaLineage.ancestor_id, AreaLineage.area_id, AreaLineage.depth)))
+
+
+def inside(area: Area) -> set[int]:
+    from workspace.models import within_area
+    return set(db.session.scalars(db.select(Area.id).where(within_area(Area.id, area.id))))
+
+
+def test_area_lineage_follows_adds_moves_and_deletes(app):
+    national = factories.national_area()
+    north = factories.make_area("North", "region")
+    south = factories.make_area("South", "region")
+    district = factories.make_area("Hill District", "district", parent=north)
+    village = factories.make_area("Hill Village", "community", parent=district)
+    assert (national.id, village.id, 3) in lineage() and (village.id, village.id, 0) in lineage()
+    assert inside(north) == {north.id, district.id, village.id}
+    assert inside(south) == {south.id}
+
+    district.parent = south  # the whole branch moves
+    db.session.commit()
+    assert inside(north) == {north.id}
+    assert inside(south) == {south.id, district.id, village.id}
+    assert (north.id, village.id, 2) not in lineage() and (south.id, village.id, 2) in lineage()
+
+    district.name = "Renamed District"  # a change that is not a move leaves the lineage as it is
+    db.session.commit()
+    assert inside(south) == {south.id, district.id, village.id}
+
+    db.session.delete(village)
+    db.session.commit()
+    assert all(village.id not in (ancestor, area) for ancestor, area, _ in lineage())
+    assert inside(national) == {national.id, north.id, south.id, district.id}
+
+
+def test_committee_lists_read_the_area_tree_by_join(client, admin, count_queries):
+    """Pages that ask "inside this area" never load the tree: adding areas adds no query."""
+    from workspace.models import Membership
+    region = factories.make_area("Lineage Region", "region")
+    committee = factories.make_committee(level="region", area=region)
+    db.session.add(Membership(committee=committee, user=admin, role="member"))
+    db.session.commit()
+    urls = [f"/committees/{committee.id}/indicators", f"/committees/{committee.id}/feedback"]
+
+    def counts():
+        found = []
+        for url in urls:
+            with count_queries() as counter:
+                assert client.get(url).status_code == 200
+            found.append(counter.count)
+        return found
+
+    before = counts()
+    for n in range(30):
+        factories.make_area(f"Extra {n}", "district", parent=region)
+    assert counts() == before

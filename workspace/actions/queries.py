@@ -7,10 +7,9 @@ from sqlalchemy import Select, or_, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from workspace import access
-from workspace.extensions import db
 from workspace.inputs import whole_number
 from workspace.models import (
-    ACTION_STATUSES, OPEN_STATUSES, SOON_DAYS, Action, ActionPlan, Area, Organization, descendant_ids,
+    ACTION_STATUSES, OPEN_STATUSES, SOON_DAYS, Action, ActionPlan, Organization, within_area,
 )
 
 SCOPES = ("mine", "organization", "all")
@@ -79,10 +78,8 @@ def action_query(user, filters: ActionFilters, today: date) -> Select:
     if filters.plan:
         query = query.where(Action.plan_id == filters.plan)
     if filters.area:
-        areas = list(db.session.scalars(select(Area)))
-        within = descendant_ids(filters.area, areas) | {filters.area}
         query = query.where(Action.responsible_organization_id.in_(
-            select(Organization.id).where(Organization.area_id.in_(within))))
+            select(Organization.id).where(within_area(Organization.area_id, filters.area))))
     if filters.due == "overdue":
         query = query.where(Action.status.in_(OPEN_STATUSES), Action.due_date < today)
     elif filters.due == "soon":

@@ -23,7 +23,7 @@ from workspace.feedback.timing import answer_times, standing
 from workspace.forms import EmptyForm, choices
 from workspace.inputs import whole_number
 from workspace.models import (
-    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, FeedbackCase, Organization, User, descendant_ids,
+    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, FeedbackCase, Organization, User, within_area,
 )
 from workspace.pages import render_form
 
@@ -197,11 +197,9 @@ def case_action(case_id: int):
 # --- Patterns, for the committee ------------------------------------------------------------------
 
 def committee_cases(committee, since):
-    areas = list(db.session.scalars(select(Area)))
-    within = descendant_ids(committee.area_id, areas) | {committee.area_id}
     return db.session.execute(select(FeedbackCase.id, FeedbackCase.category, FeedbackCase.programme,
                                      FeedbackCase.received_at, FeedbackCase.area_id).where(
-        FeedbackCase.area_id.in_(within), FeedbackCase.received_at >= since)).all()
+        within_area(FeedbackCase.area_id, committee.area_id), FeedbackCase.received_at >= since)).all()
 
 
 @bp.route("/committees/<int:committee_id>/feedback")

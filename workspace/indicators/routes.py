@@ -18,8 +18,8 @@ from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404,
 from workspace.indicators.owners import owner_of
 from workspace.indicators.values import cell_label, judge, target_of, targets_for
 from workspace.models import (
-    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, Area, Committee, GroupRole, Indicator, IndicatorTarget,
-    IndicatorValue, IndicatorWording, Organization, descendant_ids,
+    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, Committee, Indicator, IndicatorTarget,
+    IndicatorValue, IndicatorWording, Organization, within_area,
 )
 from workspace.pages import render_form
 
@@ -213,10 +213,8 @@ def return_value(value_id: int):
 # --- The committee's view ----------------------------------------------------------------------
 
 def area_groups(committee: Committee) -> list[Organization]:
-    areas = list(db.session.scalars(select(Area)))
-    within = descendant_ids(committee.area_id, areas) | {committee.area_id}
     return list(db.session.scalars(select(Organization).where(
-        Organization.kind == "community_group", Organization.area_id.in_(within))))
+        Organization.kind == "community_group", within_area(Organization.area_id, committee.area_id))))
 
 
 @bp.route("/committees/<int:committee_id>/indicators")

@@ -2,8 +2,8 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, inspect, select, text
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
@@ -76,6 +76,57 @@ class Area(Versioned, db.Model):
 
     def __repr__(self) -> str:
         return f"<Area {self.id} {self.name!r}>"
+
+
+class AreaLineage(db.Model):
+    """Every (ancestor, area) pair of the tree, an area being its own ancestor at depth 0.
+
+    "Inside this district" is then one indexed join, whatever the size of the tree, instead of
+    loading the tree to expand it into a list of ids. Kept whole by rebuild_area_lineage(), which
+    the flush hook below runs whenever an area is added, moved or deleted.
+    """
+
+    __tablename__ = "area_lineage"
+
+    ancestor_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True)
+    area_id: Mapped[int] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True, index=True)
+    depth: Mapped[int]
+
+
+# One statement on SQLite and PostgreSQL alike: walk up from every area to the root.
+LINEAGE_SQL = """
+INSERT INTO area_lineage (ancestor_id, area_id, depth)
+WITH RECURSIVE up(area_id, ancestor_id, depth) AS (
+    SELECT id, id, 0 FROM areas
+    UNION ALL
+    SELECT up.area_id, areas.parent_id, up.depth + 1
+    FROM up JOIN areas ON areas.id = up.ancestor_id
+    WHERE areas.parent_id IS NOT NULL
+)
+SELECT ancestor_id, area_id, depth FROM up
+"""
+
+
+def rebuild_area_lineage(connection=None) -> None:
+    """Recompute the whole lineage table (areas change rarely; the tree has thousands of rows,
+    the table a few times that: one statement)."""
+    connection = connection or db.session.connection()
+    connection.execute(text("DELETE FROM area_lineage"))
+    connection.execute(text(LINEAGE_SQL))
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_lineage(session, _context) -> None:
+    # The session still holds what this flush wrote: added, deleted and changed records.
+    changed = any(isinstance(obj, Area) for obj in (*session.new, *session.deleted)) or any(
+        isinstance(obj, Area) and inspect(obj).attrs.parent_id.history.has_changes() for obj in session.dirty)
+    if changed:
+        rebuild_area_lineage(session.connection())
+
+
+def within_area(area_column, area_id: int):
+    """SQL: area_column is area_id or an area inside it."""
+    return area_column.in_(select(AreaLineage.area_id).where(AreaLineage.ancestor_id == area_id))
 
 
 class Organization(Versioned, db.Model):

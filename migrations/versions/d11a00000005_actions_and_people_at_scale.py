@@ -1,0 +1,24 @@
+"""Action lists and people at national scale: indexes
+
+Revision ID: d11a00000005
+Revises: d11a00000004
+Create Date: 2026-11-23 09:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = 'd11a00000005'
+down_revision = 'd11a00000004'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass

@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         )
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
-    from workspace import access, edits, errors, formatting, inputs, richtext, security
+    from workspace import access, assets, edits, errors, formatting, inputs, richtext, security
     from workspace.extensions import babel, csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
@@ -48,6 +48,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     htmx.init_app(app)
     babel.init_app(app)
     login_manager.init_app(app)
+    assets.init_app(app)  # compressed responses, static files under content-hashed URLs
 
     from workspace.auth import bp as auth_bp
     from workspace.auth.sessions import configure_login
@@ -58,6 +59,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.home import bp as home_bp
     from workspace.sessions import bp as sessions_bp
     from workspace.indicators import bp as indicators_bp
+    from workspace.pickers import bp as pickers_bp
 
     inputs.register(app)  # before the blueprints: their <int:...> ids are bounded
     configure_login(login_manager)
@@ -69,6 +71,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(indicators_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(pickers_bp)
 
     access.register(app)
     formatting.register(app)

@@ -1,16 +1,15 @@
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 from wtforms import (
-    BooleanField, DateField, SelectField, SelectMultipleField, StringField, TextAreaField,
+    BooleanField, DateField, SelectField, StringField, TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 
-from workspace.admin.forms import organization_choices
 from workspace.extensions import db
 from workspace.edits import EditForm
-from workspace.forms import IntegerField, choices, id_number, optional_id, strip
+from workspace.forms import IntegerField, choices, optional_id, strip
+from workspace.pickers import MultiPickerField, PickerField
 from workspace.models import ACTION_STATUSES, ActionPlan, User
 
 LONG_TEXT = 20000
@@ -41,9 +40,10 @@ class ActionForm(FlaskForm):
 
     title = StringField(_l("What will be done"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     description = TextAreaField(_l("Details"), validators=[Length(max=LONG_TEXT)], render_kw={"rows": 3})
-    responsible_organization_id = SelectField(_l("Responsible organisation"), coerce=id_number)
-    focal_person_id = SelectField(_l("Focal person"), coerce=optional_id)
-    supporter_ids = SelectMultipleField(_l("Supporting organisations"), coerce=id_number, render_kw={"size": 5})
+    responsible_organization_id = PickerField(_l("Responsible organisation"), kind="organizations",
+                                              validators=[InputRequired(message=_l("Choose the responsible organisation."))])
+    focal_person_id = PickerField(_l("Focal person"), kind="people", blank=_l("— not named yet —"))
+    supporter_ids = MultiPickerField(_l("Supporting organisations"), kind="organizations")
     start_date = DateField(_l("Start"), validators=[InputRequired(message=_l("Give the start date."))])
     due_date = DateField(_l("Due"), validators=[InputRequired(message=_l("Give the due date."))])
     status = SelectField(_l("Status"), choices=choices(ACTION_STATUSES), default="not_started")
@@ -54,20 +54,16 @@ class ActionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        organizations = organization_choices()
-        self.responsible_organization_id.choices = organizations
-        self.supporter_ids.choices = organizations
-        people = db.session.execute(select(User.id, User.name, User.organization_id)
-                                    .where(User.active.is_(True)).order_by(User.name)).all()
-        self.people_by_id = {p.id: p for p in people}
-        self.focal_person_id.choices = choices([("", _l("— not named yet —"))] + [(p.id, p.name) for p in people])
+        # With nothing typed, the focal person list offers the responsible organisation's people.
+        organization_id = self.responsible_organization_id.data
+        self.focal_person_id.suggest = lambda query: query.where(User.organization_id == organization_id)
 
     def validate_due_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:
             raise ValidationError(_l("The due date is before the start date."))
 
     def validate_focal_person_id(self, field):
-        person = self.people_by_id.get(field.data) if field.data else None
+        person = db.session.get(User, field.data) if field.data else None
         if person is not None and person.organization_id != self.responsible_organization_id.data:
             raise ValidationError(_("%(name)s is not in the responsible organisation.", name=person.name))
 

@@ -1,0 +1,200 @@
+"""Choosing one of thousands (areas, organisations, people): a search field beside a short list.
+
+A <select> of every organisation or area is hundreds of kilobytes at national scale. A picker
+lists the chosen records and up to LIMIT matches of what was typed in its search field. As the
+person types, htmx fetches the matches (GET /pick/<kind>); without JavaScript, the Search button
+sends the form back with the list narrowed, and nothing is saved on that round (a form field
+refuses to validate; a filter form simply shows the narrowed list).
+"""
+from dataclasses import dataclass, field as dataclass_field
+from typing import Callable
+
+from flask import Blueprint, abort, render_template, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import aliased
+from wtforms import SelectField, SelectMultipleField
+from wtforms.validators import ValidationError
+
+from workspace import access
+from workspace.extensions import db
+from workspace.inputs import whole_number
+from workspace.models import AREA_DEPTH, Area, Organization, User
+
+LIMIT = 30
+MAX_SEARCH = 100
+# With nothing typed, an area picker offers the levels a few dozen areas make up.
+TOP_AREA_LEVELS = ("national", "region", "district")
+
+bp = Blueprint("pickers", __name__)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """What a picker chooses from: rows of (id, label), how to search them, who may."""
+
+    rows: Callable[[], Select]  # select(id, label) of every record that may be chosen
+    id_column: object
+    name_column: object  # what a search matches
+    order: Callable[[], list]
+    suggested: Callable[[Select], Select] = lambda query: query  # with nothing typed
+    may_search: Callable[[object], bool] = lambda user: user.is_authenticated
+    placeholder: object = dataclass_field(default=_l("Type a name to search"))
+
+
+def _area_rows() -> Select:
+    parent = aliased(Area)
+    label = func.coalesce(Area.name + " (" + parent.name + ")", Area.name)
+    return select(Area.id, label.label("label")).outerjoin(parent, parent.id == Area.parent_id)
+
+
+def _area_order() -> list:
+    return [case(AREA_DEPTH, value=Area.level), Area.name, Area.id]
+
+
+def _people_rows() -> Select:
+    return (select(User.id, (User.name + " — " + Organization.name).label("label"))
+            .join(Organization, Organization.id == User.organization_id).where(User.active.is_(True)))
+
+
+def _may_search_people(user) -> bool:
+    """Staff and those who run a committee choose people; a community member has no list of
+    everyone's names to browse."""
+    return user.is_authenticated and (access.is_admin(user) or access.in_sector(user, "government")
+                                      or access.in_sector(user, "ngo") or any(
+        role in ("chair", "secretary") for role in access.committee_roles(user).values()))
+
+
+KINDS: dict[str, Kind] = {
+    "areas": Kind(_area_rows, Area.id, Area.name, _area_order, may_search=lambda user: True,
+                  suggested=lambda query: query.where(Area.level.in_(TOP_AREA_LEVELS)),
+                  placeholder=_l("Type a place name to search")),
+    "organizations": Kind(lambda: select(Organization.id, Organization.name.label("label")), Organization.id, Organization.name,
+                          lambda: [Organization.name, Organization.id]),
+    "groups": Kind(lambda: select(Organization.id, Organization.name.label("label"))
+                   .where(Organization.kind == "community_group"), Organization.id, Organization.name,
+                   lambda: [Organization.name, Organization.id]),
+    "people": Kind(_people_rows, User.id, User.name, lambda: [User.name, User.id], may_search=_may_search_people),
+}
+
+
+def _contains(column, text: str):
+    """Case-insensitive "contains", the same on SQLite and PostgreSQL; % and _ typed are literal."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return column.ilike(f"%{escaped}%", escape="\\")
+
+
+@dataclass
+class Picker:
+    """One picker as shown: its field name, what is chosen, what was typed, the blank option."""
+
+    kind_name: str
+    name: str
+    chosen: list[int]
+    search: str = ""
+    blank: str | None = None
+    multiple: bool = False
+    # With nothing typed: what this form suggests first (one organisation's people, say).
+    suggest: Callable[[Select], Select] | None = None
+
+    @property
+    def kind(self) -> Kind:
+        return KINDS[self.kind_name]
+
+    def options(self) -> list[tuple[int, str, bool]]:
+        """(id, label, chosen): the chosen records first, then up to LIMIT matches. Two queries."""
+        kind = self.kind
+        found = db.session.execute(kind.rows().where(kind.id_column.in_(self.chosen))).all() if self.chosen else []
+        if self.search:
+            query = kind.rows().where(_contains(kind.name_column, self.search))
+        else:
+            query = (self.suggest or kind.suggested)(kind.rows())
+        matches = db.session.execute(query.order_by(*kind.order()).limit(LIMIT)).all()
+        seen = {row.id for row in found}
+        return ([(row.id, row.label, True) for row in found] +
+                [(row.id, row.label, False) for row in matches if row.id not in seen])
+
+    def existing(self, ids: list[int]) -> set[int]:
+        """Which of these ids may be chosen (a record gone, or outside the kind, is not)."""
+        kind = self.kind
+        return set(db.session.scalars(kind.rows().with_only_columns(kind.id_column).where(
+            kind.id_column.in_(ids)))) if ids else set()
+
+    def render(self, field_id: str, **attributes) -> Markup:
+        # As wtforms writes them: aria_invalid is aria-invalid, class_ is class.
+        attributes = {name.rstrip("_").replace("_", "-"): value for name, value in attributes.items()}
+        return Markup(render_template("_picker.html", picker=self, field_id=field_id, attributes=attributes))
+
+
+def search_term(name: str) -> str:
+    """What was typed in a picker's search field, from the query string or the posted form."""
+    return (request.values.get(f"{name}-q") or "").strip()[:MAX_SEARCH]
+
+
+def find_pressed(name: str) -> bool:
+    return f"{name}-find" in request.values
+
+
+class PickerField(SelectField):
+    """One record of a kind, chosen with a picker; `narrow` limits what may be chosen."""
+
+    multiple = False
+
+    def __init__(self, label=None, validators=None, kind: str = "organizations", blank=None, **kwargs):
+        super().__init__(label, validators, coerce=_optional_id, validate_choice=False, **kwargs)
+        self.kind_name, self.blank, self.suggest = kind, blank, None
+
+    def chosen_ids(self) -> list[int]:
+        return [self.data] if self.data else []
+
+    def picker(self) -> Picker:
+        return Picker(self.kind_name, self.name, self.chosen_ids(), search_term(self.name),
+                      str(self.blank) if self.blank is not None else None, self.multiple, self.suggest)
+
+    def pre_validate(self, form):
+        if find_pressed(self.name):
+            raise ValidationError(_("Choose from the list (it shows what matches your search), then save."))
+        missing = set(self.chosen_ids()) - self.picker().existing(self.chosen_ids())
+        if missing:
+            raise ValidationError(_("Not a valid choice."))
+
+    def __call__(self, **attributes):
+        return self.picker().render(self.id, **attributes)
+
+
+class MultiPickerField(PickerField, SelectMultipleField):
+    multiple = True
+
+    def chosen_ids(self) -> list[int]:
+        return list(self.data or [])
+
+    def process_formdata(self, valuelist):
+        try:
+            self.data = [_optional_id(value) for value in valuelist if value not in ("", None)]
+        except ValueError as error:
+            self.data = []
+            raise ValueError(self.gettext("Not a valid choice.")) from error
+
+    def process_data(self, value):
+        self.data = [getattr(v, "id", v) for v in value] if value else []
+
+
+def _optional_id(value):
+    from workspace.forms import optional_id
+    return optional_id(value)
+
+
+@bp.route("/pick/<any(areas, organizations, groups, people):kind_name>")
+def options(kind_name: str):
+    """The options of a picker for what was typed: the fragment htmx swaps into its <select>."""
+    kind = KINDS[kind_name]
+    if not kind.may_search(current_user):
+        abort(403 if current_user.is_authenticated else 401)
+    name = request.args.get("field", "")[:60] or "id"
+    chosen = [number for number in (whole_number(v) for v in request.args.getlist(name)) if number][:LIMIT]
+    picker = Picker(kind_name, name, chosen, search_term(name), request.args.get("blank", "")[:80] or None,
+                    multiple=request.args.get("multiple") == "1")
+    return render_template("_picker_options.html", picker=picker)

@@ -32,6 +32,15 @@ def to_phase(session, phase):
         services.advance(session, session.phase)
 
 
+def one_idea(session, participant, phase: str = "vote"):
+    """A problem with one idea on the board, the session moved on to `phase`; returns the idea."""
+    problem = services.add_card(session, participant, "Payments arrive late", "problems")
+    to_phase(session, "ideas")
+    idea = services.add_card(session, participant, "Pay at school", "ideas", problem.id)
+    to_phase(session, phase)
+    return idea
+
+
 def test_start_join_and_add_cards(client, app, room):
     session = room["session"]
     assert session.join_code and len(session.join_code) == 6
@@ -130,10 +139,7 @@ def test_the_allowance_holds_under_concurrent_requests(app, room):
 def test_totals_show_once_voting_closes(client, room):
     session = room["session"]
     facilitator = participant_of(session, room["facilitator"])
-    problem = services.add_card(session, facilitator, "Payments arrive late", "problems")
-    to_phase(session, "ideas")
-    idea = services.add_card(session, facilitator, "Pay at school", "ideas", problem.id)
-    to_phase(session, "vote")
+    idea = one_idea(session, facilitator)
     services.vote(session, facilitator, idea, "vote")
     login(client, room["facilitator"])
     assert "1 vote" not in client.get(f"/sessions/{session.id}/board").get_data(as_text=True)
@@ -162,11 +168,7 @@ def test_facilitator_tidies_merges_and_only_the_facilitator(client, app, room):
 
 def test_top_idea_becomes_an_action_and_closing_makes_the_plan(client, app, room):
     session = room["session"]
-    facilitator = participant_of(session, room["facilitator"])
-    problem = services.add_card(session, facilitator, "Payments arrive late", "problems")
-    to_phase(session, "ideas")
-    idea = services.add_card(session, facilitator, "Pay at school", "ideas", problem.id)
-    to_phase(session, "actions")
+    idea = one_idea(session, participant_of(session, room["facilitator"]), "actions")
     login(client, room["facilitator"])
     response = client.post(f"/sessions/{session.id}/ideas/{idea.id}/action", data={
         "title": "Pay at school on market day", "responsible_organization_id": room["facilitator"].organization_id,
@@ -248,3 +250,137 @@ def test_a_guest_is_thanked_when_the_session_closes(app, room):
     page = guest.get(f"/sessions/{session.id}")
     assert page.status_code == 200 and "This session has closed" in page.get_data(as_text=True)
     assert guest.get(f"/sessions/{session.id}/board").status_code == 404
+
+
+def fill_board(session, people: int = 30, problems: int = 10, ideas_per_problem: int = 3):
+    """A board of the given size, straight into the database; returns the idea cards."""
+    participants = [Participant(session_id=session.id, display_name=f"Person {n}", token_hash=f"fill{session.id}-{n}")
+                    for n in range(people)]
+    db.session.add_all(participants)
+    db.session.flush()
+    problem_cards = [Card(session_id=session.id, kind="problem", text=f"Problem {n}") for n in range(problems)]
+    db.session.add_all(problem_cards)
+    db.session.flush()
+    ideas = [Card(session_id=session.id, kind="idea", problem_id=problem.id, text=f"Idea {n} for {problem.text}")
+             for problem in problem_cards for n in range(ideas_per_problem)]
+    db.session.add_all(ideas)
+    db.session.commit()
+    return ideas
+
+
+def poll_url(session) -> str:
+    """The address a screen polls, with the stamp of the board as it stands."""
+    board = db.session.get(PlanningSession, session.id)
+    return f"/sessions/{session.id}/board?seen={board.phase}&v={board.board_version}"
+
+
+def poll(client, session):
+    return client.get(poll_url(session), headers={"HX-Request": "true"})
+
+
+def test_a_poll_of_an_unchanged_board_gets_nothing_to_draw(client, app, count_queries, room):
+    """Every screen polls with the stamp of the board it shows: unchanged, 204 and no board; any
+    change (a card, a vote, a vote taken back, someone joining, tidying) and the board comes."""
+    session = room["session"]
+    facilitator = participant_of(session, room["facilitator"])
+    login(client, room["facilitator"])
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    stamp = db.session.get(PlanningSession, session.id).board_version
+    assert f"v={stamp}" in page
+    response = poll(client, session)
+    assert response.status_code == 204 and response.data == b""
+    problem = services.add_card(session, facilitator, "Payments arrive late", "problems")
+    drawn = client.get(f"/sessions/{session.id}/board?seen=problems&v={stamp}", headers={"HX-Request": "true"})
+    assert drawn.status_code == 200 and "Payments arrive late" in drawn.get_data(as_text=True)
+    assert f"v={stamp + 1}" in drawn.get_data(as_text=True)  # the next poll states the new stamp
+    assert poll(client, session).status_code == 204
+
+    guest = app.test_client()
+    guest.post("/join", data={"code": session.join_code, "display_name": "Halima"})
+    assert client.get(f"/sessions/{session.id}/board?seen=problems&v={stamp + 1}").status_code == 200
+    to_phase(session, "ideas")
+    idea = services.add_card(session, facilitator, "Pay at school", "ideas", problem.id)
+    to_phase(session, "vote")
+    before = db.session.get(PlanningSession, session.id)
+    before_stamp, before_version = before.board_version, before.version
+    assert poll(guest, session).status_code == 204
+    services.vote(session, facilitator, idea, "vote")
+    after = db.session.get(PlanningSession, session.id)
+    assert after.board_version == before_stamp + 1
+    assert after.version == before_version  # the session's own record version is not the board's stamp
+    services.unvote(session, facilitator, idea, "vote")
+    assert db.session.get(PlanningSession, session.id).board_version == before_stamp + 2
+
+    # A poll costs the same few queries whatever the board holds; an outsider learns nothing.
+    address = poll_url(session)
+    with count_queries() as small:
+        assert client.get(address, headers={"HX-Request": "true"}).status_code == 204
+    fill_board(session, ideas_per_problem=10)
+    address = poll_url(session)
+    with count_queries() as large:
+        assert client.get(address, headers={"HX-Request": "true"}).status_code == 204
+    assert large.count == small.count <= 3
+    outsider = app.test_client()
+    login(outsider, factories.make_user(sector="government"))
+    assert poll(outsider, session).status_code == 404
+
+
+def test_the_board_grows_by_a_line_per_card(client, app, room):
+    """No card carries a list of the other cards: the board and the facilitator's page grow in
+    step with the cards, and the merge list is drawn for the one card being merged."""
+    session = room["session"]
+    login(client, room["facilitator"])
+    to_phase(session, "vote")
+    sizes = {}
+    ideas = []
+    for problems in (5, 20):
+        ideas += fill_board(session, people=0, problems=problems - len(sizes) * 5, ideas_per_problem=3)
+        board = client.get(f"/sessions/{session.id}/board").get_data(as_text=True)
+        page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+        tidy = client.get(f"/sessions/{session.id}?tidy=1").get_data(as_text=True)
+        sizes[problems] = (len(board), len(page), len(tidy))
+        assert board.count("<form") == 1  # one voting form for the whole board
+        assert "<select" not in page and tidy.count("<select") == 0
+    for small, large in zip(sizes[5], sizes[20]):
+        assert large < 5 * small  # four times the cards: at most about four times the markup
+    merging = client.get(f"/sessions/{session.id}?merge={ideas[0].id}").get_data(as_text=True)
+    assert merging.count("<select") == 1 and merging.count("<option") == len(ideas) - 1
+
+
+def test_voting_from_the_one_form_of_the_board(client, room):
+    session = room["session"]
+    idea = one_idea(session, participant_of(session, room["facilitator"]))
+    login(client, room["facilitator"])
+    board = client.post(f"/sessions/{session.id}/votes", data={"card_id": idea.id, "phase": "vote"},
+                        headers={"HX-Request": "true"}).get_data(as_text=True)
+    assert "Your votes left: 2 of 3" in board and f'name="take_back" value="{idea.id}"' in board
+    client.post(f"/sessions/{session.id}/votes", data={"take_back": idea.id, "phase": "vote"})
+    assert db.session.scalar(db.select(db.func.count()).select_from(Vote)) == 0
+    # Without JavaScript: the same form posts and the page comes back.
+    response = client.post(f"/sessions/{session.id}/votes", data={"card_id": idea.id, "phase": "vote"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"/sessions/{session.id}")
+
+
+def test_tidying_from_the_list_and_merging_from_its_card(client, room):
+    session = room["session"]
+    facilitator = participant_of(session, room["facilitator"])
+    first = services.add_card(session, facilitator, "Payments late", "problems")
+    duplicate = services.add_card(session, facilitator, "Late payments", "problems")
+    login(client, room["facilitator"])
+    page = client.get(f"/sessions/{session.id}").get_data(as_text=True)
+    assert f"/sessions/{session.id}?tidy=1#tidy" in page and "Late payments" in page
+    tidy = client.get(f"/sessions/{session.id}?tidy=1").get_data(as_text=True)
+    assert f'?merge={duplicate.id}#tidy-{duplicate.id}' in tidy
+    merging = client.get(f"/sessions/{session.id}?merge={duplicate.id}").get_data(as_text=True)
+    assert f'<option value="{first.id}">' in merging and f'<option value="{duplicate.id}">' not in merging
+    version = merging.split('name="version" value="')[-1].split('"')[0]
+    response = client.post(f"/sessions/{session.id}/cards/{duplicate.id}/tidy",
+                           data={"action": "merge", "merge_into": first.id, "version": version})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"?tidy=1#tidy-{duplicate.id}")
+    assert db.session.get(Card, duplicate.id).merged_into_id == first.id
+    client.post(f"/sessions/{session.id}/cards/{first.id}/tidy",
+                data={"action": "reword", "text": "Payments arrive late", "version": first.version})
+    client.post(f"/sessions/{session.id}/cards/{first.id}/tidy",
+                data={"action": "toggle", "text": "", "version": db.session.get(Card, first.id).version})
+    card = db.session.get(Card, first.id)
+    assert card.text == "Payments arrive late" and card.hidden

@@ -15,10 +15,23 @@ down_revision = 'd11a00000003'
 branch_labels = None
 depends_on = None
 
+# (name, table, columns)
+INDEXES = [
+    ('ix_planning_sessions_facilitator_held', 'planning_sessions', ['facilitator_id', 'held_on']),
+    ('ix_session_participants_user_id', 'session_participants', ['user_id']),
+]
+
 
 def upgrade():
-    pass
+    # The board's stamp: raised by every change a screen shows, so a poll that finds it unchanged
+    # answers "nothing new" without drawing the board.
+    # (ALTER TABLE in place, also on SQLite: a rebuilt table would cascade-delete its cards.)
+    op.add_column('planning_sessions', sa.Column('board_version', sa.Integer(), server_default='1', nullable=False))
+    for name, table, columns in INDEXES:
+        op.create_index(name, table, columns, unique=False)
 
 
 def downgrade():
-    pass
+    for name, table, _columns in reversed(INDEXES):
+        op.drop_index(name, table_name=table)
+    op.drop_column('planning_sessions', 'board_version')

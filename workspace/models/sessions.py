@@ -3,7 +3,7 @@ import secrets
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
@@ -34,6 +34,7 @@ class PlanningSession(Versioned, db.Model):
         CheckConstraint("votes_per_participant BETWEEN 1 AND 20", name="votes"),
         CheckConstraint("votes_per_idea BETWEEN 1 AND votes_per_participant", name="votes_per_idea"),
         CheckConstraint("phase <> 'closed' OR join_code IS NULL", name="closed_has_no_code"),
+        Index("ix_planning_sessions_facilitator_held", "facilitator_id", "held_on"),
     )
     __audit_fields__ = ("title", "purpose", "held_on", "votes_per_participant", "votes_per_idea", "phase", "plan_id")
 
@@ -52,6 +53,9 @@ class PlanningSession(Versioned, db.Model):
     plan_id: Mapped[int | None] = mapped_column(ForeignKey("action_plans.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
+    # Raised by every change a screen shows (cards, votes, people, phase): a screen polling the
+    # board with the stamp it was drawn from gets "nothing new" instead of the whole board again.
+    board_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     committee: Mapped[Committee | None] = relationship()
     organization: Mapped[Organization | None] = relationship()
@@ -79,7 +83,10 @@ class Participant(db.Model):
     """Someone in the session: a member with an account, or a person who joined with the code."""
 
     __tablename__ = "session_participants"
-    __table_args__ = (UniqueConstraint("session_id", "user_id", name="uq_session_participants_user"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id", name="uq_session_participants_user"),
+        Index("ix_session_participants_user_id", "user_id"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("planning_sessions.id", ondelete="CASCADE"), index=True)

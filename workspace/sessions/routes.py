@@ -1,13 +1,15 @@
 """Sessions: starting one, joining (with an account or with the code on the projector), the live
 board, cards, votes, phases, turning the top ideas into actions, the projector and the summary."""
 import secrets
+from typing import NamedTuple
 
 from flask import abort, current_app, flash, redirect, render_template, request, session as browser_session, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from sqlalchemy import func, or_, select
+from sqlalchemy import Row, func, or_, select
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -19,12 +21,13 @@ from workspace.actions.services import ActionRuleError
 from workspace.edits import EditForm
 from workspace.extensions import db
 from workspace.forms import IntegerField, strip
+from workspace.inputs import MAX_ID, whole_number
 from workspace.models import (
     MAX_CARD, PHASE_ORDER, PHASES, Action, Card, Committee, Organization, Participant, PlanningSession, Vote,
 )
 from workspace.pages import render_form, wants_fragment
 from workspace.sessions import bp, services
-from workspace.sessions.loaders import TOKENS, current_participant, get_session_or_404, is_guest, load
+from workspace.sessions.loaders import TOKENS, current_participant, get_session_or_404, is_guest, load, may_read
 
 POLL_SECONDS = 3
 
@@ -66,6 +69,11 @@ class CardForm(FlaskForm):
 class PhaseForm(FlaskForm):
     phase = StringField()
     card_id = IntegerField(validators=[Optional()])
+
+
+class VoteForm(PhaseForm):
+    """The board's one voting form: its "+" buttons send card_id, its "−" buttons take_back."""
+    take_back = IntegerField(validators=[Optional()])
 
 
 # --- Starting and listing -------------------------------------------------------------------------
@@ -161,9 +169,20 @@ def join_member(session_id: int):
 
 # --- The board ----------------------------------------------------------------------------------
 
+BOARD_COLUMNS = (Card.id, Card.kind, Card.problem_id, Card.text, Card.hidden, Card.action_id, Card.version)
+
+
+class IdeaRow(NamedTuple):
+    card: Row  # BOARD_COLUMNS
+    votes: int  # all votes on it
+    mine: int  # the viewer's
+
+
 def board_data(session: PlanningSession, participant: Participant | None) -> dict:
-    """Everything the live board shows, in five queries whatever the number of cards or people."""
-    cards = list(db.session.scalars(select(Card).where(Card.session_id == session.id).order_by(Card.id)))
+    """Everything the live board shows, in five queries whatever the number of cards or people.
+    What is the same on every card (its words, its address) is made once here, not once per card."""
+    # Rows, not loaded records: a board is read far more often than it is changed.
+    cards = db.session.execute(select(*BOARD_COLUMNS).where(Card.session_id == session.id).order_by(Card.id)).all()
     totals = dict(db.session.execute(select(Vote.card_id, func.count()).where(Vote.session_id == session.id)
                                      .group_by(Vote.card_id)).all())
     mine = dict(db.session.execute(select(Vote.card_id, func.count()).where(
@@ -172,7 +191,7 @@ def board_data(session: PlanningSession, participant: Participant | None) -> dic
         Participant.session_id == session.id))
     visible = [c for c in cards if not c.hidden]
     problems = [c for c in visible if c.kind == "problem"]
-    ideas: dict[int, list[Card]] = {}
+    ideas: dict[int, list[Row]] = {}
     for card in visible:
         if card.kind == "idea":
             ideas.setdefault(card.problem_id, []).append(card)
@@ -180,13 +199,48 @@ def board_data(session: PlanningSession, participant: Participant | None) -> dic
     if show_totals:
         for group in ideas.values():
             group.sort(key=lambda c: -totals.get(c.id, 0))
+    groups = [(problem, [IdeaRow(c, totals.get(c.id, 0), mine.get(c.id, 0)) for c in ideas.get(problem.id, ())])
+              for problem in problems]
     ranked = sorted((c for c in visible if c.kind == "idea"), key=lambda c: -totals.get(c.id, 0))
-    return {"session": session, "participant": participant, "problems": problems, "ideas": ideas,
-            "totals": totals, "mine": mine, "used": sum(mine.values()), "people": people,
+    can_facilitate = access.can_facilitate(current_user, session)
+    words = board_words(session, totals) | (tidy_words(session) if can_facilitate else {})
+    return {"session": session, "participant": participant, "problems": problems, "ideas": ideas, "groups": groups,
+            "totals": totals, "used": sum(mine.values()), "people": people,
             "show_totals": show_totals, "ranked": ranked, "hidden": [c for c in cards if c.hidden],
-            "can_facilitate": access.can_facilitate(current_user, session), "poll": POLL_SECONDS,
+            "can_facilitate": can_facilitate, "poll": POLL_SECONDS,
             "phases": PHASES, "next_phase": PHASES[PHASE_ORDER[PHASE_ORDER.index(session.phase) + 1]]
-            if session.is_open else None}
+            if session.is_open else None, "words": words}
+
+
+def board_words(session: PlanningSession, totals: dict[int, int]) -> dict:
+    """The board's repeated words and addresses, each translated or built once per board."""
+    return {
+        "vote_for": _("Vote for %(idea)s"),  # filled in per idea by the template
+        "take_back": _("Take a vote back from %(idea)s"),
+        "votes": {n: ngettext("%(num)s vote", "%(num)s votes", n) for n in {0, *totals.values()}},
+        "votes_title": _("votes"),
+        "action": _("action"),
+        "make_action": _("Make it an action"),
+        "action_url": url_pattern("sessions.idea_action", "card_id", session_id=session.id),
+    }
+
+
+def tidy_words(session: PlanningSession) -> dict:
+    """The same for the facilitator's list of cards to tidy."""
+    return {
+        "tidy_url": url_pattern("sessions.tidy_card", "card_id", session_id=session.id),
+        "merge_url": url_pattern("sessions.session", "merge", anchor="tidy-", session_id=session.id),
+        "new_words": _("New words for %(card)s"),
+    }
+
+
+def url_pattern(endpoint: str, key: str, anchor: str | None = None, **values) -> str:
+    """The endpoint's address with `key` (and the end of the anchor) left as {0}, to fill in per
+    row: url_for once per page. The stand-in is one more than any id: no other part of an address."""
+    marker = str(MAX_ID + 1)
+    if anchor is not None:
+        values["_anchor"] = anchor + marker
+    return url_for(endpoint, **values, **{key: marker}).replace(marker, "{0}")
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -201,29 +255,39 @@ def session(session_id: int):
         if not current_user.is_authenticated:
             return redirect(url_for("sessions.join"))
         abort(404)
-    session, participant = get_session_or_404(session_id)
+    if not may_read(session):
+        abort(404)
+    # The facilitator's list of cards to tidy is drawn when asked for (?tidy=1, or ?merge=<card>
+    # with the cards to merge it into), not on every load of the page.
+    merging = request.args.get("merge", type=whole_number)
     return render_template("sessions/session.html", card_form=CardForm(formdata=None, data={"phase": session.phase}),
+                           tidying=merging is not None or "tidy" in request.args, merging=merging,
                            **board_data(session, participant))
 
 
 @bp.route("/sessions/<int:session_id>/board")
 def board(session_id: int):
     """The board alone, polled by every screen every few seconds. When the phase has moved on
-    since the page was drawn, the whole page reloads: its forms belong to the new phase."""
-    session = load(session_id)
+    since the page was drawn, the whole page reloads: its forms belong to the new phase. A poll
+    that states the board's stamp it shows (v) and finds it unchanged gets 204, nothing to draw."""
+    session = db.session.get(PlanningSession, session_id) or abort(404)
     seen = request.args.get("seen")
     if seen and seen != session.phase and (current_participant(session) or access.can_facilitate(
             current_user, session)):
         return "", 200, {"HX-Refresh": "true"}
-    session, participant = get_session_or_404(session_id)
+    if not may_read(session):
+        abort(404)
+    if seen == session.phase and request.args.get("v") == str(session.board_version):
+        return "", 204
     return render_template("sessions/_board.html", projector=request.args.get("view") == "projector",
-                           **board_data(session, participant))
+                           **board_data(session, current_participant(session)))
 
 
 def after_write(session_id: int, message: str | None = None, category: str = "success", status: int = 200,
-                card_form: CardForm | None = None):
+                card_form: CardForm | None = None, tidied: int | None = None):
     """The board again (htmx), or the session page: redirected after a change, shown again with
-    the message and what was typed after a refusal, so nothing is lost."""
+    the message and what was typed after a refusal, so nothing is lost. After tidying a card
+    (`tidied`), the page opens on the list of cards at that card."""
     if message:
         flash(message, category)
     session, participant = get_session_or_404(session_id)
@@ -235,7 +299,9 @@ def after_write(session_id: int, message: str | None = None, category: str = "su
                                **board_data(session, participant)), status
     if status >= 400:
         return render_template("sessions/session.html", card_form=card_form or CardForm(formdata=None, data={
-            "phase": session.phase}), **board_data(session, participant)), status
+            "phase": session.phase}), tidying=tidied is not None, **board_data(session, participant)), status
+    if tidied is not None:
+        return redirect(url_for("sessions.session", session_id=session_id, tidy=1, _anchor=f"tidy-{tidied}"))
     return redirect(url_for("sessions.session", session_id=session_id))
 
 
@@ -283,7 +349,7 @@ def tidy_card(session_id: int, card_id: int):
     card = _card_or_404(session, card_id)
     form = TidyForm()
     if not form.validate_on_submit():
-        return after_write(session.id, _("Nothing to change."), "error", 422)
+        return after_write(session.id, _("Nothing to change."), "error", 422, tidied=card.id)
     try:
         if form.action.data == "merge":
             services.edit_card(session, card, form.stated(), merge_into=_card_or_404(session, form.merge_into.data))
@@ -292,19 +358,19 @@ def tidy_card(session_id: int, card_id: int):
         else:
             services.edit_card(session, card, form.stated(), hidden=not card.hidden)
     except services.SessionRuleError as error:
-        return after_write(session.id, str(error), "error", 422)
-    return after_write(session.id)
+        return after_write(session.id, str(error), "error", 422, tidied=card.id)
+    return after_write(session.id, tidied=card.id)
 
 
 @bp.route("/sessions/<int:session_id>/votes", methods=["POST"])
 def vote(session_id: int):
     session, participant = get_session_or_404(session_id, need="take_part")
-    form = PhaseForm()
-    if not form.validate_on_submit() or not form.card_id.data:
+    form = VoteForm()
+    if not form.validate_on_submit() or not (form.card_id.data or form.take_back.data):
         return after_write(session.id, _("Choose an idea."), "error", 422)
-    card = _card_or_404(session, form.card_id.data)
+    card = _card_or_404(session, form.card_id.data or form.take_back.data)
     try:
-        if request.form.get("remove"):
+        if form.take_back.data or request.form.get("remove"):
             services.unvote(session, participant, card, form.phase.data)
         else:
             services.vote(session, participant, card, form.phase.data)

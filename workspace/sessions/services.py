@@ -4,7 +4,7 @@ import hashlib
 import secrets
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from workspace import audit, edits
@@ -25,6 +25,15 @@ class PhaseMoved(SessionRuleError):
 
 def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
+
+
+def changed(session: PlanningSession) -> None:
+    """Raises the session's board stamp in the write's transaction: every screen polling the board
+    fetches it again. One UPDATE by key, whatever the size of the board (the ORM's own version of
+    the session, which its edits state, is not touched)."""
+    table = PlanningSession.__table__
+    db.session.execute(update(table).where(table.c.id == session.id)
+                       .values(board_version=table.c.board_version + 1))
 
 
 def _unique_join_code() -> str:
@@ -53,6 +62,7 @@ def join_member(session: PlanningSession, user: User) -> Participant:
         return existing
     participant = Participant(session_id=session.id, user_id=user.id, display_name=user.name)
     db.session.add(participant)
+    changed(session)
     db.session.commit()
     return participant
 
@@ -65,6 +75,7 @@ def join_with_code(code: str, display_name: str) -> tuple[PlanningSession, str]:
     token = secrets.token_urlsafe(24)
     db.session.add(Participant(session_id=session.id, display_name=display_name.strip()[:60],
                                token_hash=token_hash(token)))
+    changed(session)
     db.session.commit()
     return session, token
 
@@ -96,6 +107,7 @@ def add_card(session: PlanningSession, participant: Participant, text: str, seen
     card = Card(session_id=session.id, kind=kind, problem_id=problem_id if kind == "idea" else None, text=text,
                 author_id=participant.id)
     db.session.add(card)
+    changed(session)
     db.session.commit()
     return card
 
@@ -126,6 +138,7 @@ def edit_card(session: PlanningSession, card: Card, stated: edits.Stated, *, tex
         for idea in db.session.scalars(select(Card).where(Card.problem_id == card.id)):
             idea.problem_id = merge_into.id
     audit.record("tidy", card, before=before, after=audit.snapshot(card))
+    changed(session)
     db.session.commit()
 
 
@@ -151,6 +164,8 @@ def vote(session: PlanningSession, participant: Participant, card: Card, seen_ph
     db.session.add(Vote(session_id=session.id, card_id=card.id, participant_id=participant.id,
                         slot=(mine[1] or 0) + 1, card_slot=(on_card[1] or 0) + 1))
     try:
+        db.session.flush()
+        changed(session)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -163,6 +178,7 @@ def unvote(session: PlanningSession, participant: Participant, card: Card, seen_
                              .order_by(Vote.id.desc()).limit(1))
     if last is not None:
         db.session.delete(last)
+        changed(session)
         db.session.commit()
 
 
@@ -184,6 +200,7 @@ def advance(session: PlanningSession, seen_phase: str | None) -> None:
     if session.phase == "closed":
         session.join_code, session.closed_at = None, utcnow()
     audit.record("phase", session, before=before, after=audit.snapshot(session))
+    changed(session)
     db.session.commit()
 
 
@@ -197,5 +214,6 @@ def make_action(session: PlanningSession, card: Card, **fields):
     action = action_services.create_action(session.plan, origin=("session", session.id), commit=False, **fields)
     db.session.flush()
     card.action_id = action.id
+    changed(session)
     db.session.commit()
     return action

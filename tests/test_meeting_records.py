@@ -169,7 +169,7 @@ def test_print_view_of_the_minutes(client, held_today):
     text = client.get(f"/meetings/{meeting.id}/print").get_data(as_text=True)
     assert "Minutes: " in text and "Hold registration days in Eastbrook." in text
     assert "Apologies (1)" in text and people["member"].name in text
-    assert 'href="/static/print.css"' in text and "header class=\"site\"" not in text
+    assert 'href="/static/print.css?v=' in text and "header class=\"site\"" not in text
 
 
 def test_print_view_of_a_planned_agenda(client, held_today):

@@ -1,5 +1,9 @@
 """Feedback pages at national scale: indexes and summaries
 
+The board and a committee's patterns read counts kept on write (feedback_figures,
+feedback_months) instead of every case; the case lists follow indexes that match their filters
+and order.
+
 Revision ID: d11a00000002
 Revises: d11a00000001
 Create Date: 2026-11-23 09:00:00
@@ -8,6 +12,10 @@ Create Date: 2026-11-23 09:00:00
 from alembic import op
 import sqlalchemy as sa
 
+# What the board lists and a handler's open cases (workspace/models/feedback.py).
+PUBLISHED_SQL = "publishable AND status NOT IN ('received', 'acknowledged', 'in_progress')"
+OPEN_SQL = "status NOT IN ('resolved', 'closed')"
+DUE_ORDER = [sa.column("due_at"), sa.desc(sa.column("received_at"))]
 
 # revision identifiers, used by Alembic.
 revision = 'd11a00000002'
@@ -17,8 +25,49 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    op.create_table(
+        'feedback_figures',
+        sa.Column('area_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('resolve_days', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('cases', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('area_id', 'resolve_days', name=op.f('pk_feedback_figures')),
+    )
+    op.create_table(
+        'feedback_months',
+        sa.Column('area_id', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('month', sa.String(length=7), nullable=False),
+        sa.Column('category', sa.String(length=20), nullable=False),
+        sa.Column('programme', sa.String(length=200), nullable=False),
+        sa.Column('cases', sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint('area_id', 'month', 'category', 'programme', name=op.f('pk_feedback_months')),
+    )
+    with op.batch_alter_table('feedback_cases', schema=None) as batch_op:
+        batch_op.drop_index('ix_feedback_cases_area_id')
+        batch_op.drop_index('ix_feedback_cases_status_received')
+        batch_op.drop_index('ix_feedback_cases_due_at')
+    op.create_index('ix_feedback_cases_open_due', 'feedback_cases', DUE_ORDER, unique=False,
+                    sqlite_where=sa.text(OPEN_SQL), postgresql_where=sa.text(OPEN_SQL))
+    op.create_index('ix_feedback_cases_status_due', 'feedback_cases', [sa.column('status'), *DUE_ORDER], unique=False)
+    op.create_index('ix_feedback_cases_due', 'feedback_cases', DUE_ORDER, unique=False)
+    op.create_index('ix_feedback_cases_area_received', 'feedback_cases', ['area_id', 'received_at'], unique=False)
+    for name, columns in (('ix_feedback_cases_published', ['resolved_at', 'id', 'area_id']),
+                          ('ix_feedback_cases_published_category', ['category', 'resolved_at', 'id', 'area_id']),
+                          ('ix_feedback_cases_published_area', ['area_id', 'resolved_at', 'id'])):
+        op.create_index(name, 'feedback_cases', columns, unique=False, sqlite_where=sa.text(PUBLISHED_SQL),
+                        postgresql_where=sa.text(PUBLISHED_SQL))
+    # The counts of the cases there are (the app keeps them from here on).
+    from workspace.models.feedback import rebuild_feedback_figures
+    rebuild_feedback_figures(op.get_bind())
 
 
 def downgrade():
-    pass
+    for name in ('ix_feedback_cases_published_area', 'ix_feedback_cases_published_category',
+                 'ix_feedback_cases_published', 'ix_feedback_cases_area_received', 'ix_feedback_cases_due',
+                 'ix_feedback_cases_status_due', 'ix_feedback_cases_open_due'):
+        op.drop_index(name, table_name='feedback_cases')
+    with op.batch_alter_table('feedback_cases', schema=None) as batch_op:
+        batch_op.create_index('ix_feedback_cases_status_received', ['status', 'received_at'], unique=False)
+        batch_op.create_index('ix_feedback_cases_area_id', ['area_id'], unique=False)
+        batch_op.create_index('ix_feedback_cases_due_at', ['due_at'], unique=False)
+    op.drop_table('feedback_months')
+    op.drop_table('feedback_figures')

@@ -1,6 +1,5 @@
 """Handling cases: staff intake, the list by what is due soonest, one case's page (states, notes,
 assignment, the response, an action), the committee's view of patterns, and answer times."""
-from collections import Counter
 from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -16,18 +15,16 @@ from workspace.admin import bp as admin_bp
 from workspace.clock import to_local, utcnow
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
-from workspace.feedback import bp, services
+from workspace.feedback import bp, figures, services
 from workspace.feedback.public_routes import linked_actions
 from workspace.feedback.forms import AssignForm, MoveForm, ResponseForm, StaffCaseForm, answer_times_form
 from workspace.feedback.timing import answer_times, standing
 from workspace.forms import EmptyForm, choices
 from workspace.inputs import whole_number
 from workspace.models import (
-    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, FeedbackCase, Organization, User, within_area,
+    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, FeedbackCase, Organization, User,
 )
 from workspace.pages import render_form
-
-PATTERN_MONTHS = 6
 
 
 @bp.route("/cases")
@@ -42,13 +39,15 @@ def cases():
         query = query.where(FeedbackCase.assigned_organization_id == current_user.organization_id)
     status = request.args.get("status", "open")
     if status == "open":
-        query = query.where(FeedbackCase.status.in_(("received", "acknowledged", "in_progress")))
+        query = query.where(figures.OPEN)
     elif status in CASE_STATUSES:
         query = query.where(FeedbackCase.status == status)
     if request.args.get("unassigned") and access.is_admin(current_user):
         query = query.where(FeedbackCase.assigned_organization_id.is_(None))
-    query = query.order_by(FeedbackCase.due_at.is_(None), FeedbackCase.due_at, FeedbackCase.received_at.desc())
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    # Cases with no deadline (resolved, closed) last: the order of the indexes on due_at.
+    query = query.order_by(FeedbackCase.due_at.asc().nulls_last(), FeedbackCase.received_at.desc())
+    page = figures.offset_window(query, current_app.config["PER_PAGE"],
+                                 request.args.get("page", 1, type=whole_number))
     times, now = answer_times(), utcnow()
     return render_template("feedback/cases.html", page=page, status=status, statuses=CASE_STATUSES,
                            standings={c.id: standing(c, now, times) for c in page.items})
@@ -196,35 +195,14 @@ def case_action(case_id: int):
 
 # --- Patterns, for the committee ------------------------------------------------------------------
 
-def committee_cases(committee, since):
-    return db.session.execute(select(FeedbackCase.id, FeedbackCase.category, FeedbackCase.programme,
-                                     FeedbackCase.received_at, FeedbackCase.area_id).where(
-        within_area(FeedbackCase.area_id, committee.area_id), FeedbackCase.received_at >= since)).all()
-
-
 @bp.route("/committees/<int:committee_id>/feedback")
 @login_required
 def patterns(committee_id: int):
     """Counts of cases by category and month in the committee's area, and clusters worth raising.
     Counts only: no case's words or people reach the committee this way."""
     committee = get_committee_or_404(committee_id)
-    since = utcnow().replace(day=1) - timedelta(days=31 * (PATTERN_MONTHS - 1))
-    rows = committee_cases(committee, since)
-    months = sorted({to_local(r.received_at).strftime("%Y-%m") for r in rows} |
-                    {to_local(utcnow()).strftime("%Y-%m")})[-PATTERN_MONTHS:]
-    counts = Counter((r.category, to_local(r.received_at).strftime("%Y-%m")) for r in rows)
-    by_area = Counter((r.area_id, to_local(r.received_at).strftime("%Y-%m")) for r in rows)
-    area_names = dict(db.session.execute(select(Area.id, Area.name).where(
-        Area.id.in_({r.area_id for r in rows}))).all()) if rows else {}
-    groups: dict[tuple, list[int]] = {}
-    for r in rows:
-        groups.setdefault((r.category, r.programme.strip(), to_local(r.received_at).strftime("%Y-%m")), []).append(r.id)
-    clusters = sorted(((key, ids) for key, ids in groups.items() if len(ids) >= current_app.config["CLUSTER_SIZE"]),
-                      key=lambda item: -len(item[1]))
-    return render_template("feedback/patterns.html", committee=committee, months=months, counts=counts,
-                           by_area=by_area, area_names=dict(sorted(area_names.items(), key=lambda kv: kv[1])),
-                           categories=CATEGORIES, clusters=clusters,
-                           can_raise=access.can_propose_item(current_user, committee))
+    return render_template("feedback/patterns.html", committee=committee, patterns=figures.patterns(committee.area),
+                           categories=CATEGORIES, can_raise=access.can_propose_item(current_user, committee))
 
 
 @bp.route("/committees/<int:committee_id>/feedback/raise", methods=["POST"])
@@ -234,10 +212,9 @@ def raise_cluster(committee_id: int):
     if EmptyForm().validate_on_submit():
         category, programme, month = (request.form.get("category", ""), request.form.get("programme", ""),
                                       request.form.get("month", ""))
-        since = utcnow().replace(day=1) - timedelta(days=31 * (PATTERN_MONTHS - 1))
-        ids = [r.id for r in committee_cases(committee, since) if r.category == category
-               and r.programme.strip() == programme and to_local(r.received_at).strftime("%Y-%m") == month]
-        if len(ids) < current_app.config["CLUSTER_SIZE"] or category not in CATEGORIES:
+        ids = figures.cluster_case_ids(committee.area, category, programme, month) \
+            if category in CATEGORIES and month in figures.pattern_months() else []
+        if len(ids) < current_app.config["CLUSTER_SIZE"]:
             flash(_("These cases are no longer a cluster worth raising."), "error")
         else:
             services.raise_cluster(committee, current_user, category, programme, month, ids)

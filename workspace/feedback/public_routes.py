@@ -1,18 +1,16 @@
 """What anyone can do without an account: raise a case, follow it with its code, and read the
 board of what was done. Nothing here shows who raised a case."""
-import statistics
-
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from workspace.extensions import db
-from workspace.feedback import bp, services
+from workspace.feedback import bp, figures, services
 from workspace.feedback.forms import FeedbackForm
 from workspace.inputs import whole_number
 from workspace.models import (
-    CATEGORIES, Action, AgendaItem, Area, Decision, FeedbackCase, FeedbackCluster, tree_order,
+    CATEGORIES, Action, AgendaItem, Area, Decision, FeedbackCase, FeedbackCluster,
 )
 
 PUBLIC_STATUSES = {"received": "received", "acknowledged": "acknowledged", "in_progress": "in_progress",
@@ -76,27 +74,18 @@ def track(code: str):
 
 @bp.route("/feedback/board")
 def board():
-    """“You said, we did”: cases their handlers chose to publish, with figures per area."""
-    area_id = request.args.get("area", type=whole_number)
+    """“You said, we did”: cases their handlers chose to publish, newest answer first, with figures
+    for an area and the areas inside it. Its cost does not grow with the number of cases."""
+    area = db.session.get(Area, area_id) if (area_id := request.args.get("area", type=whole_number)) else None
     category = request.args.get("category", "")
-    query = (select(FeedbackCase).where(FeedbackCase.publishable.is_(True),
-                                        FeedbackCase.status.in_(("resolved", "closed")))
-             .options(joinedload(FeedbackCase.area)).order_by(FeedbackCase.resolved_at.desc()))
-    if area_id:
-        query = query.where(FeedbackCase.area_id == area_id)
+    top = area or figures.national_area()
+    rows, more = figures.board_figures(top, whole_country=area is None)
+    query = select(FeedbackCase).where(figures.PUBLISHED).options(joinedload(FeedbackCase.area))
+    if area is not None:
+        query = query.where(figures.inside(area, rows[0].received))
     if category in CATEGORIES:
         query = query.where(FeedbackCase.category == category)
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
-    received = dict(db.session.execute(select(FeedbackCase.area_id, func.count()).group_by(FeedbackCase.area_id)).all())
-    durations: dict[int | None, list[float]] = {}
-    for area, received_at, resolved_at in db.session.execute(
-            select(FeedbackCase.area_id, FeedbackCase.received_at, FeedbackCase.resolved_at)
-            .where(FeedbackCase.resolved_at.is_not(None))):
-        durations.setdefault(area, []).append((resolved_at - received_at).total_seconds() / 86400)
-    areas = {a.id: a for a in db.session.scalars(select(Area))}
-    figures = [(areas.get(area_id_), received.get(area_id_, 0), len(durations.get(area_id_, [])),
-                round(statistics.median(durations[area_id_]), 1) if durations.get(area_id_) else None)
-               for area_id_ in sorted(set(received) | set(durations), key=lambda a: (a is None, areas[a].name if a else ""))]
-    return render_template("feedback/board.html", page=page, figures=figures, categories=CATEGORIES,
-                           area_id=area_id, category=category,
-                           area_options={a.id: "— " * d + a.name for a, d in tree_order(list(areas.values()))})
+    page = figures.newest_answered_window(query, current_app.config["PER_PAGE"], request.args.get("after", ""))
+    return render_template("feedback/board.html", page=page, figures=rows, more_areas=more, categories=CATEGORIES,
+                           area=area, area_id=area.id if area else None, category=category,
+                           area_options=figures.area_choices(top))

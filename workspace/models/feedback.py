@@ -1,12 +1,13 @@
 """Feedback and grievances: cases anyone can raise, answered within a set time, reported back."""
 import secrets
+from collections import Counter
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event, inspect, text
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from workspace.clock import utcnow
+from workspace.clock import to_local, utcnow
 from workspace.extensions import db
 from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
@@ -25,6 +26,12 @@ NEXT_STATUSES = {"received": ("acknowledged",), "acknowledged": ("in_progress", 
 # Hours to acknowledge, days to resolve, where an administrator has set nothing else.
 DEFAULT_ANSWER_TIMES = {"complaint": (48, 14), "suggestion": (72, 30), "question": (48, 7), "appreciation": (72, 30)}
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
+# Conditions of the lists that partial indexes hold, written out so that a query and its index
+# read the same words (a planner matches an index's condition to the same terms, not to parameters).
+# "NOT IN" rather than the statuses wanted: SQLite, without statistics, prefers any index it can
+# look a status up in (and then sorts thousands of rows) to an index already in the list's order.
+PUBLISHED_SQL = "publishable AND status NOT IN ('received', 'acknowledged', 'in_progress')"  # the board
+OPEN_SQL = "status NOT IN ('resolved', 'closed')"  # a handler's open cases
 
 
 def new_tracking_code() -> str:
@@ -42,7 +49,16 @@ class FeedbackCase(Versioned, db.Model):
         CheckConstraint("length(description) > 0", name="described"),
         CheckConstraint("NOT anonymous OR (contact_name = '' AND contact_phone = '')", name="anonymous_no_contact"),
         CheckConstraint("NOT publishable OR public_summary <> ''", name="published_has_summary"),
-        Index("ix_feedback_cases_status_received", "status", "received_at"),
+        # A committee's cases in a month, raised as a cluster: by area, then time.
+        Index("ix_feedback_cases_area_received", "area_id", "received_at"),
+        # The board: published cases, newest answer first; of one kind; in an area (area_id in the
+        # first two so that a large area is checked on the index while it is read in order).
+        Index("ix_feedback_cases_published", "resolved_at", "id", "area_id",
+              sqlite_where=text(PUBLISHED_SQL), postgresql_where=text(PUBLISHED_SQL)),
+        Index("ix_feedback_cases_published_category", "category", "resolved_at", "id", "area_id",
+              sqlite_where=text(PUBLISHED_SQL), postgresql_where=text(PUBLISHED_SQL)),
+        Index("ix_feedback_cases_published_area", "area_id", "resolved_at", "id",
+              sqlite_where=text(PUBLISHED_SQL), postgresql_where=text(PUBLISHED_SQL)),
     )
     __audit_fields__ = ("category", "channel", "area_id", "programme", "status", "assigned_organization_id",
                         "assigned_user_id", "response", "publishable", "public_summary")
@@ -50,10 +66,11 @@ class FeedbackCase(Versioned, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(11), unique=True, default=new_tracking_code)
     channel: Mapped[str] = mapped_column(String(20), default="web")
-    category: Mapped[str] = mapped_column(String(20))
     description: Mapped[str] = mapped_column(Text)
-    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"), index=True)
-    programme: Mapped[str] = mapped_column(String(200), default="")
+    # active_history: the figures kept on write (below) need the value a change replaces.
+    category: Mapped[str] = mapped_column(String(20), active_history=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"), active_history=True)
+    programme: Mapped[str] = mapped_column(String(200), default="", active_history=True)
     anonymous: Mapped[bool] = mapped_column(default=False)
     contact_name: Mapped[str] = mapped_column(String(120), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
@@ -65,10 +82,10 @@ class FeedbackCase(Versioned, db.Model):
     publishable: Mapped[bool] = mapped_column(default=False)
     public_summary: Mapped[str] = mapped_column(String(1000), default="")  # what was raised, fit to publish
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    due_at: Mapped[datetime | None] = mapped_column(index=True)  # the deadline that matters now
+    received_at: Mapped[datetime] = mapped_column(default=utcnow, index=True, active_history=True)
+    due_at: Mapped[datetime | None]  # the deadline that matters now
     acknowledged_at: Mapped[datetime | None]
-    resolved_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None] = mapped_column(active_history=True)
     closed_at: Mapped[datetime | None]
 
     area: Mapped[Area | None] = relationship()
@@ -88,6 +105,14 @@ class FeedbackCase(Versioned, db.Model):
     @property
     def status_label(self) -> str:
         return str(CASE_STATUSES[self.status])
+
+
+# The case list, what is due soonest first (due_at NULLS LAST, then the newest): its open cases
+# (the list as it opens), one status, any status. The last also finds what is past its time.
+Index("ix_feedback_cases_open_due", FeedbackCase.due_at, FeedbackCase.received_at.desc(),
+      sqlite_where=text(OPEN_SQL), postgresql_where=text(OPEN_SQL))
+Index("ix_feedback_cases_status_due", FeedbackCase.status, FeedbackCase.due_at, FeedbackCase.received_at.desc())
+Index("ix_feedback_cases_due", FeedbackCase.due_at, FeedbackCase.received_at.desc())
 
 
 class CaseNote(db.Model):
@@ -157,3 +182,188 @@ class FeedbackCluster(db.Model):
     @property
     def name(self) -> str:
         return f"{self.category} {self.programme} {self.month}".strip()
+
+
+# --- Figures kept on write ---------------------------------------------------------------------------
+# The public board and a committee's patterns count cases by area (an area counting every case in
+# the areas inside it), never by reading the cases: two small tables hold the counts, and every
+# change to a case written through the session moves them (the hook at the end of this module). A
+# change made outside the session (a bulk load) is followed by rebuild_feedback_figures().
+
+NO_AREA = 0  # the board's row of cases that name no area
+MAX_RESOLVE_DAYS = 366  # a case answered later counts as this many days
+
+
+class FeedbackFigure(db.Model):
+    """How many cases an area received and, of those resolved, how long each took in whole days
+    (resolve_days -1: not resolved). The board's received, resolved and median figures come from
+    an area's few rows here, whatever the number of cases."""
+
+    __tablename__ = "feedback_figures"
+
+    area_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)  # NO_AREA: none given
+    resolve_days: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    cases: Mapped[int] = mapped_column(default=0)
+
+
+class FeedbackMonth(db.Model):
+    """Cases received in an area (with the areas inside it) in a month of the deployment's time
+    zone, by kind and programme: a committee's patterns and clusters."""
+
+    __tablename__ = "feedback_months"
+
+    area_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    month: Mapped[str] = mapped_column(String(7), primary_key=True)  # YYYY-MM
+    category: Mapped[str] = mapped_column(String(20), primary_key=True)
+    programme: Mapped[str] = mapped_column(String(200), primary_key=True)
+    cases: Mapped[int] = mapped_column(default=0)
+
+
+def resolve_days(received_at: datetime | None, resolved_at: datetime | None) -> int:
+    if resolved_at is None or received_at is None:
+        return -1
+    return max(0, min(MAX_RESOLVE_DAYS, (resolved_at - received_at).days))
+
+
+def case_month(received_at: datetime) -> str:
+    return to_local(received_at).strftime("%Y-%m")
+
+
+def _figure_key(area_id, received_at, resolved_at) -> tuple:
+    return area_id or NO_AREA, resolve_days(received_at, resolved_at)
+
+
+def _month_key(area_id, received_at, category, programme) -> tuple | None:
+    if area_id is None or received_at is None:
+        return None
+    return area_id, case_month(received_at), category, (programme or "").strip()
+
+
+# Every ancestor of the case's area (the area itself included) gains or loses the count. On
+# SQLite and PostgreSQL alike; an INSERT ... SELECT needs its WHERE before ON CONFLICT on SQLite.
+_ADD_FIGURE = text(
+    "INSERT INTO feedback_figures (area_id, resolve_days, cases)"
+    " SELECT ancestor_id, :resolve_days, :cases FROM area_lineage WHERE area_id = :area_id"
+    " ON CONFLICT (area_id, resolve_days) DO UPDATE SET cases = feedback_figures.cases + excluded.cases")
+_ADD_NO_AREA_FIGURE = text(
+    "INSERT INTO feedback_figures (area_id, resolve_days, cases) VALUES (:area_id, :resolve_days, :cases)"
+    " ON CONFLICT (area_id, resolve_days) DO UPDATE SET cases = feedback_figures.cases + excluded.cases")
+_ADD_MONTH = text(
+    "INSERT INTO feedback_months (area_id, month, category, programme, cases)"
+    " SELECT ancestor_id, :month, :category, :programme, :cases FROM area_lineage WHERE area_id = :area_id"
+    " ON CONFLICT (area_id, month, category, programme) DO UPDATE"
+    " SET cases = feedback_months.cases + excluded.cases")
+
+
+def _before(case, name):
+    """The value the database held before this flush."""
+    history = inspect(case).attrs[name].history
+    return history.deleted[0] if history.deleted else getattr(case, name)
+
+
+def _keys(case, before: bool) -> tuple:
+    value = (lambda name: _before(case, name)) if before else (lambda name: getattr(case, name))
+    area_id, received_at = value("area_id"), value("received_at")
+    return (_figure_key(area_id, received_at, value("resolved_at")),
+            _month_key(area_id, received_at, value("category"), value("programme")))
+
+
+def apply_feedback_changes(connection, cases_new, cases_changed, cases_deleted) -> None:
+    """Moves the figures by what the given cases add, change and take away: a few statements."""
+    figures, months = Counter(), Counter()
+
+    def count(keys, step):
+        figure, month = keys
+        figures[figure] += step
+        if month is not None:
+            months[month] += step
+
+    for case in cases_new:
+        count(_keys(case, before=False), 1)
+    for case in cases_deleted:
+        count(_keys(case, before=True), -1)
+    for case in cases_changed:
+        old, new = _keys(case, before=True), _keys(case, before=False)
+        if old != new:
+            count(old, -1)
+            count(new, 1)
+    rows = [{"area_id": area_id, "resolve_days": days, "cases": n}
+            for (area_id, days), n in figures.items() if n]
+    if [row for row in rows if row["area_id"] != NO_AREA]:
+        connection.execute(_ADD_FIGURE, [row for row in rows if row["area_id"] != NO_AREA])
+    if [row for row in rows if row["area_id"] == NO_AREA]:
+        connection.execute(_ADD_NO_AREA_FIGURE, [row for row in rows if row["area_id"] == NO_AREA])
+    rows = [{"area_id": area_id, "month": month, "category": category, "programme": programme, "cases": n}
+            for (area_id, month, category, programme), n in months.items() if n]
+    if rows:
+        connection.execute(_ADD_MONTH, rows)
+
+
+_REBUILD_FIGURES = {
+    "sqlite": "CAST(julianday(resolved_at) - julianday(received_at) AS INTEGER)",
+    "postgresql": "CAST(floor(EXTRACT(EPOCH FROM resolved_at - received_at) / 86400) AS INTEGER)",
+}
+
+
+def rebuild_feedback_figures(connection=None, batch: int = 20000) -> None:
+    """Counts everything again from the cases: after a bulk load, a move of areas, a change of time
+    zone. The board's figures are one statement; the months are read in batches (a month is a
+    month of the deployment's time zone, which only Python knows on SQLite)."""
+    connection = connection or db.session.connection()
+    days = _REBUILD_FIGURES[connection.dialect.name]
+    days = (f"CASE WHEN resolved_at IS NULL THEN -1 WHEN {days} < 0 THEN 0"
+            f" WHEN {days} > {MAX_RESOLVE_DAYS} THEN {MAX_RESOLVE_DAYS} ELSE {days} END")
+    connection.execute(text("DELETE FROM feedback_figures"))
+    connection.execute(text(
+        "INSERT INTO feedback_figures (area_id, resolve_days, cases)"
+        f" SELECT area_lineage.ancestor_id, days, count(*) FROM (SELECT area_id, {days} AS days FROM feedback_cases"
+        " WHERE area_id IS NOT NULL) AS c JOIN area_lineage ON area_lineage.area_id = c.area_id"
+        " GROUP BY area_lineage.ancestor_id, days"
+        f" UNION ALL SELECT {NO_AREA}, days, count(*) FROM (SELECT {days} AS days FROM feedback_cases"
+        " WHERE area_id IS NULL) AS n GROUP BY days"))
+    connection.execute(text("DELETE FROM feedback_months"))
+    # Per area of the case first, in Python (the local month), then spread to the ancestors in SQL.
+    connection.execute(text(
+        "CREATE TEMPORARY TABLE feedback_months_leaf (area_id INTEGER, month VARCHAR(7), category VARCHAR(20),"
+        " programme VARCHAR(200), cases INTEGER)"))
+    last = 0
+    while True:
+        rows = connection.execute(text(
+            "SELECT id, area_id, received_at, category, programme FROM feedback_cases"
+            " WHERE id > :last AND area_id IS NOT NULL ORDER BY id LIMIT :batch"),
+            {"last": last, "batch": batch}).all()
+        if not rows:
+            break
+        leaf: Counter = Counter()
+        for row in rows:
+            received_at = row.received_at
+            if isinstance(received_at, str):  # SQLite, read through a plain statement
+                received_at = datetime.fromisoformat(received_at)
+            leaf[_month_key(row.area_id, received_at, row.category, row.programme)] += 1
+        connection.execute(text("INSERT INTO feedback_months_leaf VALUES (:area_id, :month, :category, :programme,"
+                                " :cases)"), [{"area_id": area_id, "month": month, "category": category,
+                                               "programme": programme, "cases": n}
+                                              for (area_id, month, category, programme), n in leaf.items()])
+        last = rows[-1].id
+    connection.execute(text(
+        "INSERT INTO feedback_months (area_id, month, category, programme, cases)"
+        " SELECT area_lineage.ancestor_id, leaf.month, leaf.category, leaf.programme, sum(leaf.cases)"
+        " FROM feedback_months_leaf AS leaf JOIN area_lineage ON area_lineage.area_id = leaf.area_id"
+        " GROUP BY area_lineage.ancestor_id, leaf.month, leaf.category, leaf.programme"))
+    connection.execute(text("DROP TABLE feedback_months_leaf"))
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_feedback_figures(session, _context) -> None:
+    # Registered after the area lineage's hook (workspace.models.directory is imported first), so
+    # the lineage is already right when an area moved or went.
+    areas_moved = any(isinstance(obj, Area) for obj in session.deleted) or any(
+        isinstance(obj, Area) and inspect(obj).attrs.parent_id.history.has_changes() for obj in session.dirty)
+    if areas_moved:
+        rebuild_feedback_figures(session.connection())
+        return
+    new = [obj for obj in session.new if isinstance(obj, FeedbackCase)]
+    changed = [obj for obj in session.dirty if isinstance(obj, FeedbackCase)]
+    deleted = [obj for obj in session.deleted if isinstance(obj, FeedbackCase)]
+    if new or changed or deleted:
+        apply_feedback_changes(session.connection(), new, changed, deleted)

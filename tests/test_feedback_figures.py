@@ -264,3 +264,26 @@ def test_case_list_pages_without_counting(client, app, tree, count_queries):
     with count_queries() as counter:
         client.get("/cases?page=2")
     assert not any("count(" in statement.lower() for statement in counter.statements)
+
+
+def test_a_case_shows_actions_decided_on_its_cluster(client, app, tree, count_queries):
+    from workspace.models import Decision
+    committee = factories.make_committee("North Committee", level="district", area=tree["north"])
+    chair = factories.add_member(committee, role="chair")
+    cases = [add_case(tree, tree["villages"][0]) for _ in range(5)]
+    login(client, chair)
+    client.post(f"/committees/{committee.id}/feedback/raise", data={
+        "category": "complaint", "programme": "Child grant", "month": figures.pattern_months()[-1]})
+    item = db.session.scalar(select(AgendaItem))
+    decision = Decision(agenda_item_id=item.id, text="Pay the late grants this week.")
+    db.session.add(decision)
+    db.session.commit()
+    factories.make_action(factories.make_plan(committee), title="Pay the late grants", origin_type="decision",
+                          origin_id=decision.id)
+    other = add_case(tree, tree["villages"][0])
+    anonymous = app.test_client()
+    assert "Pay the late grants" in anonymous.get(f"/feedback/track/{cases[2].code}").get_data(as_text=True)
+    with count_queries() as counter:
+        text = anonymous.get(f"/feedback/track/{other.code}").get_data(as_text=True)
+    assert "Pay the late grants" not in text
+    assert not any("FROM feedback_clusters" in statement for statement in counter.statements)

@@ -41,6 +41,27 @@ def upgrade():
         sa.Column('cases', sa.Integer(), nullable=False),
         sa.PrimaryKeyConstraint('area_id', 'month', 'category', 'programme', name=op.f('pk_feedback_months')),
     )
+    op.create_table(
+        'feedback_cluster_cases',
+        sa.Column('cluster_id', sa.Integer(), nullable=False),
+        sa.Column('case_id', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['case_id'], ['feedback_cases.id'],
+                                name=op.f('fk_feedback_cluster_cases_case_id_feedback_cases'), ondelete='CASCADE'),
+        sa.ForeignKeyConstraint(['cluster_id'], ['feedback_clusters.id'],
+                                name=op.f('fk_feedback_cluster_cases_cluster_id_feedback_clusters'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('cluster_id', 'case_id', name=op.f('pk_feedback_cluster_cases')),
+    )
+    op.create_index(op.f('ix_feedback_cluster_cases_case_id'), 'feedback_cluster_cases', ['case_id'], unique=False)
+    # The clusters raised so far, from their lists of cases (cases since deleted left out).
+    bind = op.get_bind()
+    clusters = sa.table('feedback_clusters', sa.column('id', sa.Integer), sa.column('case_ids', sa.JSON))
+    cases = sa.table('feedback_cases', sa.column('id', sa.Integer))
+    links = sa.table('feedback_cluster_cases', sa.column('cluster_id', sa.Integer), sa.column('case_id', sa.Integer))
+    for cluster_id, case_ids in bind.execute(sa.select(clusters.c.id, clusters.c.case_ids)).all():
+        wanted = sorted({int(case_id) for case_id in case_ids or []})
+        found = bind.execute(sa.select(cases.c.id).where(cases.c.id.in_(wanted))).scalars().all() if wanted else []
+        if found:
+            bind.execute(sa.insert(links), [{"cluster_id": cluster_id, "case_id": case_id} for case_id in found])
     with op.batch_alter_table('feedback_cases', schema=None) as batch_op:
         batch_op.drop_index('ix_feedback_cases_area_id')
         batch_op.drop_index('ix_feedback_cases_status_received')
@@ -69,5 +90,7 @@ def downgrade():
         batch_op.create_index('ix_feedback_cases_status_received', ['status', 'received_at'], unique=False)
         batch_op.create_index('ix_feedback_cases_area_id', ['area_id'], unique=False)
         batch_op.create_index('ix_feedback_cases_due_at', ['due_at'], unique=False)
+    op.drop_index(op.f('ix_feedback_cluster_cases_case_id'), table_name='feedback_cluster_cases')
+    op.drop_table('feedback_cluster_cases')
     op.drop_table('feedback_months')
     op.drop_table('feedback_figures')

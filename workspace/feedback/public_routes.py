@@ -10,8 +10,9 @@ from workspace.feedback import bp, figures, services
 from workspace.feedback.forms import FeedbackForm
 from workspace.inputs import whole_number
 from workspace.models import (
-    CATEGORIES, Action, AgendaItem, Area, Decision, FeedbackCase, FeedbackCluster,
+    CATEGORIES, Action, AgendaItem, Area, Decision, FeedbackCase,
 )
+from workspace.models.feedback import FeedbackClusterCase
 
 PUBLIC_STATUSES = {"received": "received", "acknowledged": "acknowledged", "in_progress": "in_progress",
                    "resolved": "resolved", "closed": "resolved"}
@@ -55,7 +56,7 @@ def track_lookup():
 
 def linked_actions(case: FeedbackCase) -> list[Action]:
     """Actions made from the case, or from a cluster of cases it belongs to."""
-    clusters = [c.id for c in db.session.scalars(select(FeedbackCluster)) if case.id in (c.case_ids or [])]
+    clusters = select(FeedbackClusterCase.cluster_id).where(FeedbackClusterCase.case_id == case.id)
     decisions = select(Decision.id).join(AgendaItem, AgendaItem.id == Decision.agenda_item_id).where(
         AgendaItem.origin_type == "feedback_cluster", AgendaItem.origin_id.in_(clusters))
     return list(db.session.scalars(select(Action).where(or_(

@@ -4,13 +4,13 @@ from datetime import timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select
 
 from workspace import audit, edits
 from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.feedback.timing import answer_times, current_due
-from workspace.models.feedback import new_tracking_code
+from workspace.models.feedback import FeedbackClusterCase, new_tracking_code
 from workspace.models import (
     CATEGORIES, NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase, FeedbackCluster, IntakeHit, User,
 )
@@ -146,6 +146,9 @@ def raise_cluster(committee, user: User, category: str, programme: str, month: s
     cluster = FeedbackCluster(committee=committee, category=category, programme=programme, month=month,
                               case_ids=sorted(case_ids))
     db.session.add(cluster)
+    db.session.flush()
+    db.session.execute(insert(FeedbackClusterCase), [{"cluster_id": cluster.id, "case_id": case_id}
+                                                     for case_id in sorted(set(case_ids))])
     audit.record("create", cluster, after=audit.snapshot(cluster))
     title = _("%(count)s %(category)s cases about %(programme)s, %(month)s", count=len(case_ids),
               category=category, programme=programme or _("no programme named"), month=month)

@@ -184,6 +184,17 @@ class FeedbackCluster(db.Model):
         return f"{self.category} {self.programme} {self.month}".strip()
 
 
+class FeedbackClusterCase(db.Model):
+    """A case in a raised cluster (case_ids, as a table): a case's page finds its clusters by index
+    instead of reading every cluster."""
+
+    __tablename__ = "feedback_cluster_cases"
+
+    cluster_id: Mapped[int] = mapped_column(ForeignKey("feedback_clusters.id", ondelete="CASCADE"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("feedback_cases.id", ondelete="CASCADE"), primary_key=True,
+                                         index=True)
+
+
 # --- Figures kept on write ---------------------------------------------------------------------------
 # The public board and a committee's patterns count cases by area (an area counting every case in
 # the areas inside it), never by reading the cases: two small tables hold the counts, and every

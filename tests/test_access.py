@@ -366,10 +366,11 @@ TABLE = [
     # Pickers: places are public (the feedback form needs them); organisations for anyone signed
     # in; people only for staff and those who run a committee. A fragment answers 401, not a
     # redirect to the login page.
-    Row("pickers.options", "GET", lambda w: "/pick/areas?q=a", everyone(200)),
-    Row("pickers.options", "GET", lambda w: "/pick/organizations?q=a", signed_in(200, anonymous=401)),
-    Row("pickers.options", "GET", lambda w: "/pick/groups?q=a", signed_in(200, anonymous=401)),
-    Row("pickers.options", "GET", lambda w: "/pick/people?q=a", {**staff(200), "anonymous": 401}),
+    Row("pickers.options", "GET", lambda w: "/pick/areas", everyone(200)),
+    Row("pickers.options", "GET", lambda w: "/pick/organizations", signed_in(200, anonymous=401)),
+    Row("pickers.options", "GET", lambda w: "/pick/groups", signed_in(200, anonymous=401)),
+    Row("pickers.options", "GET", lambda w: "/pick/committees", signed_in(200, anonymous=401)),
+    Row("pickers.options", "GET", lambda w: "/pick/people", {**staff(200), "anonymous": 401}),
 ]
 
 # Routes that are not the application's pages: the static files.

@@ -1,7 +1,12 @@
 """Page or fragment: the one place that decides what an htmx request gets back."""
-from flask import render_template
+import math
+from dataclasses import dataclass
 
-from workspace.extensions import htmx
+from flask import render_template, request
+from sqlalchemy import Select, func, select
+
+from workspace.extensions import db, htmx
+from workspace.inputs import whole_number
 
 
 def wants_fragment() -> bool:
@@ -22,3 +27,54 @@ def render_page(page_template: str, fragment_template: str, status: int = 200, *
 def render_form(template: str, form, **context):
     """A page with a form: 422 when the form was sent and refused, so nothing was saved."""
     return render_template(template, form=form, **context), 422 if form.is_submitted() else 200
+
+
+# Lists count their rows up to this many: counting every row of a national list costs a scan of
+# it on every page view, and nobody pages through thousands; past it, the page says "more than"
+# and asks for a filter.
+COUNT_UP_TO = 1000
+
+
+@dataclass
+class Page:
+    """One page of a list, with what the pagination macro shows (as Flask-SQLAlchemy's pages)."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int  # the rows counted, up to COUNT_UP_TO
+    more: bool  # there are more rows than total
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+
+def paginate(query: Select, per_page: int, count_up_to: int = COUNT_UP_TO, page_number: int | None = None) -> Page:
+    """The page asked for (page_number, else ?page=), its rows, and a count that stops at
+    count_up_to: two queries whose cost does not grow with the table."""
+    counted = db.session.scalar(select(func.count()).select_from(
+        query.order_by(None).limit(count_up_to + 1).subquery()))
+    total, more = min(counted, count_up_to), counted > count_up_to
+    pages = max(1, math.ceil(total / per_page))
+    if page_number is None:
+        page_number = request.args.get("page", 1, type=whole_number) or 1
+    number = min(max(page_number, 1), pages)
+    items = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).unique().all()
+    return Page(items, number, per_page, total, more)

@@ -22,7 +22,7 @@ from wtforms.validators import ValidationError
 from workspace import access
 from workspace.extensions import db
 from workspace.inputs import whole_number
-from workspace.models import AREA_DEPTH, Area, Organization, User
+from workspace.models import AREA_DEPTH, Area, Committee, Organization, User
 
 LIMIT = 30
 MAX_SEARCH = 100
@@ -55,6 +55,14 @@ def _area_order() -> list:
     return [case(AREA_DEPTH, value=Area.level), Area.name, Area.id]
 
 
+def _committee_rows() -> Select:
+    """Committees the person may see: all of them for administrators, else their own."""
+    query = select(Committee.id, Committee.name.label("label"))
+    if not access.is_admin(current_user):
+        query = query.where(Committee.id.in_(list(access.committee_roles(current_user))))
+    return query
+
+
 def _people_rows() -> Select:
     return (select(User.id, (User.name + " — " + Organization.name).label("label"))
             .join(Organization, Organization.id == User.organization_id).where(User.active.is_(True)))
@@ -77,6 +85,7 @@ KINDS: dict[str, Kind] = {
     "groups": Kind(lambda: select(Organization.id, Organization.name.label("label"))
                    .where(Organization.kind == "community_group"), Organization.id, Organization.name,
                    lambda: [Organization.name, Organization.id]),
+    "committees": Kind(_committee_rows, Committee.id, Committee.name, lambda: [Committee.name, Committee.id]),
     "people": Kind(_people_rows, User.id, User.name, lambda: [User.name, User.id], may_search=_may_search_people),
 }
 
@@ -187,14 +196,14 @@ def _optional_id(value):
     return optional_id(value)
 
 
-@bp.route("/pick/<any(areas, organizations, groups, people):kind_name>")
+@bp.route("/pick/<any(areas, organizations, groups, committees, people):kind_name>")
 def options(kind_name: str):
     """The options of a picker for what was typed: the fragment htmx swaps into its <select>."""
     kind = KINDS[kind_name]
     if not kind.may_search(current_user):
         abort(403 if current_user.is_authenticated else 401)
     name = request.args.get("field", "")[:60] or "id"
-    chosen = [number for number in (whole_number(v) for v in request.args.getlist(name)) if number][:LIMIT]
+    chosen = request.args.getlist(name, type=whole_number)[:LIMIT]  # what is not an id is left out
     picker = Picker(kind_name, name, chosen, search_term(name), request.args.get("blank", "")[:80] or None,
                     multiple=request.args.get("multiple") == "1")
     return render_template("_picker_options.html", picker=picker)

@@ -15,7 +15,7 @@ from workspace.clock import local_today
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.models import ActionPlan, AgendaItem, Decision, Organization
-from workspace.pages import render_form
+from workspace.pages import paginate, render_form
 
 
 def get_plan_or_404(plan_id: int, need: str = "see") -> ActionPlan:
@@ -67,7 +67,7 @@ def plans():
     if not access.is_admin(current_user):
         query = query.where(ActionPlan.committee_id.in_(list(access.committee_roles(current_user)))
                             | (ActionPlan.organization_id == current_user.organization_id))
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(query, current_app.config["PER_PAGE"])
     return render_template("actions/plans.html", page=page,
                            own_group=current_user.organization if current_user.organization.kind == "community_group"
                            else None)
@@ -79,8 +79,7 @@ def plan(plan_id: int):
     plan = get_plan_or_404(plan_id)
     today = local_today()
     filters = ActionFilters.from_args(request.args, plan=plan.id)
-    page = db.paginate(action_query(current_user, filters, today), per_page=current_app.config["PER_PAGE"],
-                       error_out=False)
+    page = paginate(action_query(current_user, filters, today), current_app.config["PER_PAGE"])
     return render_template("actions/plan.html", plan=plan, page=page, today=today, filters=filters,
                            timeline=timeline.build(page.items, today))
 

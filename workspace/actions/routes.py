@@ -14,35 +14,34 @@ from workspace.clock import local_today
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.models import (
-    ACTION_STATUSES, Action, ActionPlan, ActionUpdate, Area, Committee, Decision, Organization, tree_order,
+    ACTION_STATUSES, Action, ActionPlan, ActionUpdate, Decision, Organization,
 )
-from workspace.pages import render_form
+from workspace.pages import paginate, render_form
+from workspace.pickers import Picker, search_term
 
 TIMELINE_PER_PAGE = 40
 
 
-def filter_choices() -> dict:
-    """The filter menus: organisations, and the committees the person belongs to (or all, for
-    administrators)."""
-    committees = select(Committee.id, Committee.name).order_by(Committee.name)
-    if not access.is_admin(current_user):
-        committees = committees.where(Committee.id.in_(list(access.committee_roles(current_user))))
+def filter_choices(filters: ActionFilters) -> dict:
+    """The filter menus: statuses, and pickers of committees, organisations and areas (a list of
+    every one of them would be most of the page at national scale)."""
+    def picker(kind: str, name: str, chosen: int | None, blank: str) -> Picker:
+        return Picker(kind, name, [chosen] if chosen else [], search_term(name), blank)
+
     return {
         "statuses": {"open": _("Open (not done or cancelled)"), **ACTION_STATUSES},
-        "organizations": dict(db.session.execute(select(Organization.id, Organization.name)
-                                                 .order_by(Organization.name)).all()),
-        "committees": dict(db.session.execute(committees).all()),
-        "areas": {area.id: "— " * depth + area.name
-                  for area, depth in tree_order(list(db.session.scalars(select(Area))))},
+        "committees": picker("committees", "committee", filters.committee, _("Any committee")),
+        "organizations": picker("organizations", "organization", filters.organization, _("Any organisation")),
+        "areas": picker("areas", "area", filters.area, _("Anywhere")),
     }
 
 
 def listing(template: str, per_page: int):
     filters = ActionFilters.from_args(request.args)
     today = local_today()
-    page = db.paginate(action_query(current_user, filters, today), per_page=per_page, error_out=False)
+    page = paginate(action_query(current_user, filters, today), per_page)
     return render_template(template, page=page, filters=filters, today=today,
-                           timeline=timeline.build(page.items, today), **filter_choices())
+                           timeline=timeline.build(page.items, today), **filter_choices(filters))
 
 
 @bp.route("/actions")
@@ -62,9 +61,9 @@ def action_timeline():
 def export_actions(fmt: str):
     filters = ActionFilters.from_args(request.args)
     today = local_today()
-    found = db.session.scalars(action_query(current_user, filters, today).limit(exports.MAX_ROWS)).unique().all()
     name = f"actions-{today.isoformat()}"
-    return (exports.csv_response if fmt == "csv" else exports.xlsx_response)(found, today, name)
+    return (exports.csv_response if fmt == "csv" else exports.xlsx_response)(
+        action_query(current_user, filters, today), today, name)
 
 
 def get_action_or_404(action_id: int, need: str = "see") -> Action:

@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 from workspace.access import can_read_audit, deny
 from workspace.admin import bp
 from workspace.extensions import db
+from workspace.pages import paginate
 from workspace.inputs import whole_number
 from workspace.models import AuditEvent
 from flask_login import current_user, login_required
@@ -27,6 +28,6 @@ def audit_log():
     if actor_id:
         query = query.where(AuditEvent.actor_id == actor_id)
     types = db.session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)).all()
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(query, current_app.config["PER_PAGE"])
     return render_template("admin/audit.html", page=page, types=types, entity_type=entity_type,
                            entity_id=entity_id, actor_id=actor_id)

@@ -12,7 +12,7 @@ from workspace.admin.inline import edit_row, remove, save_or_fail
 from workspace.extensions import db
 from workspace.inputs import whole_number
 from workspace.models import AREA_LEVELS, ORGANIZATION_KINDS, Area, GroupRole, Organization, User, tree_order
-from workspace.pages import render_page, wants_fragment
+from workspace.pages import paginate, render_page, wants_fragment
 
 
 def all_areas() -> list[Area]:
@@ -37,7 +37,7 @@ def organizations_page(form: OrganizationForm, status: int = 200):
     kind = request.args.get("kind", "")
     if kind in ORGANIZATION_KINDS:
         query = query.where(Organization.kind == kind)
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(query, current_app.config["PER_PAGE"])
     ids = [org.id for org in page.items]
     people = dict(db.session.execute(
         select(User.organization_id, func.count()).where(User.organization_id.in_(ids))
@@ -49,13 +49,13 @@ def organizations_page(form: OrganizationForm, status: int = 200):
 @bp.route("/organizations", methods=["GET", "POST"])
 @admin_required
 def organizations():
-    form = OrganizationForm(areas=all_areas())
+    form = OrganizationForm()
     if form.validate_on_submit():
         organization = Organization()
         if save_or_fail(form, organization, "create", None):
             flash(_("Added %(name)s.", name=organization.name), "success")
             if wants_fragment():
-                return organizations_page(OrganizationForm(formdata=None, areas=all_areas()))
+                return organizations_page(OrganizationForm(formdata=None))
             return redirect(url_for("admin.organizations"))
     return organizations_page(form, 422 if form.is_submitted() else 200)
 
@@ -82,14 +82,14 @@ def people_count(organization: Organization) -> int:
 
 def members_of(organization: Organization, page_number: int | None):
     query = select(User).where(User.organization_id == organization.id).order_by(User.name)
-    return db.paginate(query, page=page_number, per_page=current_app.config["PER_PAGE"], error_out=False)
+    return paginate(query, current_app.config["PER_PAGE"], page_number=page_number)
 
 
 @bp.route("/organizations/<int:organization_id>/edit", methods=["GET", "POST"])
 @admin_required
 def edit_organization(organization_id: int):
     organization = db.get_or_404(Organization, organization_id)
-    form = OrganizationEditForm(obj=organization, record=organization, areas=all_areas())
+    form = OrganizationEditForm(obj=organization, record=organization)
     return edit_row(form, organization, templates=ORGANIZATION_TEMPLATES, list_endpoint="admin.organizations",
                     context={"people": {organization.id: people_count(organization)}})
 
@@ -132,13 +132,13 @@ def areas_page(form: AreaForm, areas: list[Area], status: int = 200):
 @admin_required
 def areas():
     areas = all_areas()
-    form = AreaForm(areas=areas)
+    form = AreaForm()
     if form.validate_on_submit():
         area = Area()
         if save_or_fail(form, area, "create", None):
             flash(_("Added %(name)s.", name=area.name), "success")
             if wants_fragment():
-                return areas_page(AreaForm(formdata=None, areas=all_areas()), all_areas())
+                return areas_page(AreaForm(formdata=None), all_areas())
             return redirect(url_for("admin.areas"))
     return areas_page(form, areas, 422 if form.is_submitted() else 200)
 
@@ -166,7 +166,7 @@ def _ancestors(area: Area):
 @admin_required
 def edit_area(area_id: int):
     area = db.get_or_404(Area, area_id)
-    form = AreaEditForm(obj=area, record=area, areas=all_areas())
+    form = AreaEditForm(obj=area, record=area)
     return edit_row(form, area, templates=AREA_TEMPLATES, list_endpoint="admin.areas",
                     context={"depth": len(list(_ancestors(area)))})
 

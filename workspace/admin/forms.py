@@ -3,36 +3,27 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length, ValidationError
+from wtforms.validators import DataRequired, Email, InputRequired, Length, ValidationError
 
 from workspace.edits import EditForm
 from workspace.auth.forms import PASSWORD_RULES
 from workspace.extensions import db
-from workspace.forms import choices, id_number, optional_id, strip
+from workspace.forms import choices, strip
 from workspace.models import (
-    AREA_DEPTH, AREA_LEVELS, ORGANIZATION_KINDS, Area, Organization, User, descendant_ids, tree_order,
+    AREA_DEPTH, AREA_LEVELS, ORGANIZATION_KINDS, Area, Organization, User, within_area,
 )
-
-
-def area_choices(areas: list[Area]):
-    return choices((area.id, "— " * depth + area.name) for area, depth in tree_order(areas))
-
-
-def organization_choices():
-    rows = db.session.execute(select(Organization.id, Organization.name).order_by(Organization.name))
-    return choices((row.id, row.name) for row in rows)
+from workspace.pickers import PickerField
 
 
 class OrganizationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=160)],
                        filters=[strip])
     kind = SelectField(_l("Kind"), choices=choices(ORGANIZATION_KINDS))
-    area_id = SelectField(_l("Area"), coerce=id_number, validate_choice=True)
+    area_id = PickerField(_l("Area"), kind="areas", validators=[InputRequired(message=_l("Choose the area."))])
 
-    def __init__(self, *args, record: Organization | None = None, areas: list[Area] = (), **kwargs):
+    def __init__(self, *args, record: Organization | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
-        self.area_id.choices = area_choices(list(areas))
 
     def validate_name(self, field):
         clash = db.session.scalar(select(Organization.id).where(
@@ -46,29 +37,28 @@ class AreaForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)],
                        filters=[strip])
     level = SelectField(_l("Level"), choices=choices(AREA_LEVELS))
-    parent_id = SelectField(_l("Inside"), coerce=optional_id)
+    parent_id = PickerField(_l("Inside"), kind="areas", blank=_l("— nothing: this is the national level —"))
 
-    def __init__(self, *args, record: Area | None = None, areas: list[Area] = (), **kwargs):
+    def __init__(self, *args, record: Area | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
-        self.areas = {area.id: area for area in areas}
-        self.parent_id.choices = choices([("", _l("— nothing: this is the national level —"))]) + area_choices(list(areas))
 
     def validate_parent_id(self, field):
         level = self.level.data
         if field.data is None:
             if level != "national":
                 raise ValidationError(_l("Choose the area this one lies inside."))
-            if any(area.level == "national" and area is not self.record for area in self.areas.values()):
+            if db.session.scalar(select(Area.id).where(Area.level == "national",
+                                                       Area.id != (self.record.id if self.record else -1))):
                 raise ValidationError(_l("There is already a national area; every other area lies inside it."))
             return
-        parent = self.areas.get(field.data)
+        parent = db.session.get(Area, field.data)
         if parent is None:
             raise ValidationError(_l("Choose an area from the list."))
         if level == "national":
             raise ValidationError(_l("The national level lies inside nothing."))
         if self.record is not None:
-            if parent.id == self.record.id or parent.id in descendant_ids(self.record.id, list(self.areas.values())):
+            if db.session.scalar(select(Area.id).where(Area.id == parent.id, within_area(Area.id, self.record.id))):
                 raise ValidationError(_l("An area cannot lie inside itself or inside an area below it."))
         if level in AREA_DEPTH and AREA_DEPTH[parent.level] >= AREA_DEPTH[level]:
             raise ValidationError(_("A %(level)s must lie inside a larger area than a %(parent)s.",
@@ -91,13 +81,13 @@ class UserForm(FlaskForm):
                        filters=[strip])
     email = EmailField(_l("Email"), validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
                        filters=[strip, lambda v: v.lower() if v else v])
-    organization_id = SelectField(_l("Organisation"), coerce=id_number)
+    organization_id = PickerField(_l("Organisation"), kind="organizations",
+                                  validators=[InputRequired(message=_l("Choose the organisation."))])
     is_admin = BooleanField(_l("Administrator (manages people, areas and organisations)"))
 
     def __init__(self, *args, record: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
-        self.organization_id.choices = organization_choices()
 
     def validate_email(self, field):
         clash = db.session.scalar(select(User.id).where(

@@ -6,6 +6,7 @@ from sqlalchemy.orm import joinedload
 from workspace.access import admin_required
 from workspace.admin import bp
 from workspace.extensions import db
+from workspace.pages import paginate
 from workspace.models import OutboxMessage
 
 
@@ -13,7 +14,7 @@ from workspace.models import OutboxMessage
 @admin_required
 def outbox():
     query = select(OutboxMessage).options(joinedload(OutboxMessage.recipient)).order_by(OutboxMessage.id.desc())
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(query, current_app.config["PER_PAGE"])
     return render_template("admin/outbox.html", page=page, smtp=bool(current_app.config["MAIL_SERVER"]))
 
 

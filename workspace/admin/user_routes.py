@@ -8,9 +8,11 @@ from sqlalchemy.exc import IntegrityError
 
 from workspace.access import admin_required
 from workspace.admin import bp, services
-from workspace.admin.forms import NewUserForm, UserEditForm, organization_choices
+from workspace.admin.forms import NewUserForm, UserEditForm
 from workspace.forms import EmptyForm
 from workspace.extensions import db
+from workspace.pages import paginate
+from workspace.pickers import Picker, search_term
 from workspace.inputs import whole_number
 from workspace.models import Organization, User
 
@@ -30,9 +32,10 @@ def users():
     status = request.args.get("status", "")
     if status in STATUSES:
         query = query.where(User.active.is_(STATUSES[status]))
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(query, current_app.config["PER_PAGE"])
     return render_template("admin/users.html", page=page, q=q, status=status,
-                           organization_id=organization_id, organizations=organization_choices())
+                           organizations=Picker("organizations", "organization", [organization_id] if organization_id else [],
+                                                search_term("organization"), _("All organisations")))
 
 
 def link_page(user: User, token: str, purpose: str):
@@ -44,7 +47,7 @@ def link_page(user: User, token: str, purpose: str):
 @admin_required
 def new_user():
     form = NewUserForm()
-    if not form.organization_id.choices:
+    if not db.session.scalar(select(Organization.id).limit(1)):
         flash(_("Add an organisation first: every person belongs to one."), "error")
         return redirect(url_for("admin.organizations"))
     if form.validate_on_submit():

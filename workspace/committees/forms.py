@@ -8,14 +8,14 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
-from workspace.admin.forms import area_choices
 from workspace.clock import to_local, to_utc, utcnow
 from workspace.extensions import db
 from workspace import edits
 from workspace.edits import EditForm
-from workspace.forms import IntegerField, choices, id_number, optional_id, strip
+from workspace.forms import IntegerField, choices, id_number, strip
+from workspace.pickers import PickerField
 from workspace.models import (
-    ATTENDANCE, COMMITTEE_LEVELS, COMMITTEE_ROLES, ITEM_KINDS, MAX_ITEM_MINUTES, Area, Committee, Meeting, User,
+    ATTENDANCE, COMMITTEE_LEVELS, COMMITTEE_ROLES, ITEM_KINDS, MAX_ITEM_MINUTES, Committee, Meeting, User,
 )
 
 LONG_TEXT = 20000
@@ -24,8 +24,9 @@ LONG_TEXT = 20000
 class CommitteeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)], filters=[strip])
     level = SelectField(_l("Level"), choices=choices(COMMITTEE_LEVELS))
-    area_id = SelectField(_l("Area it covers"), coerce=id_number)
-    parent_id = SelectField(_l("Reports to"), coerce=optional_id)
+    area_id = PickerField(_l("Area it covers"), kind="areas",
+                          validators=[InputRequired(message=_l("Choose the area it covers."))])
+    parent_id = PickerField(_l("Reports to"), kind="committees", blank=_l("— none —"))
     thematic_focus = StringField(_l("Thematic focus"), validators=[Length(max=200)], filters=[strip],
                                  description=_l("For example: cash transfers and disaster response"))
     required_meetings_per_year = IntegerField(
@@ -43,10 +44,6 @@ class CommitteeForm(FlaskForm):
     def __init__(self, *args, record: Committee | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.record = record
-        self.area_id.choices = area_choices(list(db.session.scalars(select(Area))))
-        others = db.session.execute(select(Committee.id, Committee.name).order_by(Committee.name)).all()
-        self.parent_id.choices = choices([("", _l("— none —"))] + [
-            (row.id, row.name) for row in others if record is None or row.id != record.id])
 
     def validate_name(self, field):
         clash = db.session.scalar(select(Committee.id).where(
@@ -82,14 +79,19 @@ class CommitteeEditForm(EditForm, CommitteeForm):
 
 
 class MemberForm(FlaskForm):
-    user_id = SelectField(_l("Person"), coerce=id_number)
+    user_id = PickerField(_l("Person"), kind="people",
+                          validators=[InputRequired(message=_l("Choose the person to add."))])
     role = SelectField(_l("Role"), choices=choices(COMMITTEE_ROLES), default="member")
 
     def __init__(self, *args, exclude: set[int] = frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
-        people = db.session.execute(
-            select(User.id, User.name, User.email).where(User.active.is_(True)).order_by(User.name)).all()
-        self.user_id.choices = choices((p.id, f"{p.name} ({p.email})") for p in people if p.id not in exclude)
+        self.exclude = exclude
+        # With nothing typed, the list offers people who are not members yet.
+        self.user_id.suggest = lambda query: query.where(User.id.not_in(exclude)) if exclude else query
+
+    def validate_user_id(self, field):
+        if field.data in self.exclude:
+            raise ValidationError(_l("This person is already a member."))
 
 
 class RoleForm(EditForm, FlaskForm):

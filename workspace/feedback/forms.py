@@ -5,10 +5,10 @@ from wtforms import BooleanField, RadioField, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
 from workspace.edits import EditForm, StampField, stamp
-from workspace.admin.forms import area_choices, organization_choices
 from workspace.extensions import db
-from workspace.forms import IntegerField, choices, optional_id, strip
-from workspace.models import CATEGORIES, CHANNELS, AnswerTime, Area, User
+from workspace.forms import IntegerField, choices, strip
+from workspace.pickers import PickerField
+from workspace.models import CATEGORIES, CHANNELS, AnswerTime, User
 
 MAX_TEXT = 4000
 
@@ -22,7 +22,7 @@ class FeedbackForm(FlaskForm):
         validators=[DataRequired(message=_l("Tell us what happened.")),
                     Length(max=MAX_TEXT, message=_l("Please keep it under %(max)s characters.", max=MAX_TEXT))],
         filters=[strip], render_kw={"rows": 6, "maxlength": MAX_TEXT})
-    area_id = SelectField(_l("Where? (if you want to say)"), coerce=optional_id, validate_choice=True)
+    area_id = PickerField(_l("Where? (if you want to say)"), kind="areas", blank=_l("— not given —"))
     programme = StringField(_l("Which programme or service, if you know"), validators=[Length(max=200)],
                             filters=[strip])
     anonymous = BooleanField(_l("Stay anonymous: keep no name or number"))
@@ -32,10 +32,6 @@ class FeedbackForm(FlaskForm):
                                             Regexp(r"^[0-9 +()-]{6,40}$", message=_l("Only digits, spaces and + ( ) -"))])
     # Left empty by people; bots fill every field. Hidden with CSS, not with type=hidden.
     website = StringField(_l("Leave this empty"))
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.area_id.choices = choices([("", _l("— not given —"))]) + area_choices(list(db.session.scalars(select(Area))))
 
     def case_fields(self) -> dict:
         return {"category": self.category.data, "description": self.description.data, "area_id": self.area_id.data,
@@ -60,16 +56,16 @@ class MoveForm(EditForm, FlaskForm):
 class AssignForm(EditForm, FlaskForm):
     edit_fields = ("assigned_organization_id", "assigned_user_id")
     field_names = {"assigned_organization_id": "organization_id", "assigned_user_id": "user_id"}
-    organization_id = SelectField(_l("Responsible organisation"), coerce=optional_id,
+    # No organisation is chosen for the person assigning: an unassigned case must be given one.
+    organization_id = PickerField(_l("Responsible organisation"), kind="organizations", blank=_l("— choose —"),
                                   validators=[InputRequired(message=_l("Choose the organisation that handles it."))])
-    user_id = SelectField(_l("Person"), coerce=optional_id)
+    user_id = PickerField(_l("Person"), kind="people", blank=_l("— anyone there —"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # No organisation is chosen for the person assigning: an unassigned case must be given one.
-        self.organization_id.choices = choices([("", _l("— choose —"))]) + organization_choices()
-        people = db.session.execute(select(User.id, User.name).where(User.active.is_(True)).order_by(User.name))
-        self.user_id.choices = choices([("", _l("— anyone there —"))] + [(p.id, p.name) for p in people])
+        # With nothing typed, the person list offers the chosen organisation's people.
+        organization_id = self.organization_id.data
+        self.user_id.suggest = lambda query: query.where(User.organization_id == organization_id)
 
     def validate_organization_id(self, field):
         if field.data is None:

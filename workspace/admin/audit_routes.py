@@ -12,6 +12,12 @@ from workspace.models import AuditEvent
 from flask_login import current_user, login_required
 
 
+def audited_types() -> list[str]:
+    """The kinds of record the trail names, from the models that keep one (not a scan of the trail)."""
+    return sorted({mapper.class_.__name__ for mapper in db.Model.registry.mappers
+                   if hasattr(mapper.class_, "__audit_fields__")})
+
+
 @bp.route("/audit")
 @login_required
 def audit_log():
@@ -27,7 +33,7 @@ def audit_log():
     actor_id = request.args.get("actor", type=whole_number)
     if actor_id:
         query = query.where(AuditEvent.actor_id == actor_id)
-    types = db.session.scalars(select(AuditEvent.entity_type).distinct().order_by(AuditEvent.entity_type)).all()
+    types = audited_types()
     page = paginate(query, current_app.config["PER_PAGE"])
     return render_template("admin/audit.html", page=page, types=types, entity_type=entity_type,
                            entity_id=entity_id, actor_id=actor_id)

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -18,6 +18,7 @@ from workspace.models.directory import SECTORS, Organization
 
 class User(UserMixin, Versioned, db.Model):
     __tablename__ = "users"
+    __table_args__ = (Index("ix_users_name", "name", "id"),)  # lists of people, by name
     __audit_fields__ = ("name", "email", "organization_id", "is_admin", "active")
 
     id: Mapped[int] = mapped_column(primary_key=True)

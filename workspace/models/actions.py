@@ -69,6 +69,11 @@ class Action(Versioned, db.Model):
         CheckConstraint("length(title) > 0", name="title_not_empty"),
         Index("ix_actions_origin", "origin_type", "origin_id"),
         Index("ix_actions_status_due", "status", "due_date"),
+        # The action lists: one filter, then by due date (see migration d11a00000005).
+        Index("ix_actions_focal_person_due", "focal_person_id", "due_date", "id"),
+        Index("ix_actions_responsible_due", "responsible_organization_id", "due_date", "id"),
+        Index("ix_actions_plan_due", "plan_id", "due_date", "id"),
+        Index("ix_actions_due", "due_date", "id"),
     )
     __audit_fields__ = ("title", "description", "responsible_organization_id", "focal_person_id", "start_date",
                         "due_date", "status", "progress", "blocked_reason", "version")

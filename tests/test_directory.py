@@ -229,3 +229,22 @@ def test_committee_lists_read_the_area_tree_by_join(client, admin, count_queries
     for n in range(30):
         factories.make_area(f"Extra {n}", "district", parent=region)
     assert counts() == before
+
+
+def test_areas_page_shows_part_of_the_tree_browses_down_and_searches(client, admin):
+    region = factories.make_area("Hill Region", "region")
+    district = factories.make_area("Hill District", "district", parent=region)
+    sub = factories.make_area("Hill Municipality", "subdistrict", parent=district)
+    factories.make_area("Far Village", "community", parent=sub)
+
+    def table(url):  # the tree's rows (the add form's picker lists areas too)
+        html = client.get(url).get_data(as_text=True)
+        return html[html.index("<tbody>"):html.index("</tbody>")], html
+
+    top, _ = table("/admin/areas")
+    assert "Hill District" in top and "Hill Municipality" not in top and "Far Village" not in top
+    inside, page = table(f"/admin/areas?within={district.id}")
+    assert "Hill Municipality" in inside and "Far Village" in inside
+    assert f'href="/admin/areas?within={region.id}">Hill Region</a>' in page  # the crumbs
+    found, _ = table("/admin/areas?q=village")
+    assert "Far Village" in found and "(Hill Municipality)" in found and "Hill District" not in found

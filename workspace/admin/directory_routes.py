@@ -11,12 +11,10 @@ from workspace.admin.group_role_routes import GroupRoleForm
 from workspace.admin.inline import edit_row, remove, save_or_fail
 from workspace.extensions import db
 from workspace.inputs import whole_number
-from workspace.models import AREA_LEVELS, ORGANIZATION_KINDS, Area, GroupRole, Organization, User, tree_order
+from workspace.models import (
+    AREA_LEVELS, ORGANIZATION_KINDS, Area, AreaLineage, GroupRole, Organization, User, tree_order,
+)
 from workspace.pages import paginate, render_page, wants_fragment
-
-
-def all_areas() -> list[Area]:
-    return list(db.session.scalars(select(Area)))
 
 
 # --- Organisations -------------------------------------------------------------------------
@@ -110,37 +108,42 @@ AREA_TEMPLATES = {
     "row": "admin/_area_row.html",
     "edit_row": "admin/_area_edit_row.html",
 }
-AREAS_PER_PAGE = 200
+# The tree shows this many levels below the area being browsed (at the top: national, regions,
+# districts); a national tree has thousands of communities, reached by browsing or by search.
+LEVELS_SHOWN = 2
 
 
-def areas_page(form: AreaForm, areas: list[Area], status: int = 200):
-    """The tree in one query, flattened and paginated; the add form above it."""
-    q = request.args.get("q", "").strip().lower()
-    rows = tree_order(areas)
+def areas_page(form: AreaForm, status: int = 200):
+    """A part of the tree (the top levels, or below one area), or the areas whose names match a
+    search; the add form above it. Never the whole tree."""
+    q = request.args.get("q", "").strip()[:100]
+    within = db.session.get(Area, request.args.get("within", type=whole_number) or 0)
     if q:
-        rows = [(area, depth) for area, depth in rows if q in area.name.lower()]
-    page_number = max(request.args.get("page", 1, type=whole_number), 1)
-    pages = max((len(rows) + AREAS_PER_PAGE - 1) // AREAS_PER_PAGE, 1)
-    start = (page_number - 1) * AREAS_PER_PAGE
-    depth_of = dict((area.id, depth) for area, depth in rows)
-    return render_page("admin/areas.html", "admin/_areas_section.html", status, form=form,
-                       rows=rows[start:start + AREAS_PER_PAGE], depth_of=depth_of, q=q,
-                       page_number=page_number, pages=pages, total=len(rows), levels=AREA_LEVELS)
+        page = paginate(select(Area).where(Area.name.ilike(f"%{q}%")).options(joinedload(Area.parent))
+                        .order_by(Area.name, Area.id), current_app.config["PER_PAGE"])
+        rows = [(area, 0) for area in page.items]
+    else:
+        top = within.id if within else db.session.scalar(select(Area.id).where(Area.parent_id.is_(None)))
+        part = db.session.scalars(select(Area).join(AreaLineage, AreaLineage.area_id == Area.id).where(
+            AreaLineage.ancestor_id == top, AreaLineage.depth <= LEVELS_SHOWN)).all() if top else []
+        rows, page = tree_order(part), None
+    ancestors = list(reversed(list(_ancestors(within)))) + [within] if within else []
+    return render_page("admin/areas.html", "admin/_areas_section.html", status, form=form, rows=rows, page=page,
+                       q=q, within=within, ancestors=ancestors, levels=AREA_LEVELS)
 
 
 @bp.route("/areas", methods=["GET", "POST"])
 @admin_required
 def areas():
-    areas = all_areas()
     form = AreaForm()
     if form.validate_on_submit():
         area = Area()
         if save_or_fail(form, area, "create", None):
             flash(_("Added %(name)s.", name=area.name), "success")
             if wants_fragment():
-                return areas_page(AreaForm(formdata=None), all_areas())
+                return areas_page(AreaForm(formdata=None))
             return redirect(url_for("admin.areas"))
-    return areas_page(form, areas, 422 if form.is_submitted() else 200)
+    return areas_page(form, 422 if form.is_submitted() else 200)
 
 
 @bp.route("/areas/<int:area_id>")

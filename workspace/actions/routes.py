@@ -33,6 +33,8 @@ def filter_choices(filters: ActionFilters) -> dict:
         "committees": picker("committees", "committee", filters.committee, _("Any committee")),
         "organizations": picker("organizations", "organization", filters.organization, _("Any organisation")),
         "areas": picker("areas", "area", filters.area, _("Anywhere")),
+        # A search typed in a picker keeps the filters open, to choose from what it found.
+        "searching": any(name.endswith("-q") and value for name, value in request.args.items()),
     }
 
 

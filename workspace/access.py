@@ -169,15 +169,12 @@ def reads_through_committee(user, group) -> bool:
     key = (user.id, group.id)
     if key not in cache:
         from workspace.extensions import db
-        from workspace.models import Area, Committee
+        from workspace.models import AreaLineage, Committee
 
-        areas = {area.id: area.parent_id for area in db.session.execute(select(Area.id, Area.parent_id))}
-        committee_areas = set(db.session.scalars(select(Committee.area_id).where(Committee.id.in_(list(committees)))))
-        area_id, found = group.area_id, False
-        while area_id is not None and not found:
-            found = area_id in committee_areas
-            area_id = areas.get(area_id)
-        cache[key] = found
+        # The group's area or one above it (the area lineage) is the area of one of those committees.
+        cache[key] = db.session.scalar(select(Committee.id).join(
+            AreaLineage, AreaLineage.ancestor_id == Committee.area_id).where(
+            Committee.id.in_(list(committees)), AreaLineage.area_id == group.area_id).limit(1)) is not None
     return cache[key]
 
 

@@ -16,6 +16,7 @@ from workspace.indicators import periods
 from workspace.indicators.services import EDITABLE, Entry, IndicatorRuleError, period_saved_whole
 from workspace.indicators.values import cells
 from workspace.models import Indicator, IndicatorValue, User
+from workspace.models.indicators import refresh_standings
 
 VALUES = IndicatorValue.__table__
 VERSIONED = hasattr(IndicatorValue, "version")  # optimistic locking: a Core UPDATE must bump it too
@@ -65,6 +66,8 @@ def save_import(owner, period: str, user: User, entries: list[Entry]) -> int:
     with period_saved_whole(IntegrityError, ChangedMeanwhile):
         events = _insert(new, owner, period) + _update(changed)
         audit.record_many(IndicatorValue, events, actor=user)
+        # Core statements pass by the flush hook that keeps the standings: refresh them here.
+        refresh_standings(indicators=Indicator.id.in_(sorted({e.indicator.id for e in entries})))
     return len(new) + len(changed)
 
 

@@ -1,10 +1,12 @@
 """Groups and their indicators: defining them together, results, charts, verification, the
 committee's view of what is off track, and raising an indicator to the committee."""
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from dataclasses import dataclass
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from workspace import access
 from workspace.clock import local_today
@@ -16,11 +18,13 @@ from workspace.indicators import bp, chart, periods, services
 from workspace.indicators.forms import IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm, VerifyForm
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
-from workspace.indicators.values import cell_label, judge, target_of, targets_for
+from workspace.indicators.values import STANDING_LABELS, cell_label, judge, target_of, targets_for
+from workspace.inputs import whole_number
 from workspace.models import (
-    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, Committee, Indicator, IndicatorTarget,
-    IndicatorValue, IndicatorWording, Organization, within_area,
+    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, AreaLineage, Committee, Indicator, IndicatorTarget, IndicatorValue,
+    IndicatorWording, Organization,
 )
+from workspace.models.indicators import STANDINGS, IndicatorStanding
 from workspace.pages import render_form
 
 DUE_SHOWN = 3  # the periods a group sees as due: this one and the two before
@@ -41,14 +45,12 @@ def groups():
 
 
 def latest_values(indicators: list[Indicator]) -> dict[int, IndicatorValue]:
-    """Each indicator's newest total: one query."""
-    ids = [i.id for i in indicators]
-    newest = (select(IndicatorValue.indicator_id, func.max(IndicatorValue.period).label("period"))
-              .where(IndicatorValue.indicator_id.in_(ids), IndicatorValue.cell == "")
-              .group_by(IndicatorValue.indicator_id)).subquery()
-    return {v.indicator_id: v for v in db.session.scalars(select(IndicatorValue).join(
-        newest, (IndicatorValue.indicator_id == newest.c.indicator_id) & (IndicatorValue.period == newest.c.period))
-        .where(IndicatorValue.cell == ""))}
+    """Each indicator's newest total: one query, each read from the index of its totals."""
+    total = aliased(IndicatorValue)
+    newest = (select(total.id).where(total.indicator_id == Indicator.id, total.cell == "")
+              .order_by(total.period.desc()).limit(1).correlate(Indicator).scalar_subquery())
+    ids = select(newest).where(Indicator.id.in_([i.id for i in indicators]))
+    return {v.indicator_id: v for v in db.session.scalars(select(IndicatorValue).where(IndicatorValue.id.in_(ids)))}
 
 
 @bp.route("/groups/<int:group_id>")
@@ -65,6 +67,7 @@ def group(group_id: int | None = None, committee_id: int | None = None):
            if any(i.frequency == f for i in adopted)}
     entered = set(db.session.execute(select(IndicatorValue.indicator_id, IndicatorValue.period).where(
         IndicatorValue.indicator_id.in_([i.id for i in adopted]), IndicatorValue.cell == "",
+        IndicatorValue.period.in_([p for period_list in due.values() for p in period_list]),
         IndicatorValue.state.in_(("submitted", "verified")))).all())
     waiting = db.session.scalar(select(func.count()).select_from(IndicatorValue).join(Indicator).where(
         owner.column == owner.id, IndicatorValue.state == "submitted", IndicatorValue.cell == ""))
@@ -104,9 +107,10 @@ def indicator(indicator_id: int):
     wordings = {w.version: w for w in db.session.scalars(select(IndicatorWording).where(
         IndicatorWording.indicator_id == indicator.id))}
     committees = raise_targets(indicator)
-    targets = targets_for([indicator])
+    own_targets = list(db.session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id)))
+    targets = {(t.indicator_id, t.period): t.target for t in own_targets}
     target_form = TargetForm(indicator=indicator, formdata=None)
-    target_form.show(db.session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id)))
+    target_form.show(own_targets)
     return render_template("indicators/indicator.html", indicator=indicator, owner=owner_of(indicator),
                            raise_form=RaiseForm(committees=committees), targets=targets, target_of=target_of,
                            target_form=target_form,
@@ -212,39 +216,79 @@ def return_value(value_id: int):
 
 # --- The committee's view ----------------------------------------------------------------------
 
-def area_groups(committee: Committee) -> list[Organization]:
-    return list(db.session.scalars(select(Organization).where(
-        Organization.kind == "community_group", within_area(Organization.area_id, committee.area_id))))
+@dataclass
+class Page:
+    """One page of a list whose total is already known, as the pagination macro reads it."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+    more: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(-(-self.total // self.per_page), 1)
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
 
 
 @bp.route("/committees/<int:committee_id>/indicators")
 @login_required
 def committee_indicators(committee_id: int):
-    """The indicators of the groups in the committee's area, off track first."""
+    """The indicators of the groups in the committee's area and its own, off track first, a page
+    at a time, from the standings kept on each save (workspace/models/indicators.py): a count per
+    status and one page of rows, whatever the size of the area."""
     committee = get_committee_or_404(committee_id)
-    groups = area_groups(committee)
-    indicators = list(db.session.scalars(select(Indicator).where(
-        Indicator.organization_id.in_([g.id for g in groups]) | (Indicator.committee_id == committee.id),
-        Indicator.status == "adopted")
-        .options(joinedload(Indicator.organization), joinedload(Indicator.committee)).order_by(Indicator.short_name)))
-    latest = latest_values(indicators)
-    targets = targets_for(indicators)
-    rows = [(i, latest.get(i.id), judge(i, latest[i.id].value if i.id in latest else None,
-                                        target_of(i, latest[i.id].period if i.id in latest else None, targets)))
-            for i in indicators]
-    rows.sort(key=lambda row: {"off_track": 0, "no_data": 1, "no_target": 2, "on_track": 3}[row[2].status])
-    return render_template("indicators/committee.html", committee=committee, rows=rows, period_label=periods.label)
+    status = request.args.get("status")
+    rank = STANDINGS.index(status) if status in STANDINGS else None
+    counts = dict(db.session.execute(select(IndicatorStanding.rank, func.count()).where(
+        IndicatorStanding.committee_id == committee.id).group_by(IndicatorStanding.rank)).all())
+    per_page = current_app.config["PER_PAGE"]
+    total = counts.get(rank, 0) if rank is not None else sum(counts.values())
+    number = min(max(request.args.get("page", 1, type=whole_number), 1), max(-(-total // per_page), 1))
+    query = (select(IndicatorStanding).where(IndicatorStanding.committee_id == committee.id)
+             .options(joinedload(IndicatorStanding.indicator).joinedload(Indicator.organization),
+                      joinedload(IndicatorStanding.indicator).joinedload(Indicator.committee))
+             .order_by(IndicatorStanding.rank, IndicatorStanding.short_name, IndicatorStanding.indicator_id)
+             .limit(per_page).offset((number - 1) * per_page))
+    if rank is not None:
+        query = query.where(IndicatorStanding.rank == rank)
+    page = Page(list(db.session.scalars(query)), number, per_page, total, more=False)
+    return render_template("indicators/committee.html", committee=committee, page=page, status=status,
+                           counts={name: counts.get(n, 0) for n, name in enumerate(STANDINGS)},
+                           labels=STANDING_LABELS, period_label=periods.label)
 
 
 def raise_targets(indicator: Indicator) -> list[Committee]:
-    """The committees over the group's area that the person may propose items to."""
+    """The committees over the group's area (read from the area lineage) that the person may
+    propose items to."""
     mine = [cid for cid in access.committee_roles(current_user) if access.can_propose_item(current_user, cid)]
     if not mine:
         return []
-    committees = db.session.scalars(select(Committee).where(Committee.id.in_(mine))).all()
+    query = select(Committee).where(Committee.id.in_(mine)).order_by(Committee.id)
     if indicator.committee_id is not None:  # a committee's own indicator goes to that committee
-        return [c for c in committees if c.id == indicator.committee_id]
-    return [c for c in committees if indicator.organization in area_groups(c)]
+        query = query.where(Committee.id == indicator.committee_id)
+    elif indicator.organization.kind != "community_group":
+        return []
+    else:
+        query = query.where(Committee.area_id.in_(select(AreaLineage.ancestor_id).where(
+            AreaLineage.area_id == indicator.organization.area_id)))
+    return list(db.session.scalars(query))
 
 
 @bp.route("/indicators/<int:indicator_id>/raise", methods=["POST"])

@@ -4,10 +4,14 @@ from dataclasses import dataclass
 from itertools import product
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from workspace.models import DIMENSIONS
+from workspace.models.indicators import MARGIN
 
-MARGIN = 0.15  # within 15% of the target still counts as on track
+# What an indicator's latest value says against its target, in the order a committee reads them.
+STANDING_LABELS = {"off_track": _l("Off track"), "no_data": _l("No data"), "no_target": _l("No target"),
+                   "on_track": _l("On track")}
 JUMP = 0.5  # a change of more than 50% from the last period asks for a short explanation
 
 
@@ -89,13 +93,13 @@ def target_of(indicator, period: str | None, targets: dict) -> float | None:
 
 def judge(indicator, value: float | None, target: float | None = None) -> Judgement:
     """On or off track against the period's target (the indicator's usual one if none is given)."""
-    if value is None:
-        return Judgement("no_data", _("No data"))
     target = indicator.target if target is None else target
-    if target is None:
-        return Judgement("no_target", _("No target"))
-    if indicator.direction == "higher":
-        ok = value >= target - abs(target) * MARGIN
+    if value is None:
+        status = "no_data"
+    elif target is None:
+        status = "no_target"
+    elif indicator.direction == "higher":
+        status = "on_track" if value >= target - abs(target) * MARGIN else "off_track"
     else:
-        ok = value <= target + abs(target) * MARGIN
-    return Judgement("on_track", _("On track")) if ok else Judgement("off_track", _("Off track"))
+        status = "on_track" if value <= target + abs(target) * MARGIN else "off_track"
+    return Judgement(status, str(STANDING_LABELS[status]))

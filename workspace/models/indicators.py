@@ -3,15 +3,18 @@ period, verified by staff assigned to the group."""
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, CheckConstraint, Date, Float, ForeignKey, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (
+    JSON, CheckConstraint, Date, Float, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, and_, case,
+    delete, event, func, inspect, or_, select, union_all,
+)
+from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
 from workspace.models.committees import Committee
-from workspace.models.directory import Organization, _in
+from workspace.models.directory import Area, AreaLineage, Organization, _in
 
 UNITS = {"count": _l("A number (count)"), "percent": _l("A percentage"), "yes_no": _l("Yes or no"),
          "score": _l("A score from 1 to 5")}
@@ -126,6 +129,10 @@ class IndicatorValue(Versioned, db.Model):
     __tablename__ = "indicator_values"
     __table_args__ = (
         UniqueConstraint("indicator_id", "period", "cell", name="uq_indicator_values_cell"),
+        # An indicator's totals newest first: its latest value, its chart.
+        Index("ix_indicator_values_series", "indicator_id", "cell", "period"),
+        # What waits for verification or came back, per indicator.
+        Index("ix_indicator_values_state", "indicator_id", "state", "cell", "period"),
         CheckConstraint(_in("state", VALUE_STATES), name="state"),
         CheckConstraint("state <> 'returned' OR return_reason <> ''", name="returned_has_reason"),
         CheckConstraint("verified_by_id IS NULL OR entered_by_id IS NULL OR verified_by_id <> entered_by_id",
@@ -173,3 +180,138 @@ class IndicatorTarget(Versioned, db.Model):
     @property
     def name(self) -> str:
         return self.period
+
+
+# The groups list reads community groups by name.
+Index("ix_organizations_kind_name", Organization.kind, Organization.name)
+
+# How a committee reads its indicators, in this order: off track first.
+STANDINGS = ("off_track", "no_data", "no_target", "on_track")
+MARGIN = 0.15  # within 15% of the target still counts as on track
+
+
+class IndicatorStanding(db.Model):
+    """Where an adopted indicator stands (its latest total, that period's target, on or off
+    track), once for every committee that reads it: the committees over its group's area, or
+    the committee that owns it.
+
+    A summary kept whole on every write (refresh_standings(), run by the flush hook below), so
+    that a committee's page counts and pages its indicators from one index, whatever the size of
+    its area, instead of judging thousands of indicators on each request.
+    """
+
+    __tablename__ = "indicator_standings"
+    __table_args__ = (
+        Index("ix_indicator_standings_order", "committee_id", "rank", "short_name", "indicator_id"),
+        CheckConstraint(f"rank >= 0 AND rank < {len(STANDINGS)}", name="rank"),
+    )
+
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"), primary_key=True,
+                                              index=True)
+    rank: Mapped[int] = mapped_column(SmallInteger)  # the index of its status in STANDINGS
+    short_name: Mapped[str] = mapped_column(String(80))  # the indicator's, to page in name order
+    period: Mapped[str | None] = mapped_column(String(10))  # of the latest total, if any
+    value: Mapped[float | None] = mapped_column(Float)
+    target: Mapped[float | None] = mapped_column(Float)  # that period's own target, or the usual one
+
+    indicator: Mapped[Indicator] = relationship()
+
+    @property
+    def status(self) -> str:
+        return STANDINGS[self.rank]
+
+
+def _standing_rows(indicators, committees):
+    """SELECT of the standing rows of the adopted indicators matching `indicators` (a condition on
+    the indicators table, or None), for the committees with ids in `committees` (None: all)."""
+    i, v, t = Indicator.__table__, IndicatorValue.__table__, IndicatorTarget.__table__
+    latest = v.alias("latest")
+    latest_id = (select(v.c.id).where(v.c.indicator_id == i.c.id, v.c.cell == "")
+                 .order_by(v.c.period.desc()).limit(1).scalar_subquery())
+    target = func.coalesce(t.c.target, i.c.target)
+    margin = func.abs(target) * MARGIN
+    # The same judgement as workspace.indicators.values.judge(), in SQL.
+    rank = case((latest.c.value.is_(None), STANDINGS.index("no_data")),
+                (target.is_(None), STANDINGS.index("no_target")),
+                (or_(and_(i.c.direction == "higher", latest.c.value >= target - margin),
+                     and_(i.c.direction != "higher", latest.c.value <= target + margin)), STANDINGS.index("on_track")),
+                else_=STANDINGS.index("off_track"))
+    judged = (select(i.c.id, i.c.organization_id, i.c.committee_id, rank.label("rank"), i.c.short_name,
+                     latest.c.period, latest.c.value, target.label("target"))
+              .select_from(i.outerjoin(latest, latest.c.id == latest_id)
+                           .outerjoin(t, and_(t.c.indicator_id == i.c.id, t.c.period == latest.c.period)))
+              .where(i.c.status == "adopted", *([indicators] if indicators is not None else []))).cte("judged")
+    columns = (judged.c.id, judged.c.rank, judged.c.short_name, judged.c.period, judged.c.value, judged.c.target)
+    o, lineage, c = Organization.__table__, AreaLineage.__table__, Committee.__table__
+    over_groups = (select(c.c.id, *columns)
+                   .select_from(judged.join(o, and_(o.c.id == judged.c.organization_id, o.c.kind == "community_group"))
+                                .join(lineage, lineage.c.area_id == o.c.area_id)
+                                .join(c, c.c.area_id == lineage.c.ancestor_id)))
+    own = select(judged.c.committee_id, *columns).where(judged.c.committee_id.is_not(None))
+    if committees is not None:
+        over_groups = over_groups.where(c.c.id.in_(committees))
+        own = own.where(judged.c.committee_id.in_(committees))
+    return union_all(over_groups, own)
+
+
+def refresh_standings(connection=None, *, indicators=None, committees=None) -> None:
+    """Recompute standings in three statements, whatever their number: those of the indicators
+    matching `indicators` (a condition on the indicators table), or every row of the committees
+    with ids in `committees` (a committee placed anew), or with neither, the whole table.
+    Indicators are locked first (PostgreSQL), so that two saves touching one indicator recompute
+    it one after the other."""
+    connection = connection or db.session.connection()
+    table, i = IndicatorStanding.__table__, Indicator.__table__
+    stale = delete(table)
+    if committees is not None:
+        stale = stale.where(table.c.committee_id.in_(committees))
+        lineage, c = AreaLineage.__table__, Committee.__table__
+        indicators = or_(i.c.committee_id.in_(committees), i.c.organization_id.in_(
+            select(Organization.id).where(Organization.area_id.in_(
+                select(lineage.c.area_id).join(c, c.c.area_id == lineage.c.ancestor_id).where(c.c.id.in_(committees))))))
+    elif indicators is not None:
+        connection.execute(select(i.c.id).where(indicators).order_by(i.c.id).with_for_update(key_share=True))
+        stale = stale.where(table.c.indicator_id.in_(select(i.c.id).where(indicators)))
+    connection.execute(stale)
+    connection.execute(table.insert().from_select(
+        ["committee_id", "indicator_id", "rank", "short_name", "period", "value", "target"],
+        _standing_rows(indicators, committees)))
+
+
+def _changed(obj, *names) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+@event.listens_for(Session, "after_flush")
+def _keep_standings(session, _context) -> None:
+    """Whatever this flush wrote that moves a standing: a value or a period's target, an
+    indicator (words, target, direction, adopted or dropped), a group moved or made another kind,
+    a committee placed, an area moved (after directory.py's hook has rebuilt the lineage)."""
+    new, dirty, deleted = set(session.new), set(session.dirty), set(session.deleted)
+    indicator_ids, organization_ids, committee_ids, everything = set(), set(), set(), False
+    for obj in (*new, *dirty, *deleted):
+        if isinstance(obj, (IndicatorValue, IndicatorTarget)):
+            indicator_ids.add(obj.indicator_id)
+        elif isinstance(obj, Indicator):
+            indicator_ids.add(obj.id)
+        elif isinstance(obj, Organization) and obj in dirty and _changed(obj, "area_id", "area", "kind"):
+            organization_ids.add(obj.id)
+        elif isinstance(obj, Committee) and (obj in new or (obj in dirty and _changed(obj, "area_id", "area"))):
+            committee_ids.add(obj.id)
+        elif isinstance(obj, Area) and obj in dirty and _changed(obj, "parent_id", "parent"):
+            everything = True
+    if not (indicator_ids or organization_ids or committee_ids or everything):
+        return
+    connection = session.connection()
+    if everything:
+        refresh_standings(connection)
+        return
+    indicator_ids.discard(None)
+    if indicator_ids:
+        refresh_standings(connection, indicators=Indicator.__table__.c.id.in_(sorted(indicator_ids)))
+    if organization_ids:
+        refresh_standings(connection, indicators=Indicator.__table__.c.organization_id.in_(sorted(organization_ids)))
+    if committee_ids:
+        refresh_standings(connection, committees=sorted(committee_ids))

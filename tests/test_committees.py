@@ -342,3 +342,38 @@ def test_home_lists_my_committees_with_the_next_meeting(client, count_queries, t
     with count_queries() as many:
         client.get("/")
     assert many.count == few.count
+
+
+def test_the_committee_page_shows_the_first_members_and_counts_all(client, count_queries, team):
+    """Chair and secretary first, a dozen at most, the count of all; the page costs the same
+    queries with a hundred members as with four."""
+    committee, people = team
+    login(client, people["member"])
+    with count_queries() as few:
+        text = client.get(f"/committees/{committee.id}").get_data(as_text=True)
+    assert "Members <small>(4)</small>" in text and "The first" not in text
+    for n in range(96):
+        factories.add_member(committee, factories.make_user(name=f"Zed Member {n:02d}"))
+    with count_queries() as many:
+        text = client.get(f"/committees/{committee.id}").get_data(as_text=True)
+    assert many.count == few.count
+    assert "Members <small>(100)</small>" in text and "The first 12 of 100." in text
+    members = text[text.index('id="members"'):]
+    assert members.index(people["chair"].name) < members.index(people["secretary"].name) < members.index("Zed Member 00")
+    assert "Zed Member 10" not in members and "Zed Member 95" not in members
+
+
+def test_the_committee_list_is_paged_with_a_fixed_number_of_queries(client, count_queries):
+    admin = factories.make_admin()
+    login(client, admin)
+    for n in range(3):
+        factories.make_meeting(factories.make_committee(f"Committee {n:03d}", level="district"), days_from_now=5)
+    with count_queries() as few:
+        client.get("/committees?level=district")
+    for n in range(3, 40):
+        factories.make_meeting(factories.make_committee(f"Committee {n:03d}", level="district"), days_from_now=5)
+    with count_queries() as many:
+        text = client.get("/committees?level=district").get_data(as_text=True)
+    assert many.count == few.count
+    assert "Committee 024" in text and "Committee 025" not in text and "Page 1 of 2" in text
+    assert "Committee 039" in client.get("/committees?level=district&page=2").get_data(as_text=True)

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 
 from workspace.extensions import db
-from workspace.models import Action, ActionPlan, Card, Participant, PlanningSession, Vote
+from workspace.models import Action, ActionPlan, Card, GroupRole, Participant, PlanningSession, Vote
 from workspace.sessions import services
 from tests import factories
 from tests.conftest import login
@@ -384,3 +384,35 @@ def test_tidying_from_the_list_and_merging_from_its_card(client, room):
                 data={"action": "toggle", "text": "", "version": db.session.get(Card, first.id).version})
     card = db.session.get(Card, first.id)
     assert card.text == "Payments arrive late" and card.hidden
+
+
+def test_the_sessions_page_offers_a_few_owners_and_a_search_for_the_others(client, count_queries, room):
+    """A verifier of many groups gets a handful of "New session" buttons and a search, not one
+    button per group; the page's queries do not grow with the groups or the sessions."""
+    facilitator = room["facilitator"]
+    login(client, facilitator)
+
+    def verify(count):
+        for n in range(count):
+            group = factories.make_organization(name=f"Savings group {len(groups):02d}", kind="community_group")
+            groups.append(group)
+            db.session.add(GroupRole(organization_id=group.id, user_id=facilitator.id, role="verifier"))
+        db.session.commit()
+
+    groups = []
+    verify(1)
+    with count_queries() as few:
+        text = client.get("/sessions").get_data(as_text=True)
+    assert "New session for Savings group 00" in text and 'name="start"' not in text
+    verify(29)
+    for n in range(30):
+        services.create_session(facilitator, title=f"Workshop {n}", held_on=date.today(),
+                                committee_id=room["committee"].id)
+    with count_queries() as many:
+        text = client.get("/sessions").get_data(as_text=True)
+    assert many.count == few.count
+    assert text.count("New session for Savings group") == 6 and 'name="start"' in text
+    assert "Page 1 of 2" in text
+    found = client.get("/sessions?start=group 2").get_data(as_text=True)
+    assert "New session for Savings group 20" in found and "New session for Savings group 00" not in found
+    assert f"/groups/{groups[29].id}/sessions/new" in client.get("/sessions?start=29").get_data(as_text=True)

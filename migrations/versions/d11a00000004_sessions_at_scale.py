@@ -1,4 +1,4 @@
-"""Planning session board at national scale
+"""Planning session board, committees and meetings at national scale
 
 Revision ID: d11a00000004
 Revises: d11a00000003
@@ -19,6 +19,9 @@ depends_on = None
 INDEXES = [
     ('ix_planning_sessions_facilitator_held', 'planning_sessions', ['facilitator_id', 'held_on']),
     ('ix_session_participants_user_id', 'session_participants', ['user_id']),
+    ('ix_committees_level_name', 'committees', ['level', 'name']),
+    ('ix_meetings_committee_status_starts', 'meetings', ['committee_id', 'status', 'starts_at']),
+    ('ix_agenda_items_committee_status', 'agenda_items', ['committee_id', 'status']),
 ]
 
 

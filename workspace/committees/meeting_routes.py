@@ -18,6 +18,7 @@ from workspace.committees.forms import (
 from workspace.committees.loaders import get_committee_or_404, get_item_or_404, get_meeting_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.labels import translated
 from workspace.models import ACTION_STATUSES, ATTENDANCE, Action, AgendaItem, Attendance, Meeting, Membership, User
 from workspace.pages import render_form, render_page, wants_fragment
 
@@ -34,14 +35,14 @@ def new_meeting(committee_id: int):
     return render_form("committees/meeting_form.html", form, committee=committee, meeting=None)
 
 
-def load_meeting_page(meeting_id: int, need: str = "see") -> Meeting:
-    """The meeting with its agenda, decisions and attendance: a fixed number of queries."""
-    meeting = db.session.scalar(
-        select(Meeting).where(Meeting.id == meeting_id).options(
-            joinedload(Meeting.committee),
-            selectinload(Meeting.items).selectinload(AgendaItem.decisions),
-            selectinload(Meeting.items).joinedload(AgendaItem.proposed_by),
-            selectinload(Meeting.attendance).joinedload(Attendance.user).joinedload(User.organization)))
+def load_meeting_page(meeting_id: int, need: str = "see", attendance: bool = False) -> Meeting:
+    """The meeting with its agenda and decisions (and its attendance records, for recording
+    them): a fixed number of queries."""
+    options = [joinedload(Meeting.committee), selectinload(Meeting.items).selectinload(AgendaItem.decisions),
+               selectinload(Meeting.items).joinedload(AgendaItem.proposed_by)]
+    if attendance:
+        options.append(selectinload(Meeting.attendance).joinedload(Attendance.user).joinedload(User.organization))
+    meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*options))
     if meeting is None:
         abort(404)
     return get_meeting_or_404(meeting.id, need)
@@ -58,10 +59,8 @@ def agenda_clock(meeting: Meeting) -> list[tuple[AgendaItem, object]]:
 
 
 def meeting_context(meeting: Meeting) -> dict:
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.committee_id == meeting.committee_id)
-        .options(joinedload(Membership.user).joinedload(User.organization))).all()
     clock = agenda_clock(meeting)
+    attendance = reports.attendance_rows(meeting)
     decision_ids = [d.id for item in meeting.items for d in item.decisions]
     actions_by_decision: dict[int, list[Action]] = {}
     for action in db.session.scalars(select(Action).where(  # run even with no decisions: a fixed count
@@ -74,13 +73,13 @@ def meeting_context(meeting: Meeting) -> dict:
         "committee": meeting.committee,
         "agenda": clock,
         "ends_at": (clock[-1][1] + timedelta(minutes=clock[-1][0].minutes_allotted)) if clock else None,
-        "memberships": memberships,
-        "quorum": reports.quorum(meeting.committee, memberships, meeting.attendance),
+        "attendance": attendance,
+        "quorum": reports.quorum(meeting.committee, reports.voting_members(meeting.committee), attendance),
         "origins": origins.describe_many(((i.origin_type, i.origin_id) for i in meeting.items), current_user),
         "can_run": access.can_run_committee(current_user, meeting.committee),
         "has_parent": meeting.committee.parent_id is not None,
-        "attendance_labels": ATTENDANCE,
-        "status_labels": ACTION_STATUSES,
+        "attendance_labels": translated(ATTENDANCE),
+        "status_labels": translated(ACTION_STATUSES),
     }
 
 
@@ -229,9 +228,12 @@ def record_people(meeting: Meeting, memberships: list[Membership]) -> list[User]
 @bp.route("/meetings/<int:meeting_id>/record", methods=["GET", "POST"])
 @login_required
 def record_meeting(meeting_id: int):
-    meeting = load_meeting_page(meeting_id, need="run")
+    meeting = load_meeting_page(meeting_id, need="run", attendance=True)
     context = meeting_context(meeting)
-    people = record_people(meeting, context["memberships"])
+    memberships = db.session.scalars(
+        select(Membership).where(Membership.committee_id == meeting.committee_id)
+        .options(joinedload(Membership.user).joinedload(User.organization))).all()
+    people = record_people(meeting, memberships)
     if meeting.status == "cancelled":
         flash(_("A cancelled meeting has no minutes."), "error")
         return redirect(url_for("committees.meeting", meeting_id=meeting.id))
@@ -242,7 +244,7 @@ def record_meeting(meeting_id: int):
             try:
                 services.record_meeting(
                     meeting, current_user, mark_held="mark_held" in request.form,
-                    members=[m.user_id for m in context["memberships"]], **recorded_values(form, meeting, people))
+                    members=[m.user_id for m in memberships], **recorded_values(form, meeting, people))
             except services.CommitteeRuleError as error:
                 form.form_errors.append(str(error))
             else:

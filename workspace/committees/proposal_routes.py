@@ -1,5 +1,5 @@
 """Proposed agenda items: any member proposes, the chair or secretary accepts or declines."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, select
@@ -12,7 +12,10 @@ from workspace.committees.forms import AcceptForm, DeclineForm, ProposalForm
 from workspace.committees.loaders import get_committee_or_404, get_proposal_or_404
 from workspace.extensions import db
 from workspace.pages import render_form
-from workspace.models import ITEM_STATUSES, AgendaItem, Committee, Meeting
+from workspace.labels import translated
+from workspace.models import ITEM_KINDS, ITEM_STATUSES, AgendaItem, Committee, Meeting
+
+PROPOSALS_PER_PAGE = 20
 
 
 def planned_meetings(committee: Committee) -> list[Meeting]:
@@ -30,13 +33,14 @@ def proposals(committee_id: int):
                                       AgendaItem.proposed_by_id.is_not(None) | AgendaItem.origin_type.is_not(None))
              .options(joinedload(AgendaItem.proposed_by), joinedload(AgendaItem.meeting))
              .order_by(waiting_first, AgendaItem.created_at.desc(), AgendaItem.id.desc()))
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = db.paginate(query, per_page=PROPOSALS_PER_PAGE, error_out=False)
     meetings = planned_meetings(committee)
     return render_template(
         "committees/proposals.html", committee=committee, page=page, meetings=meetings,
         accept_form=AcceptForm(meetings=meetings), decline_form=DeclineForm(formdata=None),
         origins=origins.describe_many(((i.origin_type, i.origin_id) for i in page.items), current_user),
-        can_run=access.can_run_committee(current_user, committee), item_statuses=ITEM_STATUSES)
+        can_run=access.can_run_committee(current_user, committee), item_statuses=translated(ITEM_STATUSES),
+        item_kinds=translated(ITEM_KINDS))
 
 
 @bp.route("/committees/<int:committee_id>/proposals/new", methods=["GET", "POST"])

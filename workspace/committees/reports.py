@@ -84,9 +84,24 @@ class Quorum:
         return self.voting > 0 and self.present >= self.needed
 
 
-def quorum(committee: Committee, memberships: list[Membership], attendance: list[Attendance]) -> Quorum:
-    """Voting members are all but observers; the rule is the committee's quorum percent."""
-    voting = {m.user_id for m in memberships if m.role != "observer"}
+def voting_members(committee: Committee) -> set[int]:
+    """The user ids of the committee's voting members: all but observers."""
+    return set(db.session.scalars(select(Membership.user_id).where(
+        Membership.committee_id == committee.id, Membership.role != "observer")))
+
+
+def attendance_rows(meeting: Meeting) -> list:
+    """Who was recorded at the meeting, as read on its page: user_id, name, organization, status,
+    by name. Rows, not records: a meeting of a large committee lists a hundred people."""
+    return db.session.execute(
+        select(Attendance.user_id, Attendance.status, User.name, Organization.name.label("organization"))
+        .join(User, User.id == Attendance.user_id).join(Organization, Organization.id == User.organization_id)
+        .where(Attendance.meeting_id == meeting.id).order_by(func.lower(User.name), User.id)).all()
+
+
+def quorum(committee: Committee, voting: set[int], attendance) -> Quorum:
+    """Voting members are all but observers (`voting`: their ids); the rule is the committee's
+    quorum percent. `attendance`: rows or records with user_id and status."""
     present = sum(1 for row in attendance if row.status == "present" and row.user_id in voting)
     needed = math.ceil(len(voting) * committee.quorum_percent / 100)
     return Quorum(len(voting), present, needed)

@@ -1,9 +1,9 @@
 """Committees: the list, a committee's page, its details and its members; the calendar feed."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from workspace import access, audit
 from workspace.clock import local_today, utcnow
@@ -13,34 +13,41 @@ from workspace.committees.forms import CommitteeEditForm, CommitteeForm, MemberF
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.labels import translated
 from workspace.pages import render_form
 from workspace.models import (
-    COMMITTEE_LEVELS, COMMITTEE_ROLES, OPEN_STATUSES, SECTORS, Action, ActionPlan, AgendaItem, Committee, Meeting,
-    Membership, User,
+    COMMITTEE_LEVELS, COMMITTEE_ROLES, MEETING_STATUSES, OPEN_STATUSES, SECTORS, Action, ActionPlan, AgendaItem,
+    Committee, Meeting, Membership, User,
 )
 
 UPCOMING_SHOWN = 5
 PAST_SHOWN = 5
 PLANS_SHOWN = 5
+MEMBERS_SHOWN = 12  # the chair and secretary first; "All members" lists everyone
+COMMITTEES_PER_PAGE = MEETINGS_PER_PAGE = 25
+ROLE_ORDER = {"chair": 0, "secretary": 1, "member": 2, "observer": 3}
+ROLE_RANK = case(ROLE_ORDER, value=Membership.role)
 
 
 @bp.route("/committees")
 @login_required
 def committees():
-    query = select(Committee).options(joinedload(Committee.area), joinedload(Committee.parent)).order_by(Committee.name)
+    query = (select(Committee).options(joinedload(Committee.area), joinedload(Committee.parent))
+             .order_by(Committee.name, Committee.id))
     if not access.is_admin(current_user):
         query = query.where(Committee.id.in_(select(Membership.committee_id).where(Membership.user_id == current_user.id)))
     level = request.args.get("level", "")
     if level in COMMITTEE_LEVELS:
         query = query.where(Committee.level == level)
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = db.paginate(query, per_page=COMMITTEES_PER_PAGE, error_out=False)
     ids = [c.id for c in page.items]
     next_meetings = dict(db.session.execute(
         select(Meeting.committee_id, db.func.min(Meeting.starts_at))
         .where(Meeting.committee_id.in_(ids), Meeting.status == "planned", Meeting.starts_at >= utcnow())
         .group_by(Meeting.committee_id)).all()) if ids else {}
     return render_template("committees/list.html", page=page, level=level, levels=COMMITTEE_LEVELS,
-                           next_meetings=next_meetings, roles=COMMITTEE_ROLES)
+                           next_meetings=next_meetings, roles=translated(COMMITTEE_ROLES),
+                           level_labels=translated(COMMITTEE_LEVELS))
 
 
 @bp.route("/committees/new", methods=["GET", "POST"])
@@ -63,9 +70,11 @@ def new_committee():
 def committee(committee_id: int):
     committee = get_committee_or_404(committee_id)
     now = utcnow()
-    memberships = db.session.scalars(
-        select(Membership).where(Membership.committee_id == committee.id)
-        .options(joinedload(Membership.user).joinedload(User.organization))).all()
+    memberships = db.session.scalars(members_in_order(committee).limit(MEMBERS_SHOWN)).all()
+    member_count = db.session.scalar(select(func.count()).where(Membership.committee_id == committee.id))
+    membership = db.session.scalar(select(Membership).where(
+        Membership.committee_id == committee.id, Membership.user_id == current_user.id)) \
+        if access.committee_role(current_user, committee) else None
     upcoming = db.session.scalars(
         select(Meeting).where(Meeting.committee_id == committee.id, Meeting.status == "planned",
                               Meeting.starts_at >= now).order_by(Meeting.starts_at).limit(UPCOMING_SHOWN)).all()
@@ -76,29 +85,31 @@ def committee(committee_id: int):
     waiting = db.session.scalar(select(db.func.count()).where(
         AgendaItem.committee_id == committee.id, AgendaItem.status == "proposed"))
     sectors, covered = reports.attendance_by_sector(committee)
-    membership = next((m for m in memberships if m.user_id == current_user.id), None)
     plans = db.session.scalars(select(ActionPlan).where(ActionPlan.committee_id == committee.id)
                                .order_by(ActionPlan.period_end.desc()).limit(PLANS_SHOWN)).all()
     overdue = (Action.due_date < local_today()).label("overdue")
+    # From the committee's plans to their actions (by plan), not from every open action.
     open_actions = dict(db.session.execute(
-        select(overdue, func.count()).join(ActionPlan, ActionPlan.id == Action.plan_id)
+        select(overdue, func.count()).select_from(ActionPlan).join(Action, Action.plan_id == ActionPlan.id)
         .where(ActionPlan.committee_id == committee.id, Action.status.in_(OPEN_STATUSES))
         .group_by(overdue)).all())
     return render_template(
-        "committees/committee.html", committee=committee, memberships=sort_members(memberships),
+        "committees/committee.html", committee=committee, memberships=memberships, member_count=member_count,
         upcoming=upcoming, past=past, waiting=waiting, compliance=reports.compliance(committee),
-        sectors=sectors, covered=covered, membership=membership, sector_labels=SECTORS, plans=plans,
+        sectors=sectors, covered=covered, membership=membership, plans=plans, sector_labels=translated(SECTORS),
+        status_labels=translated(MEETING_STATUSES), role_labels=translated(COMMITTEE_ROLES),
+        level_labels=translated(COMMITTEE_LEVELS),
         open_actions=sum(open_actions.values()), overdue_actions=open_actions.get(True, 0),
         children=[child for child in db.session.scalars(
             select(Committee).where(Committee.parent_id == committee.id).order_by(Committee.name))
             if access.can_see_committee(current_user, child)])
 
 
-ROLE_ORDER = {"chair": 0, "secretary": 1, "member": 2, "observer": 3}
-
-
-def sort_members(memberships):
-    return sorted(memberships, key=lambda m: (ROLE_ORDER[m.role], m.user.name.lower()))
+def members_in_order(committee: Committee):
+    """The committee's memberships with their people: chair, secretary, members, observers, each by name."""
+    return (select(Membership).join(Membership.user).where(Membership.committee_id == committee.id)
+            .options(contains_eager(Membership.user).joinedload(User.organization))
+            .order_by(ROLE_RANK, func.lower(User.name), User.id))
 
 
 @bp.route("/committees/<int:committee_id>/edit", methods=["GET", "POST"])
@@ -118,9 +129,7 @@ def edit_committee(committee_id: int):
 @login_required
 def members(committee_id: int):
     committee = get_committee_or_404(committee_id)
-    memberships = sort_members(db.session.scalars(
-        select(Membership).where(Membership.committee_id == committee.id)
-        .options(joinedload(Membership.user).joinedload(User.organization))).all())
+    memberships = db.session.scalars(members_in_order(committee)).all()
     form = MemberForm(exclude={m.user_id for m in memberships})
     status = 200
     if request.method == "POST":
@@ -182,9 +191,11 @@ def remove_member(committee_id: int, membership_id: int):
 @login_required
 def meetings(committee_id: int):
     committee = get_committee_or_404(committee_id)
-    query = select(Meeting).where(Meeting.committee_id == committee.id).order_by(Meeting.starts_at.desc())
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
-    return render_template("committees/meetings.html", committee=committee, page=page)
+    query = (select(Meeting).where(Meeting.committee_id == committee.id)
+             .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+    page = db.paginate(query, per_page=MEETINGS_PER_PAGE, error_out=False)
+    return render_template("committees/meetings.html", committee=committee, page=page,
+                           status_labels=translated(MEETING_STATUSES))
 
 
 @bp.route("/committees/<int:committee_id>/calendar/<token>.ics")

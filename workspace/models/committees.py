@@ -43,6 +43,7 @@ class Committee(Versioned, db.Model):
         CheckConstraint("required_meetings_per_year BETWEEN 0 AND 52", name="required_meetings"),
         CheckConstraint("quorum_percent BETWEEN 1 AND 100", name="quorum_percent"),
         CheckConstraint("parent_id IS NULL OR parent_id <> id", name="not_own_parent"),
+        Index("ix_committees_level_name", "level", "name"),  # the list, filtered by level
     )
     __audit_fields__ = ("name", "level", "area_id", "parent_id", "terms_of_reference",
                         "required_meetings_per_year", "quorum_percent", "thematic_focus")
@@ -101,6 +102,8 @@ class Meeting(Versioned, db.Model):
     __table_args__ = (
         CheckConstraint(_in("status", MEETING_STATUSES), name="status"),
         Index("ix_meetings_committee_starts", "committee_id", "starts_at"),
+        # The next planned meetings, the last held ones: per committee, by status, in time order.
+        Index("ix_meetings_committee_status_starts", "committee_id", "status", "starts_at"),
     )
     __audit_fields__ = ("title", "starts_at", "place", "call_link", "status", "cancel_reason")
 
@@ -141,6 +144,7 @@ class AgendaItem(Versioned, db.Model):
         CheckConstraint("status <> 'declined' OR decline_reason <> ''", name="declined_has_reason"),
         CheckConstraint("length(title) > 0", name="title_not_empty"),
         Index("ix_agenda_items_origin", "origin_type", "origin_id"),
+        Index("ix_agenda_items_committee_status", "committee_id", "status"),  # proposals waiting
         # Two items never share a place on one agenda (proposals have no meeting, and NULLs differ).
         UniqueConstraint("meeting_id", "position", name="uq_agenda_items_meeting_position"),
     )

@@ -22,14 +22,18 @@ from workspace.edits import EditForm
 from workspace.extensions import db
 from workspace.forms import IntegerField, strip
 from workspace.inputs import MAX_ID, whole_number
+from workspace.labels import translated
 from workspace.models import (
     MAX_CARD, PHASE_ORDER, PHASES, Action, Card, Committee, Organization, Participant, PlanningSession, Vote,
 )
 from workspace.pages import render_form, wants_fragment
+from workspace.pickers import _contains as contains
 from workspace.sessions import bp, services
 from workspace.sessions.loaders import TOKENS, current_participant, get_session_or_404, is_guest, load, may_read
 
 POLL_SECONDS = 3
+SESSIONS_PER_PAGE = 25
+STARTABLE_SHOWN = 6  # committees, and groups, offered to start a session for; the others by searching
 
 
 class SessionForm(FlaskForm):
@@ -89,14 +93,33 @@ def sessions():
                         PlanningSession.committee_id.in_(committees),
                         PlanningSession.organization_id == current_user.organization_id))
              .order_by(PlanningSession.held_on.desc(), PlanningSession.id.desc()))
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
-    startable = [c for c in db.session.scalars(select(Committee).where(Committee.id.in_(committees)))
-                 if access.can_start_session(current_user, c)]
-    own = current_user.organization
-    groups = [own] if access.can_start_session(current_user, own) else []
-    groups += [o for o in db.session.scalars(select(Organization).where(
-        Organization.id.in_(list(access.group_roles(current_user))))) if access.can_start_session(current_user, o)]
-    return render_template("sessions/list.html", page=page, startable=startable, groups=groups, phases=PHASES)
+    page = db.paginate(query, per_page=SESSIONS_PER_PAGE, error_out=False)
+    search = request.args.get("start", "").strip()[:100]
+    return render_template("sessions/list.html", page=page, phases=translated(PHASES), search=search,
+                           **startable_owners(committees, search))
+
+
+def startable_owners(committees: list[int], search: str) -> dict:
+    """The committees and community groups the person may start a session for: the first few by
+    name, those whose name holds `search` when one is given. A verifier may have a hundred groups:
+    `more` says there are others, to find by searching."""
+    if not (access.in_sector(current_user, "ngo") or access.in_sector(current_user, "government")):
+        return {"startable": [], "groups": [], "more": False}
+    groups = [current_user.organization_id] + [
+        group_id for group_id in access.group_roles(current_user) if access.is_verifier(current_user, group_id)]
+    committee_query = select(Committee).where(Committee.id.in_(committees))
+    group_query = select(Organization).where(Organization.id.in_(groups), Organization.kind == "community_group")
+    if search:
+        committee_query = committee_query.where(contains(Committee.name, search))
+        group_query = group_query.where(contains(Organization.name, search))
+    startable = [committee for committee in db.session.scalars(
+        committee_query.order_by(Committee.name, Committee.id).limit(STARTABLE_SHOWN + 1))
+        if access.can_start_session(current_user, committee)]
+    groups = [group for group in db.session.scalars(
+        group_query.order_by(Organization.name, Organization.id).limit(STARTABLE_SHOWN + 1))
+        if access.can_start_session(current_user, group)]
+    return {"startable": startable[:STARTABLE_SHOWN], "groups": groups[:STARTABLE_SHOWN],
+            "more": len(startable) > STARTABLE_SHOWN or len(groups) > STARTABLE_SHOWN}
 
 
 @bp.route("/committees/<int:committee_id>/sessions/new", methods=["GET", "POST"])

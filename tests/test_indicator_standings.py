@@ -11,14 +11,22 @@ from workspace import edits
 from workspace.extensions import db
 from workspace.indicators import services, values
 from workspace.models import Committee, GroupRole, Indicator, IndicatorTarget, IndicatorValue
-from workspace.models.indicators import STANDINGS, IndicatorStanding, refresh_standings
+from workspace.models.indicators import IndicatorStanding, IndicatorTally, refresh_standings
 from tests import factories
 from tests.conftest import login
 from tests.test_indicators import LAST_MONTH, THIS_MONTH, group, make_indicator  # noqa: F401  (a fixture)
 
 
+def tallies() -> dict:
+    return {(t.committee_id, t.rank): t.count for t in db.session.scalars(select(IndicatorTally)) if t.count}
+
+
 def standings(committee=None) -> dict:
-    """{(committee id, indicator id): (status, period, value, target)}, or of one committee."""
+    """{(committee id, indicator id): (status, period, value, target)}, or of one committee; and
+    the tallies agree with them."""
+    counted = db.session.execute(select(IndicatorStanding.committee_id, IndicatorStanding.rank, db.func.count())
+                                 .group_by(IndicatorStanding.committee_id, IndicatorStanding.rank)).all()
+    assert tallies() == {(committee_id, rank): n for committee_id, rank, n in counted}
     query = select(IndicatorStanding)
     if committee is not None:
         query = query.where(IndicatorStanding.committee_id == committee.id)
@@ -147,18 +155,21 @@ def test_the_migration_fills_the_standings_as_the_app_keeps_them(group, committe
                         IndicatorValue(indicator=fine, period=THIS_MONTH, value=11, state="draft"),
                         IndicatorTarget(indicator_id=fine.id, period=THIS_MONTH, target=12)])
     db.session.commit()
-    kept = standings()
+    kept, counted = standings(), tallies()
     migration = Path(__file__).parent.parent / "migrations/versions/d11a00000003_indicators_at_scale.py"
     namespace: dict = {}
     exec(compile(migration.read_text(), str(migration), "exec"), namespace)
     db.session.execute(db.delete(IndicatorStanding))
+    db.session.execute(db.delete(IndicatorTally))
     db.session.execute(text(namespace["STANDINGS_SQL"]))
+    db.session.execute(text(namespace["TALLIES_SQL"]))
     db.session.commit()
-    assert standings() == kept and len(kept) == 7
+    assert standings() == kept and len(kept) == 7 and tallies() == counted
     db.session.execute(db.delete(IndicatorStanding))
+    db.session.execute(db.delete(IndicatorTally))
     refresh_standings()
     db.session.commit()
-    assert standings() == kept
+    assert standings() == kept and tallies() == counted
 
 
 # --- The committee's page ------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Indicator pages at national scale: indexes, and each adopted indicator's standing per committee
+"""Indicator pages at national scale: indexes, each adopted indicator's standing per committee, and their tallies
 
 Revision ID: d11a00000003
 Revises: d11a00000002
@@ -48,6 +48,11 @@ SELECT judged.committee_id, judged.id, judged.rank, judged.short_name, judged.pe
 FROM judged WHERE judged.committee_id IS NOT NULL
 """
 
+TALLIES_SQL = """
+INSERT INTO indicator_tallies (committee_id, rank, count)
+SELECT committee_id, rank, count(*) FROM indicator_standings GROUP BY committee_id, rank
+"""
+
 
 def upgrade():
     with op.batch_alter_table('indicator_values', schema=None) as batch_op:
@@ -75,10 +80,21 @@ def upgrade():
         batch_op.create_index('ix_indicator_standings_order', ['committee_id', 'rank', 'short_name', 'indicator_id'],
                               unique=False)
         batch_op.create_index(batch_op.f('ix_indicator_standings_indicator_id'), ['indicator_id'], unique=False)
+    op.create_table(
+        'indicator_tallies',
+        sa.Column('committee_id', sa.Integer(), nullable=False),
+        sa.Column('rank', sa.SmallInteger(), nullable=False),
+        sa.Column('count', sa.Integer(), nullable=False),
+        sa.ForeignKeyConstraint(['committee_id'], ['committees.id'],
+                                name=op.f('fk_indicator_tallies_committee_id_committees'), ondelete='CASCADE'),
+        sa.PrimaryKeyConstraint('committee_id', 'rank', name=op.f('pk_indicator_tallies')),
+    )
     op.execute(STANDINGS_SQL)
+    op.execute(TALLIES_SQL)
 
 
 def downgrade():
+    op.drop_table('indicator_tallies')
     with op.batch_alter_table('indicator_standings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_indicator_standings_indicator_id'))
         batch_op.drop_index('ix_indicator_standings_order')

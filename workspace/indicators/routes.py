@@ -24,7 +24,7 @@ from workspace.models import (
     FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, AreaLineage, Committee, Indicator, IndicatorTarget, IndicatorValue,
     IndicatorWording, Organization,
 )
-from workspace.models.indicators import STANDINGS, IndicatorStanding
+from workspace.models.indicators import STANDINGS, IndicatorStanding, IndicatorTally
 from workspace.pages import render_form
 
 DUE_SHOWN = 3  # the periods a group sees as due: this one and the two before
@@ -251,13 +251,13 @@ class Page:
 @login_required
 def committee_indicators(committee_id: int):
     """The indicators of the groups in the committee's area and its own, off track first, a page
-    at a time, from the standings kept on each save (workspace/models/indicators.py): a count per
-    status and one page of rows, whatever the size of the area."""
+    at a time, from the standings and tallies kept on each save (workspace/models/indicators.py):
+    a count per status and one page of rows, whatever the size of the area."""
     committee = get_committee_or_404(committee_id)
     status = request.args.get("status")
     rank = STANDINGS.index(status) if status in STANDINGS else None
-    counts = dict(db.session.execute(select(IndicatorStanding.rank, func.count()).where(
-        IndicatorStanding.committee_id == committee.id).group_by(IndicatorStanding.rank)).all())
+    counts = dict(db.session.execute(select(IndicatorTally.rank, IndicatorTally.count).where(
+        IndicatorTally.committee_id == committee.id)).all())
     per_page = current_app.config["PER_PAGE"]
     total = counts.get(rank, 0) if rank is not None else sum(counts.values())
     number = min(max(request.args.get("page", 1, type=whole_number), 1), max(-(-total // per_page), 1))

@@ -1,5 +1,6 @@
 """Indicators that a community group defines in its own words, and the values it reports each
 period, verified by staff assigned to the group."""
+from collections import Counter
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -7,6 +8,8 @@ from sqlalchemy import (
     JSON, CheckConstraint, Date, Float, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, and_, case,
     delete, event, func, inspect, or_, select, union_all,
 )
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workspace.clock import utcnow
@@ -222,6 +225,17 @@ class IndicatorStanding(db.Model):
         return STANDINGS[self.rank]
 
 
+class IndicatorTally(db.Model):
+    """How many of a committee's standings have each rank: the counts its page shows, kept with
+    the standings (refresh_standings()), so they cost one short read however many there are."""
+
+    __tablename__ = "indicator_tallies"
+
+    committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), primary_key=True)
+    rank: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    count: Mapped[int]
+
+
 def _standing_rows(indicators, committees):
     """SELECT of the standing rows of the adopted indicators matching `indicators` (a condition on
     the indicators table, or None), for the committees with ids in `committees` (None: all)."""
@@ -256,16 +270,17 @@ def _standing_rows(indicators, committees):
 
 
 def refresh_standings(connection=None, *, indicators=None, committees=None) -> None:
-    """Recompute standings in three statements, whatever their number: those of the indicators
-    matching `indicators` (a condition on the indicators table), or every row of the committees
-    with ids in `committees` (a committee placed anew), or with neither, the whole table.
-    Indicators are locked first (PostgreSQL), so that two saves touching one indicator recompute
-    it one after the other."""
+    """Recompute standings, and their tallies, in a few statements whatever their number: those of
+    the indicators matching `indicators` (a condition on the indicators table), or every row of
+    the committees with ids in `committees` (a committee placed anew), or with neither, the whole
+    table. Indicators are locked first (PostgreSQL), so that two saves touching one indicator
+    recompute it one after the other; their tallies move by what was deleted and inserted."""
     connection = connection or db.session.connection()
-    table, i = IndicatorStanding.__table__, Indicator.__table__
-    stale = delete(table)
+    table, tallies, i = IndicatorStanding.__table__, IndicatorTally.__table__, Indicator.__table__
+    stale, stale_tallies = delete(table), delete(tallies)
     if committees is not None:
         stale = stale.where(table.c.committee_id.in_(committees))
+        stale_tallies = stale_tallies.where(tallies.c.committee_id.in_(committees))
         lineage, c = AreaLineage.__table__, Committee.__table__
         indicators = or_(i.c.committee_id.in_(committees), i.c.organization_id.in_(
             select(Organization.id).where(Organization.area_id.in_(
@@ -273,10 +288,27 @@ def refresh_standings(connection=None, *, indicators=None, committees=None) -> N
     elif indicators is not None:
         connection.execute(select(i.c.id).where(indicators).order_by(i.c.id).with_for_update(key_share=True))
         stale = stale.where(table.c.indicator_id.in_(select(i.c.id).where(indicators)))
-    connection.execute(stale)
-    connection.execute(table.insert().from_select(
-        ["committee_id", "indicator_id", "rank", "short_name", "period", "value", "target"],
-        _standing_rows(indicators, committees)))
+    fresh = table.insert().from_select(["committee_id", "indicator_id", "rank", "short_name", "period", "value",
+                                        "target"], _standing_rows(indicators, committees))
+    if committees is not None or indicators is None:  # a few committees, or all: count them anew
+        connection.execute(stale)
+        connection.execute(fresh)
+        connection.execute(stale_tallies)
+        counted = select(table.c.committee_id, table.c.rank, func.count()).group_by(table.c.committee_id, table.c.rank)
+        if committees is not None:
+            counted = counted.where(table.c.committee_id.in_(committees))
+        connection.execute(tallies.insert().from_select(["committee_id", "rank", "count"], counted))
+        return
+    moves = Counter()
+    moves.subtract(map(tuple, connection.execute(stale.returning(table.c.committee_id, table.c.rank))))
+    moves.update(map(tuple, connection.execute(fresh.returning(table.c.committee_id, table.c.rank))))
+    changes = [{"committee_id": committee_id, "rank": rank, "count": n}
+               for (committee_id, rank), n in sorted(moves.items()) if n]  # in one order: no deadlock
+    if changes:
+        upsert = (postgresql_insert if connection.dialect.name == "postgresql" else sqlite_insert)(tallies)
+        connection.execute(upsert.on_conflict_do_update(
+            index_elements=[tallies.c.committee_id, tallies.c.rank],
+            set_={"count": tallies.c.count + upsert.excluded["count"]}), changes)
 
 
 def _changed(obj, *names) -> bool:

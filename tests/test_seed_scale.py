@@ -16,6 +16,7 @@ from workspace.models import (
 )
 from workspace.models.directory import AreaLineage
 from workspace.models.feedback import FeedbackFigure
+from workspace.models.indicators import IndicatorStanding
 
 FACTOR = 0.002
 # Table and the planned counts it gains.
@@ -117,6 +118,9 @@ def _rows_keep_the_rules_the_database_cannot_state():
         assert indicator.status == "adopted" and periods.belongs(value.period, indicator.frequency)
         assert value.cell in cells(indicator.dimensions) + [""]
     assert one(select(func.count()).select_from(IndicatorTarget)) <= scale.planned(FACTOR)["indicator_targets"]
+    # Each adopted committee indicator stands on its committee's page.
+    owned = select(Indicator.id).where(Indicator.committee_id.is_not(None), Indicator.status == "adopted")
+    assert set(db.session.scalars(owned)) <= set(db.session.scalars(select(IndicatorStanding.indicator_id)))
     # Votes within each session's allowance, by people of that session.
     for session in db.session.scalars(select(PlanningSession)):
         used = db.session.execute(select(Vote.participant_id, func.count()).where(Vote.session_id == session.id)

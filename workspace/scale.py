@@ -63,6 +63,7 @@ from workspace.models import (
 )
 from workspace.models.directory import AreaLineage, rebuild_area_lineage
 from workspace.models.feedback import CODE_ALPHABET, FeedbackFigure, FeedbackMonth, rebuild_feedback_figures
+from workspace.models.indicators import IndicatorStanding, refresh_standings
 from workspace.models.sessions import JOIN_ALPHABET
 
 SEED = 20261123
@@ -1177,6 +1178,9 @@ def _targets(w: World) -> None:
                 rows.append({"id": None, "indicator_id": indicator.id, "period": periods.shift(current, step),
                              "target": indicator.target * (1 + 0.05 * step), "version": 1})
     _write_numbered(w, IndicatorTarget.__table__, rows)
+    refresh_standings(w.loader.connection)  # where each indicator stands, for every committee reading it
+    w.loader.say("indicator_standings (rebuilt)",
+                 w.loader.connection.scalar(select(func.count()).select_from(IndicatorStanding)))
 
 
 # --- Feedback ------------------------------------------------------------------------------------------------

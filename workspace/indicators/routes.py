@@ -1,7 +1,5 @@
 """Groups and their indicators: defining them together, results, charts, verification, the
 committee's view of what is off track, and raising an indicator to the committee."""
-from dataclasses import dataclass
-
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -25,10 +23,11 @@ from workspace.models import (
     IndicatorWording, Organization,
 )
 from workspace.models.indicators import STANDINGS, IndicatorStanding, IndicatorTally
-from workspace.pages import render_form
+from workspace.pages import Page, paginate, render_form
 
 DUE_SHOWN = 3  # the periods a group sees as due: this one and the two before
 CHART_PERIODS = 60  # five years of months
+SHORT_PAGE = 25  # rows of the committee's indicators, and values waiting for verification, a page
 
 
 @bp.route("/groups")
@@ -40,7 +39,7 @@ def groups():
     if not access.is_admin(current_user):
         mine = {current_user.organization_id} | set(access.group_roles(current_user))
         query = query.where(Organization.id.in_(mine))
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(query, per_page=current_app.config["PER_PAGE"])
     return render_template("indicators/groups.html", page=page)
 
 
@@ -80,7 +79,7 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     return render_template("indicators/group.html", owner=owner, indicators=indicators, adopted=adopted, due=due,
                            missing=missing, waiting=waiting, targets=targets_for(adopted), target_of=target_of, returned=returned, latest=latest, judge=judge,
                            statuses=INDICATOR_STATUSES, frequencies=FREQUENCIES, period_label=periods.label,
-                           cell_label=cell_label)
+                           cell_label=cell_label, labels=STANDING_LABELS)
 
 
 @bp.route("/groups/<int:group_id>/indicators/new", methods=["GET", "POST"])
@@ -115,8 +114,8 @@ def indicator(indicator_id: int):
                            raise_form=RaiseForm(committees=committees), targets=targets, target_of=target_of,
                            target_form=target_form,
                            series=series[::-1], chart=chart.build(indicator, series, targets), judge=judge,
-                           wordings=wordings, period_label=periods.label, states=VALUE_STATES,
-                           committees=committees)
+                           wordings=wordings, period_label=periods.label, committees=committees,
+                           states={name: str(label) for name, label in VALUE_STATES.items()}, labels=STANDING_LABELS)
 
 
 @bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
@@ -177,7 +176,7 @@ def verify_queue(group_id: int | None = None, committee_id: int | None = None):
                                                           IndicatorValue.state == "submitted")
              .options(joinedload(IndicatorValue.indicator), joinedload(IndicatorValue.entered_by))
              .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell))
-    page = db.paginate(query, per_page=current_app.config["PER_PAGE"], error_out=False)
+    page = paginate(query, per_page=min(current_app.config["PER_PAGE"], SHORT_PAGE))
     return render_template("indicators/verify.html", owner=owner, page=page, form=ReturnForm(formdata=None),
                            period_label=periods.label, cell_label=cell_label)
 
@@ -216,37 +215,6 @@ def return_value(value_id: int):
 
 # --- The committee's view ----------------------------------------------------------------------
 
-@dataclass
-class Page:
-    """One page of a list whose total is already known, as the pagination macro reads it."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-    more: bool = False
-
-    @property
-    def pages(self) -> int:
-        return max(-(-self.total // self.per_page), 1)
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 @bp.route("/committees/<int:committee_id>/indicators")
 @login_required
 def committee_indicators(committee_id: int):
@@ -258,20 +226,25 @@ def committee_indicators(committee_id: int):
     rank = STANDINGS.index(status) if status in STANDINGS else None
     counts = dict(db.session.execute(select(IndicatorTally.rank, IndicatorTally.count).where(
         IndicatorTally.committee_id == committee.id)).all())
-    per_page = current_app.config["PER_PAGE"]
+    per_page = min(current_app.config["PER_PAGE"], SHORT_PAGE)
     total = counts.get(rank, 0) if rank is not None else sum(counts.values())
     number = min(max(request.args.get("page", 1, type=whole_number), 1), max(-(-total // per_page), 1))
-    query = (select(IndicatorStanding).where(IndicatorStanding.committee_id == committee.id)
-             .options(joinedload(IndicatorStanding.indicator).joinedload(Indicator.organization),
-                      joinedload(IndicatorStanding.indicator).joinedload(Indicator.committee))
-             .order_by(IndicatorStanding.rank, IndicatorStanding.short_name, IndicatorStanding.indicator_id)
+    owner = aliased(Committee)  # the committee that owns an indicator, if no group does
+    standing = IndicatorStanding
+    query = (select(standing.indicator_id, standing.short_name, standing.rank, standing.period, standing.value,
+                    standing.target, func.coalesce(Organization.name, owner.name).label("owner_name"))
+             .join(Indicator, Indicator.id == standing.indicator_id)
+             .outerjoin(Organization, Organization.id == Indicator.organization_id)
+             .outerjoin(owner, owner.id == Indicator.committee_id)
+             .where(standing.committee_id == committee.id)
+             .order_by(standing.rank, standing.short_name, standing.indicator_id)
              .limit(per_page).offset((number - 1) * per_page))
     if rank is not None:
-        query = query.where(IndicatorStanding.rank == rank)
-    page = Page(list(db.session.scalars(query)), number, per_page, total, more=False)
+        query = query.where(standing.rank == rank)
+    page = Page(db.session.execute(query).all(), number, per_page, total, more=False)
     return render_template("indicators/committee.html", committee=committee, page=page, status=status,
                            counts={name: counts.get(n, 0) for n, name in enumerate(STANDINGS)},
-                           labels=STANDING_LABELS, period_label=periods.label)
+                           labels=STANDING_LABELS, standings_order=STANDINGS, period_label=periods.label)
 
 
 def raise_targets(indicator: Indicator) -> list[Committee]:

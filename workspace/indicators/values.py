@@ -72,7 +72,10 @@ def big_jump(previous: float | None, value: float) -> bool:
 @dataclass
 class Judgement:
     status: str  # on_track, off_track, no_data, no_target
-    label: str
+
+    @property
+    def label(self) -> str:
+        return str(STANDING_LABELS[self.status])
 
 
 def targets_for(indicators) -> dict[tuple[int, str], float]:
@@ -102,4 +105,4 @@ def judge(indicator, value: float | None, target: float | None = None) -> Judgem
         status = "on_track" if value >= target - abs(target) * MARGIN else "off_track"
     else:
         status = "on_track" if value <= target + abs(target) * MARGIN else "off_track"
-    return Judgement(status, str(STANDING_LABELS[status]))
+    return Judgement(status)

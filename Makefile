@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test install install-test messages clean
+.PHONY: run test bench install install-test messages clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ run: $(VENV)/.installed instance/config.py
 TEST_WORKERS ?= auto
 test: $(VENV)/.installed-test
 	$(BIN)/pytest -n $(TEST_WORKERS)
+
+# Measure the main pages as production serves them (gunicorn, 2 workers) on DATABASE_URL's data:
+# BENCH_SECONDS per page, BENCH_PAGES=word,word for some of them (README: Benchmark).
+bench: $(VENV)/.installed instance/config.py
+	command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	$(BIN)/python -m bench.run
 
 # Collect the interface's strings for translators (messages.pot).
 messages: $(VENV)/.installed

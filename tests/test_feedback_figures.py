@@ -95,12 +95,24 @@ def test_moving_an_area_counts_again(app, tree):
     assert kept() == counted_again()
 
 
-def test_median_of_counted_days():
-    assert figures._median([]) is None
-    assert figures._median([(3, 1)]) == 3
-    assert figures._median([(1, 1), (4, 1)]) == 2.5
-    assert figures._median([(0, 2), (2, 1), (9, 4)]) == 9  # 0 0 2 9 9 9 9
-    assert figures._median([(0, 2), (2, 2)]) == 1
+def median(buckets: list[tuple[int, int]]) -> float | None:
+    """The median of values given as (value, how many)."""
+    values = [value for value, n in sorted(buckets) for _ in range(n)]
+    if not values:
+        return None
+    return (values[(len(values) - 1) // 2] + values[len(values) // 2]) / 2
+
+
+@pytest.mark.parametrize("buckets", [[], [(3, 1)], [(1, 1), (4, 1)], [(0, 2), (2, 1), (9, 4)], [(0, 2), (2, 2)],
+                                     [(5, 3), (6, 1)], [(0, 1), (366, 2)]])
+def test_median_of_counted_days(app, buckets):
+    for days, cases in buckets:
+        db.session.add(FeedbackFigure(area_id=7, resolve_days=days, cases=cases))
+    db.session.add(FeedbackFigure(area_id=7, resolve_days=-1, cases=4))  # not resolved: not in the median
+    db.session.add(FeedbackFigure(area_id=8, resolve_days=1, cases=100))  # another area
+    db.session.commit()
+    resolved = sum(n for _, n in buckets)
+    assert figures._figures([7]) == {7: (resolved + 4, resolved, median(buckets))}
 
 
 # --- The board --------------------------------------------------------------------------------------
@@ -114,8 +126,8 @@ def test_board_figures_by_area_and_its_inside(client, tree):
     text = client.get("/feedback/board").get_data(as_text=True)
     assert "All of National" in text and "Coast Region" in text and "Not given" in text
     text = client.get(f"/feedback/board?area={tree['region'].id}").get_data(as_text=True)
-    rows = figures.board_figures(tree["region"], whole_country=False)[0]
-    assert [(r.area.name, r.received, r.resolved, r.median) for r in rows] == [
+    rows = figures.board(tree["region"].id).figures
+    assert [(r.name, r.received, r.resolved, r.median) for r in rows] == [
         ("Coast Region", 5, 4, 3.0), ("North District", 3, 3, 2.0), ("South District", 2, 1, 4.0)]
     assert "All of Coast Region" in text and "North District" in text
     # The list is of the cases inside the chosen area, its villages included.

@@ -15,6 +15,7 @@ import sqlalchemy as sa
 # What the board lists and a handler's open cases (workspace/models/feedback.py).
 PUBLISHED_SQL = "publishable AND status NOT IN ('received', 'acknowledged', 'in_progress')"
 OPEN_SQL = "status NOT IN ('resolved', 'closed')"
+UNASSIGNED_SQL = "assigned_organization_id IS NULL"
 DUE_ORDER = [sa.column("due_at"), sa.desc(sa.column("received_at"))]
 
 # revision identifiers, used by Alembic.
@@ -66,10 +67,15 @@ def upgrade():
         batch_op.drop_index('ix_feedback_cases_area_id')
         batch_op.drop_index('ix_feedback_cases_status_received')
         batch_op.drop_index('ix_feedback_cases_due_at')
+        batch_op.drop_index('ix_feedback_cases_assigned_organization_id')
     op.create_index('ix_feedback_cases_open_due', 'feedback_cases', DUE_ORDER, unique=False,
                     sqlite_where=sa.text(OPEN_SQL), postgresql_where=sa.text(OPEN_SQL))
     op.create_index('ix_feedback_cases_status_due', 'feedback_cases', [sa.column('status'), *DUE_ORDER], unique=False)
     op.create_index('ix_feedback_cases_due', 'feedback_cases', DUE_ORDER, unique=False)
+    op.create_index('ix_feedback_cases_organization_due', 'feedback_cases',
+                    [sa.column('assigned_organization_id'), *DUE_ORDER], unique=False)
+    op.create_index('ix_feedback_cases_unassigned_due', 'feedback_cases', DUE_ORDER, unique=False,
+                    sqlite_where=sa.text(UNASSIGNED_SQL), postgresql_where=sa.text(UNASSIGNED_SQL))
     op.create_index('ix_feedback_cases_area_received', 'feedback_cases', ['area_id', 'received_at'], unique=False)
     for name, columns in (('ix_feedback_cases_published', ['resolved_at', 'id', 'area_id']),
                           ('ix_feedback_cases_published_category', ['category', 'resolved_at', 'id', 'area_id']),
@@ -83,13 +89,15 @@ def upgrade():
 
 def downgrade():
     for name in ('ix_feedback_cases_published_area', 'ix_feedback_cases_published_category',
-                 'ix_feedback_cases_published', 'ix_feedback_cases_area_received', 'ix_feedback_cases_due',
-                 'ix_feedback_cases_status_due', 'ix_feedback_cases_open_due'):
+                 'ix_feedback_cases_published', 'ix_feedback_cases_area_received', 'ix_feedback_cases_unassigned_due',
+                 'ix_feedback_cases_organization_due',
+                 'ix_feedback_cases_due', 'ix_feedback_cases_status_due', 'ix_feedback_cases_open_due'):
         op.drop_index(name, table_name='feedback_cases')
     with op.batch_alter_table('feedback_cases', schema=None) as batch_op:
         batch_op.create_index('ix_feedback_cases_status_received', ['status', 'received_at'], unique=False)
         batch_op.create_index('ix_feedback_cases_area_id', ['area_id'], unique=False)
         batch_op.create_index('ix_feedback_cases_due_at', ['due_at'], unique=False)
+        batch_op.create_index('ix_feedback_cases_assigned_organization_id', ['assigned_organization_id'], unique=False)
     op.drop_index(op.f('ix_feedback_cluster_cases_case_id'), table_name='feedback_cluster_cases')
     op.drop_table('feedback_cluster_cases')
     op.drop_table('feedback_months')

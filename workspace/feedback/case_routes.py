@@ -18,11 +18,11 @@ from workspace.extensions import db
 from workspace.feedback import bp, figures, services
 from workspace.feedback.public_routes import linked_actions
 from workspace.feedback.forms import AssignForm, MoveForm, ResponseForm, StaffCaseForm, answer_times_form
-from workspace.feedback.timing import answer_times, standing
+from workspace.feedback.timing import answer_times, standing, standing_labels, translated
 from workspace.forms import EmptyForm, choices
 from workspace.inputs import whole_number
 from workspace.models import (
-    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, FeedbackCase, Organization, User,
+    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, FeedbackCase, Organization, User,
 )
 from workspace.pages import render_form
 
@@ -33,8 +33,13 @@ def cases():
     """The cases someone handles (all, for administrators), what is due soonest first."""
     if not (access.is_admin(current_user) or access.can_record_cases(current_user)):
         abort(403)
-    query = select(FeedbackCase).options(joinedload(FeedbackCase.area), joinedload(FeedbackCase.assigned_organization),
-                                         joinedload(FeedbackCase.assigned_user))
+    # The columns a row shows, not whole records: the list is drawn fifty rows at a time.
+    query = (select(FeedbackCase.id, FeedbackCase.code, FeedbackCase.category, FeedbackCase.status,
+                    FeedbackCase.received_at, FeedbackCase.resolved_at, Area.name.label("area_name"),
+                    Organization.name.label("organization_name"), User.name.label("user_name"))
+             .outerjoin(Area, Area.id == FeedbackCase.area_id)
+             .outerjoin(Organization, Organization.id == FeedbackCase.assigned_organization_id)
+             .outerjoin(User, User.id == FeedbackCase.assigned_user_id))
     if not access.is_admin(current_user):
         query = query.where(FeedbackCase.assigned_organization_id == current_user.organization_id)
     status = request.args.get("status", "open")
@@ -48,9 +53,11 @@ def cases():
     query = query.order_by(FeedbackCase.due_at.asc().nulls_last(), FeedbackCase.received_at.desc())
     page = figures.offset_window(query, current_app.config["PER_PAGE"],
                                  request.args.get("page", 1, type=whole_number))
-    times, now = answer_times(), utcnow()
-    return render_template("feedback/cases.html", page=page, status=status, statuses=CASE_STATUSES,
-                           standings={c.id: standing(c, now, times) for c in page.items})
+    times, now, labels = answer_times(), utcnow(), standing_labels()
+    return render_template("feedback/cases.html", page=page, status=status, statuses=translated(CASE_STATUSES),
+                           kinds=translated(CATEGORIES), standings={c.id: standing(c, now, times, labels)
+                                                                    for c in page.items},
+                           dates=figures.local_dates(c.received_at for c in page.items))
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -202,7 +209,7 @@ def patterns(committee_id: int):
     Counts only: no case's words or people reach the committee this way."""
     committee = get_committee_or_404(committee_id)
     return render_template("feedback/patterns.html", committee=committee, patterns=figures.patterns(committee.area),
-                           categories=CATEGORIES, can_raise=access.can_propose_item(current_user, committee))
+                           categories=translated(CATEGORIES), can_raise=access.can_propose_item(current_user, committee))
 
 
 @bp.route("/committees/<int:committee_id>/feedback/raise", methods=["POST"])

@@ -2,10 +2,11 @@
 paged without counting everything: what the board and the committee's patterns show costs the same
 with a hundred cases or a country's years of them."""
 from dataclasses import dataclass
+from typing import NamedTuple
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, literal_column, select, text
+from sqlalchemy import case, func, literal_column, select, text
 
 from workspace.clock import to_local, to_utc, utcnow
 from workspace.extensions import db
@@ -35,83 +36,89 @@ OPEN = _on_cases(OPEN_SQL)
 
 @dataclass
 class AreaFigures:
-    area: Area | None  # None: the cases that name no area
+    area_id: int  # NO_AREA: the cases that name no area
+    name: str = ""
     received: int = 0
     resolved: int = 0
     median: float | None = None  # days to resolve, counted in whole days
     whole: bool = False  # the chosen area with everything inside it
 
 
-def national_area() -> Area | None:
-    return db.session.scalar(select(Area).where(Area.parent_id.is_(None)).order_by(Area.id).limit(1))
+@dataclass
+class Board:
+    """What the board shows beside its list: the chosen area (None: the whole country, or no areas
+    yet), the filter's choices, the figures, and what decides how the list reads an area."""
+
+    area: tuple | None  # (id, name) of the area chosen
+    choices: dict[int, str]
+    figures: list[AreaFigures]
+    more_areas: bool
+    everywhere: int  # cases received in the whole country
 
 
-def area_choices(top: Area | None) -> dict[int, str]:
-    """What the board's area filter offers: the way down to the chosen area, and the areas just
-    inside it (a few dozen, never the whole tree). Two queries."""
-    if top is None:
-        return {}
-    path = db.session.scalars(select(Area).join(AreaLineage, AreaLineage.ancestor_id == Area.id)
-                              .where(AreaLineage.area_id == top.id).order_by(AreaLineage.depth.desc())).all()
-    inside = db.session.scalars(select(Area).where(Area.parent_id == top.id).order_by(Area.name, Area.id)
-                                .limit(AREA_CHOICES)).all()
-    return {area.id: "— " * depth + area.name
-            for depth, area in [*enumerate(path), *((len(path), child) for child in inside)]}
+def board(area_id: int | None) -> Board:
+    """The board's area, choices and figures in three queries: the way down to the area (or the top
+    of the tree), the areas just inside it with their cases, and the figures of the few shown."""
+    top_id = area_id or select(Area.id).where(Area.parent_id.is_(None)).order_by(Area.id).limit(1).scalar_subquery()
+    path = db.session.execute(select(Area.id, Area.name).join(AreaLineage, AreaLineage.ancestor_id == Area.id)
+                              .where(AreaLineage.area_id == top_id).order_by(AreaLineage.depth.desc())).all()
+    if not path:
+        return board_with(None, [], [], area_id is None)
+    received = func.coalesce(func.sum(FeedbackFigure.cases), 0)
+    inside = db.session.execute(
+        select(Area.id, Area.name, received).outerjoin(FeedbackFigure, FeedbackFigure.area_id == Area.id)
+        .where(Area.parent_id == path[-1].id).group_by(Area.id, Area.name).order_by(Area.name, Area.id)
+        .limit(AREA_CHOICES)).all()
+    return board_with(path[-1] if area_id else None, path, inside, area_id is None)
 
 
-def _median(buckets: list[tuple[int, int]]) -> float | None:
-    """The median of values given as (value, how many), sorted by value."""
-    total = sum(n for _, n in buckets)
-    if not total:
-        return None
-    wanted, found, seen = ((total + 1) // 2, total // 2 + 1), [], 0
-    for value, n in buckets:
-        seen += n
-        while len(found) < 2 and seen >= wanted[len(found)]:
-            found.append(value)
-    return round((found[0] + found[1]) / 2, 1)
-
-
-def board_figures(top: Area | None, whole_country: bool) -> tuple[list[AreaFigures], bool]:
-    """The area as a whole, then the FIGURE_AREAS areas just inside it with most cases, then (for
-    the whole country) the cases that name no area. Two queries. Returns the rows and whether more
-    areas inside were left out."""
-    rows: list[AreaFigures] = []
-    more = False
-    if top is not None:
-        received = func.sum(FeedbackFigure.cases)
-        inside = db.session.execute(
-            select(Area, received).join(FeedbackFigure, FeedbackFigure.area_id == Area.id)
-            .where(Area.parent_id == top.id).group_by(Area.id)
-            .having(received > 0).order_by(received.desc(), Area.name, Area.id).limit(FIGURE_AREAS + 1)).all()
-        more = len(inside) > FIGURE_AREAS
-        rows = [AreaFigures(top, whole=True)] + [AreaFigures(area) for area, _ in inside[:FIGURE_AREAS]]
+def board_with(chosen, path, inside, whole_country: bool) -> Board:
+    choices = {area_id: "— " * depth + name
+               for depth, (area_id, name, *_) in [*enumerate(path), *((len(path), child) for child in inside)]}
+    most = sorted((child for child in inside if child[2]), key=lambda child: -child[2])
+    rows = [AreaFigures(path[-1].id, path[-1].name, whole=True)] if path else []
+    rows += [AreaFigures(area_id, name) for area_id, name, _ in most[:FIGURE_AREAS]]
     if whole_country:
-        rows.append(AreaFigures(None))
-    by_id = {row.area.id if row.area else NO_AREA: row for row in rows}
-    buckets: dict[int, list[tuple[int, int]]] = {}
-    for area_id, days, cases in db.session.execute(
-            select(FeedbackFigure.area_id, FeedbackFigure.resolve_days, FeedbackFigure.cases)
-            .where(FeedbackFigure.area_id.in_(list(by_id)), FeedbackFigure.cases > 0)
-            .order_by(FeedbackFigure.area_id, FeedbackFigure.resolve_days)):
-        row = by_id[area_id]
-        row.received += cases
-        if days >= 0:
-            row.resolved += cases
-            buckets.setdefault(area_id, []).append((days, cases))
-    for area_id, row in by_id.items():
-        row.median = _median(buckets.get(area_id, []))
-    return [row for row in rows if row.whole or row.received], more
+        rows.append(AreaFigures(NO_AREA))
+    everywhere_id = path[0].id if path else None
+    found = _figures([row.area_id for row in rows] + ([everywhere_id] if everywhere_id else []))
+    for row in rows:
+        row.received, row.resolved, row.median = found.get(row.area_id, (0, 0, None))
+    everywhere = found.get(everywhere_id, (0,))[0] + (found.get(NO_AREA, (0,))[0] if whole_country else 0)
+    return Board(tuple(chosen) if chosen else None, choices, [row for row in rows if row.whole or row.received],
+                 len(most) > FIGURE_AREAS, everywhere)
 
 
-def inside(area: Area, received: int):
+def _figures(area_ids: list[int]) -> dict[int, tuple[int, int, float | None]]:
+    """{area: (received, resolved, median days)} from the kept counts, one row an area: the median
+    is the middle of the counted days, read with running sums over an area's few rows."""
+    f = FeedbackFigure
+    resolved = case((f.resolve_days >= 0, f.cases), else_=0)
+    by_area = {"partition_by": f.area_id}
+    rows = select(f.area_id, f.resolve_days, func.sum(f.cases).over(**by_area).label("received"),
+                  func.sum(resolved).over(**by_area).label("resolved"),
+                  func.sum(resolved).over(**by_area, order_by=f.resolve_days).label("upto")
+                  ).where(f.area_id.in_(area_ids), f.cases > 0).subquery()
+
+    def middle(position):
+        return func.min(case(((rows.c.resolve_days >= 0) & (rows.c.upto >= position), rows.c.resolve_days)))
+
+    result = {}
+    for area_id, received, resolved_count, low, high in db.session.execute(
+            select(rows.c.area_id, func.max(rows.c.received), func.max(rows.c.resolved),
+                   middle((rows.c.resolved + 1) // 2), middle(rows.c.resolved // 2 + 1)).group_by(rows.c.area_id)):
+        result[area_id] = (int(received), int(resolved_count),
+                           round((low + high) / 2, 1) if low is not None and high is not None else None)
+    return result
+
+
+def inside(area_id: int, received: int, everywhere: int):
     """The board's cases in the area. An area holding a large share of all cases is checked while
     the newest are read in order (a few thousand index entries at most); a smaller one is looked up
     by its areas and its few cases sorted. `area_id + 0` keeps a planner from the lookup."""
-    everywhere = db.session.scalar(select(func.coalesce(func.sum(FeedbackFigure.cases), 0)).join(
-        Area, Area.id == FeedbackFigure.area_id).where(Area.parent_id.is_(None)))
-    column = FeedbackCase.area_id + literal_column("0") if received * LARGE_AREA_SHARE >= everywhere else FeedbackCase.area_id
-    return within_area(column, area.id)
+    column = FeedbackCase.area_id + literal_column("0") if received * LARGE_AREA_SHARE >= everywhere \
+        else FeedbackCase.area_id
+    return within_area(column, area_id)
 
 
 # --- A committee's patterns -------------------------------------------------------------------------
@@ -134,11 +141,16 @@ def month_span(month: str) -> tuple[datetime, datetime]:
     return to_utc(datetime(year, number, 1)), to_utc(datetime(*following, 1))
 
 
+class AreaName(NamedTuple):
+    id: int
+    name: str
+
+
 @dataclass
 class Patterns:
     months: list[str]
     counts: dict  # (category, month) -> cases
-    by_area: list[tuple[Area | None, dict, int]]  # (area inside, or None: the area itself), {month: cases}, total
+    by_area: list[tuple["AreaName | None", dict, int]]  # (area inside, or None: itself), {month: cases}, total
     more_areas: bool
     clusters: list[tuple[tuple[str, str, str], int]]  # ((category, programme, month), cases)
     more_clusters: bool
@@ -158,11 +170,11 @@ def patterns(area: Area) -> Patterns:
         counts[(category, month)] = int(cases)
         totals[month] += int(cases)
     inside: dict[int, tuple[Area, dict]] = {}
-    for child, month, cases in db.session.execute(
-            select(Area, FeedbackMonth.month, func.sum(FeedbackMonth.cases))
+    for child_id, name, month, cases in db.session.execute(
+            select(Area.id, Area.name, FeedbackMonth.month, func.sum(FeedbackMonth.cases))
             .join(FeedbackMonth, FeedbackMonth.area_id == Area.id)
-            .where(Area.parent_id == area.id, in_months).group_by(Area.id, FeedbackMonth.month)):
-        inside.setdefault(child.id, (child, {}))[1][month] = int(cases)
+            .where(Area.parent_id == area.id, in_months).group_by(Area.id, Area.name, FeedbackMonth.month)):
+        inside.setdefault(child_id, (AreaName(child_id, name), {}))[1][month] = int(cases)
     itself = {month: totals[month] - sum(by_month.get(month, 0) for _, by_month in inside.values())
               for month in months}
     rows = [(child, by_month, sum(by_month.values())) for child, by_month in inside.values()]
@@ -209,16 +221,18 @@ class Window:
 
 
 def offset_window(query, per_page: int, page: int) -> Window:
-    """Page `page` of a sorted query, one statement: per_page + 1 rows tell whether more follow."""
+    """Page `page` of a sorted query of rows, one statement: per_page + 1 rows tell whether more
+    follow."""
     page = max(1, page)
-    rows = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)).unique())
+    rows = db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).all()
     return Window(rows[:per_page], page, page > 1, len(rows) > per_page)
 
 
 def newest_answered_window(query, per_page: int, after: str) -> Window:
-    """Cases by when they were resolved, newest first, from just after the cursor `after`
-    ("<iso time>_<id>", from the previous page; anything else starts at the newest). One statement,
-    however deep the page: it follows an index instead of skipping rows."""
+    """Rows of cases (selecting FeedbackCase.id and .resolved_at) by when they were resolved, newest
+    first, from just after the cursor `after` ("<iso time>_<id>", from the previous page; anything
+    else starts at the newest). One statement, however deep the page: it follows an index instead
+    of skipping rows."""
     column = FeedbackCase.resolved_at
     try:
         stamp, _, last_id = after.partition("_")
@@ -227,9 +241,25 @@ def newest_answered_window(query, per_page: int, after: str) -> Window:
         cursor = None
     if cursor:
         query = query.where((column < cursor[0]) | ((column == cursor[0]) & (FeedbackCase.id < cursor[1])))
-    rows = list(db.session.scalars(query.where(column.is_not(None)).order_by(column.desc(), FeedbackCase.id.desc())
-                                   .limit(per_page + 1)).unique())
+    rows = db.session.execute(query.where(column.is_not(None)).order_by(column.desc(), FeedbackCase.id.desc())
+                              .limit(per_page + 1)).all()
     window = Window(rows[:per_page], has_prev=cursor is not None, has_next=len(rows) > per_page)
     if window.has_next:
         window.after = f"{rows[per_page - 1].resolved_at.isoformat()}_{rows[per_page - 1].id}"
     return window
+
+
+def local_dates(moments) -> dict:
+    """{stored time: its local date, formatted}, formatting each day once: a page's rows mostly
+    fall on a few days, and formatting is the costly part of drawing them."""
+    from workspace.formatting import as_date
+
+    days: dict = {}
+    dates = {}
+    for moment in moments:
+        if moment is not None:
+            day = to_local(moment).date()
+            if day not in days:
+                days[day] = as_date(day)
+            dates[moment] = days[day]
+    return dates

@@ -3,11 +3,11 @@ board of what was done. Nothing here shows who raised a case."""
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
 
 from workspace.extensions import db
 from workspace.feedback import bp, figures, services
 from workspace.feedback.forms import FeedbackForm
+from workspace.feedback.timing import translated
 from workspace.inputs import whole_number
 from workspace.models import (
     CATEGORIES, Action, AgendaItem, Area, Decision, FeedbackCase,
@@ -77,16 +77,15 @@ def track(code: str):
 def board():
     """“You said, we did”: cases their handlers chose to publish, newest answer first, with figures
     for an area and the areas inside it. Its cost does not grow with the number of cases."""
-    area = db.session.get(Area, area_id) if (area_id := request.args.get("area", type=whole_number)) else None
+    shown = figures.board(request.args.get("area", type=whole_number))
     category = request.args.get("category", "")
-    top = area or figures.national_area()
-    rows, more = figures.board_figures(top, whole_country=area is None)
-    query = select(FeedbackCase).where(figures.PUBLISHED).options(joinedload(FeedbackCase.area))
-    if area is not None:
-        query = query.where(figures.inside(area, rows[0].received))
+    query = (select(FeedbackCase.id, FeedbackCase.category, FeedbackCase.programme, FeedbackCase.resolved_at,
+                    FeedbackCase.public_summary, FeedbackCase.response, Area.name.label("area_name"))
+             .outerjoin(Area, Area.id == FeedbackCase.area_id).where(figures.PUBLISHED))
+    if shown.area:
+        query = query.where(figures.inside(shown.area[0], shown.figures[0].received, shown.everywhere))
     if category in CATEGORIES:
         query = query.where(FeedbackCase.category == category)
     page = figures.newest_answered_window(query, current_app.config["PER_PAGE"], request.args.get("after", ""))
-    return render_template("feedback/board.html", page=page, figures=rows, more_areas=more, categories=CATEGORIES,
-                           area=area, area_id=area.id if area else None, category=category,
-                           area_options=figures.area_choices(top))
+    return render_template("feedback/board.html", page=page, shown=shown, categories=translated(CATEGORIES),
+                           category=category, dates=figures.local_dates(row.resolved_at for row in page.items))

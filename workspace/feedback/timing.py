@@ -30,13 +30,22 @@ class Standing:
     badge: str
 
 
-def standing(case, now: datetime, times: dict) -> Standing:
+def translated(labels: dict) -> dict[str, str]:
+    """Labels translated once for a page that shows them on every row."""
+    return {key: str(label) for key, label in labels.items()}
+
+
+def standing_labels() -> dict[str, str]:
+    return translated(LABELS)
+
+
+def standing(case, now: datetime, times: dict, labels: dict | None = None) -> Standing:
     hours, days = times[case.category]
     acknowledge_by = case.received_at + timedelta(hours=hours)
     resolve_by = case.received_at + timedelta(days=days)
     if case.status in ("resolved", "closed"):
         state = "met" if case.resolved_at and case.resolved_at <= resolve_by else "late"
-        return Standing(state, None, str(LABELS[state]), BADGES[state])
+        return Standing(state, None, labels[state] if labels else str(LABELS[state]), BADGES[state])
     due, allowed = (acknowledge_by, timedelta(hours=hours)) if case.status == "received" \
         else (resolve_by, timedelta(days=days))
     if now > due:
@@ -45,7 +54,7 @@ def standing(case, now: datetime, times: dict) -> Standing:
         state = "at_risk"
     else:
         state = "on_track"
-    return Standing(state, due, str(LABELS[state]), BADGES[state])
+    return Standing(state, due, labels[state] if labels else str(LABELS[state]), BADGES[state])
 
 
 def current_due(case, times: dict) -> datetime | None:

@@ -32,6 +32,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L to misread
 # look a status up in (and then sorts thousands of rows) to an index already in the list's order.
 PUBLISHED_SQL = "publishable AND status NOT IN ('received', 'acknowledged', 'in_progress')"  # the board
 OPEN_SQL = "status NOT IN ('resolved', 'closed')"  # a handler's open cases
+UNASSIGNED_SQL = "assigned_organization_id IS NULL"
 
 
 def new_tracking_code() -> str:
@@ -76,7 +77,7 @@ class FeedbackCase(Versioned, db.Model):
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(20), default="received")
     assigned_organization_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organizations.id", ondelete="SET NULL"), index=True)
+        ForeignKey("organizations.id", ondelete="SET NULL"))
     assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     response: Mapped[str] = mapped_column(Text, default="")  # for the person and the community
     publishable: Mapped[bool] = mapped_column(default=False)
@@ -113,6 +114,12 @@ Index("ix_feedback_cases_open_due", FeedbackCase.due_at, FeedbackCase.received_a
       sqlite_where=text(OPEN_SQL), postgresql_where=text(OPEN_SQL))
 Index("ix_feedback_cases_status_due", FeedbackCase.status, FeedbackCase.due_at, FeedbackCase.received_at.desc())
 Index("ix_feedback_cases_due", FeedbackCase.due_at, FeedbackCase.received_at.desc())
+# An organisation's cases in that order; those assigned to no one (PostgreSQL does not read the
+# first in order for "IS NULL").
+Index("ix_feedback_cases_organization_due", FeedbackCase.assigned_organization_id, FeedbackCase.due_at,
+      FeedbackCase.received_at.desc())
+Index("ix_feedback_cases_unassigned_due", FeedbackCase.due_at, FeedbackCase.received_at.desc(),
+      sqlite_where=text(UNASSIGNED_SQL), postgresql_where=text(UNASSIGNED_SQL))
 
 
 class CaseNote(db.Model):

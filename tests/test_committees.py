@@ -377,3 +377,17 @@ def test_the_committee_list_is_paged_with_a_fixed_number_of_queries(client, coun
     assert many.count == few.count
     assert "Committee 024" in text and "Committee 025" not in text and "Page 1 of 2" in text
     assert "Committee 039" in client.get("/committees?level=district&page=2").get_data(as_text=True)
+
+
+def test_the_committee_page_counts_its_open_and_overdue_actions(client, team):
+    """From the committee's own plans only: another committee's actions and closed ones do not count."""
+    committee, people = team
+    plan = factories.make_plan(committee)
+    factories.make_action(plan, due_days=10)
+    factories.make_action(plan, due_days=-3, status="in_progress")
+    factories.make_action(plan, due_days=-3, status="done", progress=100)
+    factories.make_action(factories.make_plan(factories.make_committee()), due_days=-3)
+    factories.make_proposal(committee, people["member"])
+    login(client, people["member"])
+    text = client.get(f"/committees/{committee.id}").get_data(as_text=True)
+    assert "2 open actions" in text and "1 overdue" in text and "Proposals (1)" in text

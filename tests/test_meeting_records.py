@@ -212,12 +212,16 @@ def test_compliance_and_attendance_by_sector(held_today):
     services.record_meeting(meeting, people["secretary"], mark_held=True, members=members_of(meeting),
                             **record_values(people, meeting))
     factories.make_meeting(committee, days_from_now=1)  # planned, may fall in next year: counted only if this year
-    compliance = reports.compliance(committee)
+    figures = reports.figures(committee, people["member"])
+    compliance = figures.compliance
     assert compliance.held == 1 and compliance.required == 4 and not compliance.met
-    rows, covered = reports.attendance_by_sector(committee)
+    assert (figures.members, figures.covered, figures.waiting) == (len(members_of(meeting)), 1, 0)
+    assert figures.feed_token == db.session.scalar(db.select(Membership.feed_token).where(
+        Membership.user_id == people["member"].id))
+    rows = reports.attendance_by_sector(committee)
     by_sector = {row.sector: (row.present, row.expected) for row in rows}
-    assert covered == 1
     assert by_sector == {"government": (2, 2), "ngo": (0, 1), "community": (1, 2)}
+    assert reports.figures(committee, factories.make_admin()).feed_token is None  # not a member: no feed
 
 
 def test_committee_page_shows_compliance(client, held_today):

@@ -22,8 +22,9 @@ def check(committee: Committee, need: str) -> None:
         abort(403)
 
 
-def get_committee_or_404(committee_id: int, need: str = "see") -> Committee:
-    committee = db.get_or_404(Committee, committee_id)
+def get_committee_or_404(committee_id: int, need: str = "see", options=()) -> Committee:
+    """options: loader options for what the page shows with it (its area, its parent)."""
+    committee = db.get_or_404(Committee, committee_id, options=options)
     check(committee, need)
     return committee
 

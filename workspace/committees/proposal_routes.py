@@ -40,7 +40,9 @@ def proposals(committee_id: int):
         accept_form=AcceptForm(meetings=meetings), decline_form=DeclineForm(formdata=None),
         origins=origins.describe_many(((i.origin_type, i.origin_id) for i in page.items), current_user),
         can_run=access.can_run_committee(current_user, committee), item_statuses=translated(ITEM_STATUSES),
-        item_kinds=translated(ITEM_KINDS))
+        item_kinds=translated(ITEM_KINDS),
+        # Sentences each proposal fills in: translated once, filled per proposal.
+        words={"minutes": _("%(minutes)s min"), "proposed_by": _("Proposed by %(name)s")})
 
 
 @bp.route("/committees/<int:committee_id>/proposals/new", methods=["GET", "POST"])

@@ -2,13 +2,16 @@
 Each is a fixed number of queries, whatever the number of meetings."""
 import math
 from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, case, func, select
 
 from workspace.clock import local_today, to_utc
 from workspace.extensions import db
-from workspace.models import SECTOR_OF_KIND, Attendance, Committee, Meeting, Membership, Organization, User
-from datetime import datetime
+from workspace.models import (
+    OPEN_STATUSES, SECTOR_OF_KIND, Action, ActionPlan, AgendaItem, Attendance, Committee, Meeting, Membership,
+    Organization, User,
+)
 
 SECTOR_ORDER = ("government", "ngo", "community", "other")
 RECENT_MEETINGS = 4
@@ -31,15 +34,66 @@ class Compliance:
         return self.held + self.planned >= self.required
 
 
-def compliance(committee: Committee) -> Compliance:
+def recent_held(committee_id, meetings: int = RECENT_MEETINGS):
+    """The ids of the committee's last held meetings (a subquery)."""
+    return (select(Meeting.id).where(Meeting.committee_id == committee_id, Meeting.status == "held")
+            .order_by(Meeting.starts_at.desc()).limit(meetings)).subquery()
+
+
+def _count(*where, select_from=None):
+    query = select(func.count())
+    if select_from is not None:
+        query = query.select_from(select_from)
+    return query.where(*where).scalar_subquery()
+
+
+def _meetings_this_year(status: str):
+    return _count(Meeting.committee_id == bindparam("committee"), Meeting.status == status,
+                  Meeting.starts_at >= bindparam("year_start"), Meeting.starts_at < bindparam("year_end"))
+
+
+def _open_actions(what):
+    """Over the open actions of the committee's plans, read from its plans (a due-date range here
+    would tempt SQLite, without statistics, into reading every open action of every plan)."""
+    return (select(what).select_from(ActionPlan).join(Action, Action.plan_id == ActionPlan.id)
+            .where(ActionPlan.committee_id == bindparam("committee"), Action.status.in_(OPEN_STATUSES))
+            .scalar_subquery())
+
+
+# Every count on a committee's page, in one statement (built once): each an indexed count.
+FIGURES = select(
+    _count(Membership.committee_id == bindparam("committee")).label("members"),
+    select(func.max(case((Membership.user_id == bindparam("user"), Membership.feed_token))))
+    .where(Membership.committee_id == bindparam("committee")).scalar_subquery().label("feed_token"),
+    _count(AgendaItem.committee_id == bindparam("committee"), AgendaItem.status == "proposed").label("waiting"),
+    _count(select_from=recent_held(bindparam("committee"))).label("covered"),
+    _meetings_this_year("held").label("held"),
+    _meetings_this_year("planned").label("planned"),
+    _open_actions(func.count()).label("open_actions"),
+    _open_actions(func.coalesce(func.sum(case((Action.due_date < bindparam("today"), 1), else_=0)), 0))
+    .label("overdue_actions"),
+)
+
+
+@dataclass
+class Figures:
+    compliance: Compliance
+    members: int
+    feed_token: str | None  # the person's calendar feed, if they are a member
+    waiting: int  # proposals waiting for the chair or secretary
+    covered: int  # held meetings the attendance by sector covers
+    open_actions: int
+    overdue_actions: int
+
+
+def figures(committee: Committee, user) -> Figures:
     today = local_today()
-    start, end = to_utc(datetime(today.year, 1, 1)), to_utc(datetime(today.year + 1, 1, 1))
-    counts = dict(db.session.execute(
-        select(Meeting.status, func.count()).where(
-            Meeting.committee_id == committee.id, Meeting.starts_at >= start, Meeting.starts_at < end)
-        .group_by(Meeting.status)).all())
-    return Compliance(today.year, counts.get("held", 0), counts.get("planned", 0),
-                      committee.required_meetings_per_year)
+    row = db.session.execute(FIGURES, {
+        "committee": committee.id, "user": user.id, "today": today,
+        "year_start": to_utc(datetime(today.year, 1, 1)), "year_end": to_utc(datetime(today.year + 1, 1, 1)),
+    }).one()
+    return Figures(Compliance(today.year, row.held, row.planned, committee.required_meetings_per_year),
+                   row.members, row.feed_token, row.waiting, row.covered, row.open_actions, row.overdue_actions)
 
 
 @dataclass
@@ -53,24 +107,22 @@ class SectorAttendance:
         return round(100 * self.present / self.expected) if self.expected else None
 
 
-def attendance_by_sector(committee: Committee, meetings: int = RECENT_MEETINGS) -> tuple[list[SectorAttendance], int]:
-    """Present against recorded attendance, by sector, over the last held meetings.
-    Returns the rows and the number of meetings they cover."""
-    recent = (select(Meeting.id).where(Meeting.committee_id == committee.id, Meeting.status == "held")
-              .order_by(Meeting.starts_at.desc()).limit(meetings)).subquery()
+def attendance_by_sector(committee: Committee, meetings: int = RECENT_MEETINGS) -> list[SectorAttendance]:
+    """Present against recorded attendance, by sector, over the last held meetings (as many
+    as Figures.covered)."""
+    recent = recent_held(committee.id, meetings)
     rows = db.session.execute(
-        select(Organization.kind, Attendance.status, func.count(), func.count(func.distinct(Attendance.meeting_id)))
+        select(Organization.kind, Attendance.status, func.count())
         .join(User, User.id == Attendance.user_id).join(Organization, Organization.id == User.organization_id)
         .where(Attendance.meeting_id.in_(select(recent.c.id)))
         .group_by(Organization.kind, Attendance.status)).all()
-    covered = db.session.scalar(select(func.count()).select_from(recent))
     totals: dict[str, list[int]] = {}
-    for kind, status, count, _meetings in rows:
+    for kind, status, count in rows:
         present_expected = totals.setdefault(SECTOR_OF_KIND[kind], [0, 0])
         present_expected[1] += count
         if status == "present":
             present_expected[0] += count
-    return [SectorAttendance(sector, *totals[sector]) for sector in SECTOR_ORDER if sector in totals], covered
+    return [SectorAttendance(sector, *totals[sector]) for sector in SECTOR_ORDER if sector in totals]
 
 
 @dataclass

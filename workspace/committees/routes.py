@@ -6,7 +6,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from workspace import access, audit
-from workspace.clock import local_today, utcnow
+from workspace.clock import utcnow
 from workspace.committees import bp, reports, services
 from workspace.committees.calendar import calendar_response
 from workspace.committees.forms import CommitteeEditForm, CommitteeForm, MemberForm, RoleForm
@@ -16,8 +16,7 @@ from workspace.forms import EmptyForm
 from workspace.labels import translated
 from workspace.pages import render_form
 from workspace.models import (
-    COMMITTEE_LEVELS, COMMITTEE_ROLES, MEETING_STATUSES, OPEN_STATUSES, SECTORS, Action, ActionPlan, AgendaItem,
-    Committee, Meeting, Membership, User,
+    COMMITTEE_LEVELS, COMMITTEE_ROLES, MEETING_STATUSES, SECTORS, ActionPlan, Committee, Meeting, Membership, User,
 )
 
 UPCOMING_SHOWN = 5
@@ -68,13 +67,9 @@ def new_committee():
 @bp.route("/committees/<int:committee_id>")
 @login_required
 def committee(committee_id: int):
-    committee = get_committee_or_404(committee_id)
+    committee = get_committee_or_404(committee_id, options=(joinedload(Committee.area), joinedload(Committee.parent)))
     now = utcnow()
     memberships = db.session.scalars(members_in_order(committee).limit(MEMBERS_SHOWN)).all()
-    member_count = db.session.scalar(select(func.count()).where(Membership.committee_id == committee.id))
-    membership = db.session.scalar(select(Membership).where(
-        Membership.committee_id == committee.id, Membership.user_id == current_user.id)) \
-        if access.committee_role(current_user, committee) else None
     upcoming = db.session.scalars(
         select(Meeting).where(Meeting.committee_id == committee.id, Meeting.status == "planned",
                               Meeting.starts_at >= now).order_by(Meeting.starts_at).limit(UPCOMING_SHOWN)).all()
@@ -82,24 +77,14 @@ def committee(committee_id: int):
         select(Meeting).where(Meeting.committee_id == committee.id,
                               (Meeting.starts_at < now) | (Meeting.status != "planned"))
         .order_by(Meeting.starts_at.desc()).limit(PAST_SHOWN)).all()
-    waiting = db.session.scalar(select(db.func.count()).where(
-        AgendaItem.committee_id == committee.id, AgendaItem.status == "proposed"))
-    sectors, covered = reports.attendance_by_sector(committee)
     plans = db.session.scalars(select(ActionPlan).where(ActionPlan.committee_id == committee.id)
                                .order_by(ActionPlan.period_end.desc()).limit(PLANS_SHOWN)).all()
-    overdue = (Action.due_date < local_today()).label("overdue")
-    # From the committee's plans to their actions (by plan), not from every open action.
-    open_actions = dict(db.session.execute(
-        select(overdue, func.count()).select_from(ActionPlan).join(Action, Action.plan_id == ActionPlan.id)
-        .where(ActionPlan.committee_id == committee.id, Action.status.in_(OPEN_STATUSES))
-        .group_by(overdue)).all())
     return render_template(
-        "committees/committee.html", committee=committee, memberships=memberships, member_count=member_count,
-        upcoming=upcoming, past=past, waiting=waiting, compliance=reports.compliance(committee),
-        sectors=sectors, covered=covered, membership=membership, plans=plans, sector_labels=translated(SECTORS),
+        "committees/committee.html", committee=committee, memberships=memberships, upcoming=upcoming, past=past,
+        figures=reports.figures(committee, current_user), sectors=reports.attendance_by_sector(committee),
+        role=access.committee_role(current_user, committee), plans=plans, sector_labels=translated(SECTORS),
         status_labels=translated(MEETING_STATUSES), role_labels=translated(COMMITTEE_ROLES),
         level_labels=translated(COMMITTEE_LEVELS),
-        open_actions=sum(open_actions.values()), overdue_actions=open_actions.get(True, 0),
         children=[child for child in db.session.scalars(
             select(Committee).where(Committee.parent_id == committee.id).order_by(Committee.name))
             if access.can_see_committee(current_user, child)])

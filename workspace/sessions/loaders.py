@@ -2,7 +2,7 @@
 facilitator, or a member reading a closed session. Anyone else gets 404."""
 from flask import abort, g, session as browser_session
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
 from workspace import access
@@ -22,18 +22,23 @@ def load(session_id: int) -> PlanningSession:
     return session
 
 
+# Asked on every poll of every screen: built once.
+MEMBER = select(Participant).where(Participant.session_id == bindparam("session"),
+                                   Participant.user_id == bindparam("user"))
+GUEST = select(Participant).where(Participant.session_id == bindparam("session"),
+                                  Participant.token_hash == bindparam("token"))
+
+
 def current_participant(session: PlanningSession) -> Participant | None:
     cache = g.setdefault("participants", {})
     if session.id not in cache:
         participant = None
         if current_user.is_authenticated:
-            participant = db.session.scalar(select(Participant).where(
-                Participant.session_id == session.id, Participant.user_id == current_user.id))
+            participant = db.session.scalar(MEMBER, {"session": session.id, "user": current_user.id})
         else:
             token = browser_session.get(TOKENS, {}).get(str(session.id))
             if token:
-                participant = db.session.scalar(select(Participant).where(
-                    Participant.session_id == session.id, Participant.token_hash == token_hash(token)))
+                participant = db.session.scalar(GUEST, {"session": session.id, "token": token_hash(token)})
         cache[session.id] = participant
     return cache[session.id]
 

@@ -299,3 +299,17 @@ def test_a_case_shows_actions_decided_on_its_cluster(client, app, tree, count_qu
         text = anonymous.get(f"/feedback/track/{other.code}").get_data(as_text=True)
     assert "Pay the late grants" not in text
     assert not any("FROM feedback_clusters" in statement for statement in counter.statements)
+
+
+def test_board_figures_are_kept_a_short_time(client, app, tree, count_queries, monkeypatch):
+    resolved(tree, tree["villages"][0])
+    client.get("/feedback/board")
+    with count_queries() as kept:
+        assert client.get("/feedback/board").status_code == 200
+    assert len(kept.statements) == 1  # the list only: the figures were read a moment ago
+    resolved(tree, tree["villages"][0], public_summary="Another one.")  # a change made here shows at once
+    assert ">2</td>" in client.get("/feedback/board").get_data(as_text=True).replace(" ", "")
+    monkeypatch.setattr(figures, "BOARD_SECONDS", 0)  # and one made elsewhere, once they are that old
+    with count_queries() as again:
+        client.get("/feedback/board")
+    assert len(again.statements) == 4

@@ -51,7 +51,7 @@ def cases():
         query = query.where(FeedbackCase.assigned_organization_id.is_(None))
     # Cases with no deadline (resolved, closed) last: the order of the indexes on due_at.
     query = query.order_by(FeedbackCase.due_at.asc().nulls_last(), FeedbackCase.received_at.desc())
-    page = figures.offset_window(query, current_app.config["PER_PAGE"],
+    page = figures.offset_window(query, figures.page_size(),
                                  request.args.get("page", 1, type=whole_number))
     times, now, labels = answer_times(), utcnow(), standing_labels()
     return render_template("feedback/cases.html", page=page, status=status, statuses=translated(CASE_STATUSES),

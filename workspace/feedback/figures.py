@@ -1,20 +1,26 @@
 """Figures of cases read from the counts kept on write (workspace/models/feedback.py), and lists
 paged without counting everything: what the board and the committee's patterns show costs the same
 with a hundred cases or a country's years of them."""
+import time
 from dataclasses import dataclass
 from typing import NamedTuple
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import case, func, literal_column, select, text
+from sqlalchemy import func, literal_column, select, text
 
 from workspace.clock import to_local, to_utc, utcnow
 from workspace.extensions import db
 from workspace.inputs import whole_number
 from workspace.models import Area, AreaLineage, FeedbackCase, within_area
-from workspace.models.feedback import NO_AREA, OPEN_SQL, PUBLISHED_SQL, FeedbackFigure, FeedbackMonth
+from workspace.models.feedback import (
+    NO_AREA, OPEN_SQL, PUBLISHED_SQL, FeedbackFigure, FeedbackMonth, writes_seen,
+)
 
 FIGURE_AREAS = 20  # the areas with most cases shown under the chosen one
+SHORT_PAGE = 25  # rows of the case list and cases on the board, a page (PER_PAGE, if fewer)
+BOARD_SECONDS = 60  # how old the board's figures may be (said on the page)
+BOARD_KEPT = 1000  # areas' figures kept at once, at most
 AREA_CHOICES = 300
 LARGE_AREA_SHARE = 64  # an area with at least 1/64 of all cases is "large" for the board's list  # the most areas just inside the chosen one that its filter offers
 PATTERN_MONTHS = 6
@@ -56,19 +62,38 @@ class Board:
     everywhere: int  # cases received in the whole country
 
 
+# Board figures already read, by database and area: (when, writes seen, Board). At most
+# BOARD_SECONDS old, and read again at once after a change this process writes.
+_boards: dict[tuple, tuple] = {}
+
+
 def board(area_id: int | None) -> Board:
+    """The board's area, choices and figures: kept up to BOARD_SECONDS (a change written by this
+    process shows at once; another process's, within that time)."""
+    key, now, written = (str(db.engine.url), area_id), time.monotonic(), writes_seen()
+    kept = _boards.get(key)
+    if kept and kept[1] == written and now - kept[0] < BOARD_SECONDS:
+        return kept[2]
+    shown = read_board(area_id)
+    if len(_boards) >= BOARD_KEPT:
+        _boards.clear()
+    _boards[key] = (now, written, shown)
+    return shown
+
+
+def read_board(area_id: int | None) -> Board:
     """The board's area, choices and figures in three queries: the way down to the area (or the top
     of the tree), the areas just inside it with their cases, and the figures of the few shown."""
     top_id = area_id or select(Area.id).where(Area.parent_id.is_(None)).order_by(Area.id).limit(1).scalar_subquery()
-    path = db.session.execute(select(Area.id, Area.name).join(AreaLineage, AreaLineage.ancestor_id == Area.id)
-                              .where(AreaLineage.area_id == top_id).order_by(AreaLineage.depth.desc())).all()
+    path = read(select(Area.id, Area.name).join(AreaLineage, AreaLineage.ancestor_id == Area.id)
+                              .where(AreaLineage.area_id == top_id).order_by(AreaLineage.depth.desc()))
     if not path:
-        return board_with(None, [], [], area_id is None)
+        return read_board(None) if area_id else board_with(None, [], [], True)
     received = func.coalesce(func.sum(FeedbackFigure.cases), 0)
-    inside = db.session.execute(
+    inside = read(
         select(Area.id, Area.name, received).outerjoin(FeedbackFigure, FeedbackFigure.area_id == Area.id)
         .where(Area.parent_id == path[-1].id).group_by(Area.id, Area.name).order_by(Area.name, Area.id)
-        .limit(AREA_CHOICES)).all()
+        .limit(AREA_CHOICES))
     return board_with(path[-1] if area_id else None, path, inside, area_id is None)
 
 
@@ -89,26 +114,39 @@ def board_with(chosen, path, inside, whole_country: bool) -> Board:
                  len(most) > FIGURE_AREAS, everywhere)
 
 
+def read(query) -> list:
+    """The rows of a query of columns, read through the session's connection: without the ORM's
+    work on each row, which costs more than the database on a page of a few hundred."""
+    return db.session.connection().execute(query).all()
+
+
+def _median(buckets: list[tuple[int, int]], total: int) -> float | None:
+    """The median of `total` values given as (value, how many), sorted by value."""
+    if not total:
+        return None
+    wanted, found, seen = ((total + 1) // 2, total // 2 + 1), [], 0
+    for value, n in buckets:
+        seen += n
+        while len(found) < 2 and seen >= wanted[len(found)]:
+            found.append(value)
+    return round((found[0] + found[1]) / 2, 1)
+
+
 def _figures(area_ids: list[int]) -> dict[int, tuple[int, int, float | None]]:
-    """{area: (received, resolved, median days)} from the kept counts, one row an area: the median
-    is the middle of the counted days, read with running sums over an area's few rows."""
+    """{area: (received, resolved, median days)} from the kept counts: an area's few dozen rows (a
+    row a whole number of days), the median read from their running sum."""
     f = FeedbackFigure
-    resolved = case((f.resolve_days >= 0, f.cases), else_=0)
-    by_area = {"partition_by": f.area_id}
-    rows = select(f.area_id, f.resolve_days, func.sum(f.cases).over(**by_area).label("received"),
-                  func.sum(resolved).over(**by_area).label("resolved"),
-                  func.sum(resolved).over(**by_area, order_by=f.resolve_days).label("upto")
-                  ).where(f.area_id.in_(area_ids), f.cases > 0).subquery()
-
-    def middle(position):
-        return func.min(case(((rows.c.resolve_days >= 0) & (rows.c.upto >= position), rows.c.resolve_days)))
-
+    buckets: dict[int, list[tuple[int, int]]] = {area_id: [] for area_id in area_ids}
+    for area_id, days, cases in read(select(f.area_id, f.resolve_days, f.cases)
+                                     .where(f.area_id.in_(area_ids), f.cases > 0)
+                                     .order_by(f.area_id, f.resolve_days)):
+        buckets[area_id].append((days, cases))
     result = {}
-    for area_id, received, resolved_count, low, high in db.session.execute(
-            select(rows.c.area_id, func.max(rows.c.received), func.max(rows.c.resolved),
-                   middle((rows.c.resolved + 1) // 2), middle(rows.c.resolved // 2 + 1)).group_by(rows.c.area_id)):
-        result[area_id] = (int(received), int(resolved_count),
-                           round((low + high) / 2, 1) if low is not None and high is not None else None)
+    for area_id, found in buckets.items():
+        if found:
+            resolved = [(days, n) for days, n in found if days >= 0]
+            count = sum(n for _, n in resolved)
+            result[area_id] = (sum(n for _, n in found), count, _median(resolved, count))
     return result
 
 
@@ -163,14 +201,14 @@ def patterns(area: Area) -> Patterns:
     months = pattern_months()
     in_months = FeedbackMonth.month.in_(months)
     counts, totals = {}, {month: 0 for month in months}
-    for category, month, cases in db.session.execute(
+    for category, month, cases in read(
             select(FeedbackMonth.category, FeedbackMonth.month, func.sum(FeedbackMonth.cases))
             .where(FeedbackMonth.area_id == area.id, in_months)
             .group_by(FeedbackMonth.category, FeedbackMonth.month)):
         counts[(category, month)] = int(cases)
         totals[month] += int(cases)
     inside: dict[int, tuple[Area, dict]] = {}
-    for child_id, name, month, cases in db.session.execute(
+    for child_id, name, month, cases in read(
             select(Area.id, Area.name, FeedbackMonth.month, func.sum(FeedbackMonth.cases))
             .join(FeedbackMonth, FeedbackMonth.area_id == Area.id)
             .where(Area.parent_id == area.id, in_months).group_by(Area.id, Area.name, FeedbackMonth.month)):
@@ -182,12 +220,12 @@ def patterns(area: Area) -> Patterns:
         rows.append((None, itself, sum(itself.values())))
     rows = [row for row in rows if row[2]]
     rows.sort(key=lambda row: (-row[2], row[0].name if row[0] else ""))
-    clusters = db.session.execute(
+    clusters = read(
         select(FeedbackMonth.category, FeedbackMonth.programme, FeedbackMonth.month, FeedbackMonth.cases)
         .where(FeedbackMonth.area_id == area.id, in_months,
                FeedbackMonth.cases >= current_app.config["CLUSTER_SIZE"])
         .order_by(FeedbackMonth.cases.desc(), FeedbackMonth.month.desc(), FeedbackMonth.category,
-                  FeedbackMonth.programme).limit(PATTERN_CLUSTERS + 1)).all()
+                  FeedbackMonth.programme).limit(PATTERN_CLUSTERS + 1))
     return Patterns(months, counts, rows[:PATTERN_AREAS], len(rows) > PATTERN_AREAS,
                     [((c.category, c.programme, c.month), c.cases) for c in clusters[:PATTERN_CLUSTERS]],
                     len(clusters) > PATTERN_CLUSTERS)
@@ -220,11 +258,15 @@ class Window:
     after: str = ""  # the cursor of the next page, for lists paged by position (keyset)
 
 
+def page_size() -> int:
+    return min(current_app.config["PER_PAGE"], SHORT_PAGE)
+
+
 def offset_window(query, per_page: int, page: int) -> Window:
     """Page `page` of a sorted query of rows, one statement: per_page + 1 rows tell whether more
     follow."""
     page = max(1, page)
-    rows = db.session.execute(query.limit(per_page + 1).offset((page - 1) * per_page)).all()
+    rows = read(query.limit(per_page + 1).offset((page - 1) * per_page))
     return Window(rows[:per_page], page, page > 1, len(rows) > per_page)
 
 
@@ -241,8 +283,7 @@ def newest_answered_window(query, per_page: int, after: str) -> Window:
         cursor = None
     if cursor:
         query = query.where((column < cursor[0]) | ((column == cursor[0]) & (FeedbackCase.id < cursor[1])))
-    rows = db.session.execute(query.where(column.is_not(None)).order_by(column.desc(), FeedbackCase.id.desc())
-                              .limit(per_page + 1)).all()
+    rows = read(query.where(column.is_not(None)).order_by(column.desc(), FeedbackCase.id.desc()).limit(per_page + 1))
     window = Window(rows[:per_page], has_prev=cursor is not None, has_next=len(rows) > per_page)
     if window.has_next:
         window.after = f"{rows[per_page - 1].resolved_at.isoformat()}_{rows[per_page - 1].id}"

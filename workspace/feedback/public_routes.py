@@ -1,6 +1,6 @@
 """What anyone can do without an account: raise a case, follow it with its code, and read the
 board of what was done. Nothing here shows who raised a case."""
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
@@ -86,6 +86,6 @@ def board():
         query = query.where(figures.inside(shown.area[0], shown.figures[0].received, shown.everywhere))
     if category in CATEGORIES:
         query = query.where(FeedbackCase.category == category)
-    page = figures.newest_answered_window(query, current_app.config["PER_PAGE"], request.args.get("after", ""))
+    page = figures.newest_answered_window(query, figures.page_size(), request.args.get("after", ""))
     return render_template("feedback/board.html", page=page, shown=shown, categories=translated(CATEGORIES),
                            category=category, dates=figures.local_dates(row.resolved_at for row in page.items))

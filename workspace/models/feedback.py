@@ -328,6 +328,7 @@ def rebuild_feedback_figures(connection=None, batch: int = 20000) -> None:
     zone. The board's figures are one statement; the months are read in batches (a month is a
     month of the deployment's time zone, which only Python knows on SQLite)."""
     connection = connection or db.session.connection()
+    _written()
     days = _REBUILD_FIGURES[connection.dialect.name]
     days = (f"CASE WHEN resolved_at IS NULL THEN -1 WHEN {days} < 0 THEN 0"
             f" WHEN {days} > {MAX_RESOLVE_DAYS} THEN {MAX_RESOLVE_DAYS} ELSE {days} END")
@@ -371,12 +372,38 @@ def rebuild_feedback_figures(connection=None, batch: int = 20000) -> None:
     connection.execute(text("DROP TABLE feedback_months_leaf"))
 
 
+_writes = [0]
+
+
+def writes_seen() -> int:
+    """How many writes to cases or areas this process has made: what was read from the figures
+    before the number last moved may be out of date."""
+    return _writes[0]
+
+
+def _written() -> None:
+    _writes[0] += 1
+
+
+_FIGURED_TABLES = {"feedback_cases", "feedback_figures", "feedback_months", "areas", "area_lineage"}
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _statement_written(state) -> None:
+    # A statement that writes rows of those tables itself (an UPDATE or DELETE of many).
+    if (state.is_insert or state.is_update or state.is_delete) and \
+            getattr(getattr(state.statement, "table", None), "name", None) in _FIGURED_TABLES:
+        _written()
+
+
 @event.listens_for(Session, "after_flush")
 def _keep_feedback_figures(session, _context) -> None:
     # Registered after the area lineage's hook (workspace.models.directory is imported first), so
     # the lineage is already right when an area moved or went.
     areas_moved = any(isinstance(obj, Area) for obj in session.deleted) or any(
         isinstance(obj, Area) and inspect(obj).attrs.parent_id.history.has_changes() for obj in session.dirty)
+    if any(isinstance(obj, (Area, FeedbackCase)) for obj in (*session.new, *session.dirty, *session.deleted)):
+        _written()
     if areas_moved:
         rebuild_feedback_figures(session.connection())
         return

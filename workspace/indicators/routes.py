@@ -3,7 +3,7 @@ committee's view of what is off track, and raising an indicator to the committee
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, select
 from sqlalchemy.orm import aliased, joinedload
 
 from workspace import access
@@ -16,7 +16,7 @@ from workspace.indicators import bp, chart, periods, services
 from workspace.indicators.forms import IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm, VerifyForm
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
-from workspace.indicators.values import STANDING_LABELS, cell_label, judge, target_of, targets_for
+from workspace.indicators.values import STANDING_LABELS, cell_label, judge, target_of
 from workspace.inputs import whole_number
 from workspace.models import (
     FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, AreaLineage, Committee, Indicator, IndicatorTarget, IndicatorValue,
@@ -43,13 +43,18 @@ def groups():
     return render_template("indicators/groups.html", page=page)
 
 
-def latest_values(indicators: list[Indicator]) -> dict[int, IndicatorValue]:
-    """Each indicator's newest total: one query, each read from the index of its totals."""
+def latest_values(indicators: list[Indicator]) -> tuple[dict[int, IndicatorValue], dict[tuple[int, str], float]]:
+    """Each indicator's newest total, and the own target of that period where it has one ({(id,
+    period): target}, for values.target_of()): one query, each total read from its index."""
     total = aliased(IndicatorValue)
     newest = (select(total.id).where(total.indicator_id == Indicator.id, total.cell == "")
               .order_by(total.period.desc()).limit(1).correlate(Indicator).scalar_subquery())
     ids = select(newest).where(Indicator.id.in_([i.id for i in indicators]))
-    return {v.indicator_id: v for v in db.session.scalars(select(IndicatorValue).where(IndicatorValue.id.in_(ids)))}
+    rows = db.session.execute(select(IndicatorValue, IndicatorTarget.target).outerjoin(IndicatorTarget, and_(
+        IndicatorTarget.indicator_id == IndicatorValue.indicator_id, IndicatorTarget.period == IndicatorValue.period))
+        .where(IndicatorValue.id.in_(ids))).all()
+    return ({value.indicator_id: value for value, _target in rows},
+            {(value.indicator_id, value.period): target for value, target in rows if target is not None})
 
 
 @bp.route("/groups/<int:group_id>")
@@ -68,16 +73,20 @@ def group(group_id: int | None = None, committee_id: int | None = None):
         IndicatorValue.indicator_id.in_([i.id for i in adopted]), IndicatorValue.cell == "",
         IndicatorValue.period.in_([p for period_list in due.values() for p in period_list]),
         IndicatorValue.state.in_(("submitted", "verified")))).all())
+    # What only some people see is read only for them: the count waiting for those who verify,
+    # what came back for those who enter (its indicators are those loaded above).
     waiting = db.session.scalar(select(func.count()).select_from(IndicatorValue).join(Indicator).where(
-        owner.column == owner.id, IndicatorValue.state == "submitted", IndicatorValue.cell == ""))
+        owner.column == owner.id, IndicatorValue.state == "submitted", IndicatorValue.cell == "")) \
+        if owner.can(current_user, "verify") else 0
     returned = db.session.scalars(select(IndicatorValue).join(Indicator).where(
-        owner.column == owner.id, IndicatorValue.state == "returned")
-        .options(joinedload(IndicatorValue.indicator)).limit(50)).all()
-    latest = latest_values(adopted)
+        owner.column == owner.id, IndicatorValue.state == "returned").limit(50)).all() \
+        if owner.can(current_user, "enter") else []
+    latest, targets = latest_values(adopted)
     missing = {(f, period): sum(1 for i in adopted if i.frequency == f and (i.id, period) not in entered)
                for f, period_list in due.items() for period in period_list}
     return render_template("indicators/group.html", owner=owner, indicators=indicators, adopted=adopted, due=due,
-                           missing=missing, waiting=waiting, targets=targets_for(adopted), target_of=target_of, returned=returned, latest=latest, judge=judge,
+                           missing=missing, waiting=waiting, targets=targets, target_of=target_of, returned=returned,
+                           latest=latest, judge=judge,
                            statuses=INDICATOR_STATUSES, frequencies=FREQUENCIES, period_label=periods.label,
                            cell_label=cell_label, labels=STANDING_LABELS)
 
@@ -103,11 +112,15 @@ def indicator(indicator_id: int):
     series = list(db.session.scalars(select(IndicatorValue).where(
         IndicatorValue.indicator_id == indicator.id, IndicatorValue.cell == "")
         .order_by(IndicatorValue.period.desc()).limit(CHART_PERIODS)))[::-1]
+    # Older words exist only once the indicator has been reworded.
     wordings = {w.version: w for w in db.session.scalars(select(IndicatorWording).where(
-        IndicatorWording.indicator_id == indicator.id))}
-    committees = raise_targets(indicator)
+        IndicatorWording.indicator_id == indicator.id))} if indicator.wording_version > 1 else {}
     own_targets = list(db.session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id)))
     targets = {(t.indicator_id, t.period): t.target for t in own_targets}
+    # Only an off-track indicator is raised: the committees to raise it to are looked up for one.
+    off_track = bool(series) and judge(indicator, series[-1].value,
+                                       target_of(indicator, series[-1].period, targets)).status == "off_track"
+    committees = raise_targets(indicator) if off_track else []
     target_form = TargetForm(indicator=indicator, formdata=None)
     target_form.show(own_targets)
     return render_template("indicators/indicator.html", indicator=indicator, owner=owner_of(indicator),
@@ -273,16 +286,17 @@ def raise_indicator(indicator_id: int):
         abort(403)
     form = RaiseForm(committees=committees.values())
     if form.validate_on_submit():
-        latest = latest_values([indicator]).get(indicator.id)
+        latest, targets = latest_values([indicator])
+        latest = latest.get(indicator.id)
         judgement = judge(indicator, latest.value if latest else None,
-                          target_of(indicator, latest.period if latest else None, targets_for([indicator])))
+                          target_of(indicator, latest.period if latest else None, targets))
         if judgement.status != "off_track":
             flash(_("Only an off-track indicator is raised to the committee."), "error")
             return redirect(url_for("indicators.indicator", indicator_id=indicator.id))
         description = _("%(group)s asks: “%(question)s” In %(period)s the answer was %(value)s against a target of "
                         "%(target)s. The chart: %(link)s", group=indicator.owner_name,
                         question=indicator.question, period=periods.label(latest.period), value=f"{latest.value:g}",
-                        target=f"{target_of(indicator, latest.period, targets_for([indicator])):g}",
+                        target=f"{target_of(indicator, latest.period, targets):g}",
                         link=url_for("indicators.indicator", indicator_id=indicator.id, _external=True))
         committee = committees[form.committee.data]
         committee_services.propose_item(committee, current_user, origin=("indicator", indicator.id),

@@ -78,18 +78,6 @@ class Judgement:
         return str(STANDING_LABELS[self.status])
 
 
-def targets_for(indicators) -> dict[tuple[int, str], float]:
-    """{(indicator id, period): target} where a period has its own target: one query."""
-    from sqlalchemy import select
-
-    from workspace.extensions import db
-    from workspace.models import IndicatorTarget
-
-    ids = [i.id for i in indicators]
-    return {(t.indicator_id, t.period): t.target
-            for t in db.session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id.in_(ids)))}
-
-
 def target_of(indicator, period: str | None, targets: dict) -> float | None:
     return targets.get((indicator.id, period), indicator.target)
 

@@ -22,6 +22,7 @@ INDEXES = [
     ('ix_committees_level_name', 'committees', ['level', 'name']),
     ('ix_meetings_committee_status_starts', 'meetings', ['committee_id', 'status', 'starts_at']),
     ('ix_agenda_items_committee_status', 'agenda_items', ['committee_id', 'status']),
+    ('ix_actions_plan_status_due', 'actions', ['plan_id', 'status', 'due_date']),
 ]
 
 

@@ -3,7 +3,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import selectinload
 
 from workspace import access, origins
 from workspace.clock import utcnow
@@ -31,7 +31,8 @@ def proposals(committee_id: int):
     waiting_first = case((AgendaItem.status == "proposed", 0), else_=1)
     query = (select(AgendaItem).where(AgendaItem.committee_id == committee.id,
                                       AgendaItem.proposed_by_id.is_not(None) | AgendaItem.origin_type.is_not(None))
-             .options(joinedload(AgendaItem.proposed_by), joinedload(AgendaItem.meeting))
+             # Loaded for the page's rows only (a join would be planned over all the committee's items).
+             .options(selectinload(AgendaItem.proposed_by), selectinload(AgendaItem.meeting))
              .order_by(waiting_first, AgendaItem.created_at.desc(), AgendaItem.id.desc()))
     page = db.paginate(query, per_page=PROPOSALS_PER_PAGE, error_out=False)
     meetings = planned_meetings(committee)

@@ -10,7 +10,7 @@ from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
-from workspace.models.actions import ActionPlan
+from workspace.models.actions import Action, ActionPlan
 from workspace.models.committees import Committee
 from workspace.models.directory import Organization, _in
 
@@ -140,3 +140,9 @@ class Vote(db.Model):
     slot: Mapped[int]
     card_slot: Mapped[int]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# The committee page counts the open and overdue actions of the committee's plans (and a session's
+# plan is one of them) from this index alone, plan by plan, instead of reading every open action.
+# Declared here, where the plans' models are known to this capability (committees/reports.py).
+Index("ix_actions_plan_status_due", Action.plan_id, Action.status, Action.due_date)

@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from sqlalchemy import Row, bindparam, func, or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -88,8 +88,9 @@ class VoteForm(PhaseForm):
 def sessions():
     mine = select(Participant.session_id).where(Participant.user_id == current_user.id)
     committees = [cid for cid in access.committee_roles(current_user) if access.can_propose_item(current_user, cid)]
-    query = (select(PlanningSession).options(joinedload(PlanningSession.committee),
-                                             joinedload(PlanningSession.organization))
+    # The owners are loaded for the page's rows only (joined, they were read whole to join them).
+    query = (select(PlanningSession).options(selectinload(PlanningSession.committee),
+                                             selectinload(PlanningSession.organization))
              .where(or_(PlanningSession.id.in_(mine), PlanningSession.facilitator_id == current_user.id,
                         PlanningSession.committee_id.in_(committees),
                         PlanningSession.organization_id == current_user.organization_id))

@@ -14,13 +14,13 @@ gunicorn gives the bytes sent (compressed, as a browser asking for gzip receives
 uncompressed size.
 
 Settings, from the environment:
-  BENCH_SECONDS       seconds of load on each page (5)
+  BENCH_SECONDS       seconds of load on each page (5; longer for a page slower than a second)
   BENCH_BARE_SECONDS  seconds of load on the bare route between two page runs (3)
   BENCH_ROUNDS        runs of each page, each between two bare runs; the table gives the medians (1)
   BENCH_PAGES         only pages whose name contains one of these comma-separated words
   BENCH_OUT           also write the Markdown table to this file
   BENCH_PORT          the port gunicorn listens on (a free one)
-  BENCH_TIMEOUT       seconds before wrk counts a request as timed out (30)
+  BENCH_TIMEOUT       seconds before wrk counts a request as timed out (30; more for a slow page)
 
 A page that cannot be measured (not found in the data, not answering 200, errors under load)
 makes the run exit with status 1, after the table of what could be measured.
@@ -73,6 +73,7 @@ class Page:
     p50: float | None = None
     p95: float | None = None
     share: float | None = None  # requests/s of the page over those of the bare route around it
+    alone: float = 0.0  # seconds one request takes with nothing else under way
 
 
 # --- Which records to show ---------------------------------------------------------------------------
@@ -356,7 +357,9 @@ def log_in(port: int, email: str) -> str:
 def check(port: int, page: Page, cookie: str) -> None:
     """One request as a browser makes it: it must answer 200; the bytes it sends, and unpacked."""
     headers = {"Accept-Encoding": ACCEPT_ENCODING, **({"Cookie": cookie} if cookie else {})}
+    started = time.perf_counter()
     status, response_headers, body = request(port, "GET", page.path, headers=headers)
+    page.alone = time.perf_counter() - started
     if status != 200:
         where = response_headers.get("Location", "")
         page.error = f"answered {status}" + (f" (to {where})" if where else "")
@@ -366,18 +369,35 @@ def check(port: int, page: Page, cookie: str) -> None:
     page.bytes_raw = len(gzip.decompress(body)) if encoding == "gzip" else len(body)
 
 
-def wrk(port: int, path: str, seconds: float, cookie: str) -> dict:
-    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds:g}s",
-               f"--timeout={os.environ.get('BENCH_TIMEOUT', '30')}s", "-s", str(LUA),
-               "-H", f"Accept-Encoding: {ACCEPT_ENCODING}"]
+def wrk(port: int, path: str, seconds: float, cookie: str, timeout: float = 30) -> dict:
+    command = ["wrk", f"-t{THREADS}", f"-c{CONNECTIONS}", f"-d{seconds:.0f}s", f"--timeout={timeout:.0f}s",
+               "-s", str(LUA), "-H", f"Accept-Encoding: {ACCEPT_ENCODING}"]
     if cookie:
         command += ["-H", f"Cookie: {cookie}"]
     done = subprocess.run(command + [f"http://127.0.0.1:{port}{path}"], capture_output=True, text=True,
-                          timeout=seconds + 120)
+                          timeout=seconds + timeout + 120)
     line = next((line for line in done.stdout.splitlines() if line.startswith("BENCH ")), None)
     if done.returncode != 0 or line is None:
         raise RuntimeError(f"wrk failed: {done.stderr.strip() or done.stdout.strip()}")
     return {key: float(value) for key, value in (part.split("=") for part in line.split()[1:])}
+
+
+def drain(port: int, alone: float) -> None:
+    """Waits for the workers to finish what wrk left with them: when wrk stops, the requests its
+    connections had sent are still queued or under way, and a sync worker serves each to the end.
+    Done when the bare route answers at once three times running, and one request of the page
+    later (the other worker may still be on one)."""
+    quick = 0
+    deadline = time.monotonic() + 300
+    while quick < 3 and time.monotonic() < deadline:
+        started = time.perf_counter()
+        try:
+            request(port, "GET", BARE)
+        except OSError:
+            time.sleep(0.5)
+            continue
+        quick = quick + 1 if time.perf_counter() - started < 0.1 else 0
+    time.sleep(min(alone, 60))
 
 
 def load_errors(result: dict) -> str:
@@ -441,7 +461,7 @@ def table(pages: list[Page], bare: list[float], data: str, seconds: float, bare_
     ]
     for page in pages:
         share = page.share
-        cells = [page.name, number(share * 100 if share is not None else None, 1, "%"), number(page.rps),
+        cells = [page.name, number(share and share * 100, 1 if (share or 0) >= 0.01 else 2, "%"), number(page.rps),
                  number(page.p50), number(page.p95), number(page.queries, 0), number(page.bytes_sent, 0),
                  number(page.bytes_raw, 0)]
         if page.error:
@@ -454,7 +474,8 @@ def table(pages: list[Page], bare: list[float], data: str, seconds: float, bare_
         f"(from {number(min(bare) if bare else None)} to {number(max(bare) if bare else None)}).",
         f"Database: {data}.",
         f"gunicorn with gunicorn.conf.py, 2 sync workers; wrk with {CONNECTIONS} connections and {THREADS} "
-        f"threads, {seconds:g} s a page between {bare_seconds:g} s runs of the bare route"
+        f"threads, {seconds:g} s a page (a slow page six times one request's time, up to 120 s) "
+        f"between {bare_seconds:g} s runs of the bare route"
         f"{f', {rounds} times (medians)' if rounds > 1 else ''}; "
         f"Accept-Encoding: {ACCEPT_ENCODING}; {os.cpu_count()} CPUs.",
         "",
@@ -474,6 +495,7 @@ def main() -> int:
     seconds = float(os.environ.get("BENCH_SECONDS", "5"))
     bare_seconds = float(os.environ.get("BENCH_BARE_SECONDS", "3"))
     rounds = max(1, int(os.environ.get("BENCH_ROUNDS", "1")))
+    timeout = float(os.environ.get("BENCH_TIMEOUT", "30"))
     os.chdir(ROOT)
     from bench.app import app
 
@@ -516,9 +538,13 @@ def main() -> int:
                 previous = (wrk(port, BARE, bare_seconds, cookie), cookie)
                 bare.append(previous[0]["rps"])
             runs, shares, problems = [], [], []
+            # A slow page gets a longer run, long enough for a few rounds of its 10 connections
+            # through 2 workers, and a timeout above the wait in that queue.
+            duration = max(seconds, min(6 * page.alone, 120))
             for _ in range(rounds):
                 before = previous[0]
-                result = wrk(port, page.path, seconds, cookie)
+                result = wrk(port, page.path, duration, cookie, timeout=max(timeout, 12 * page.alone))
+                drain(port, page.alone)
                 after = wrk(port, BARE, bare_seconds, cookie)
                 previous = (after, cookie)
                 bare.append(after["rps"])
@@ -527,8 +553,8 @@ def main() -> int:
                     f"bare route: {load_errors(run)}" for run in (before, after) if load_errors(run)]
                 if before["rps"] and after["rps"]:
                     shares.append(result["rps"] / ((before["rps"] + after["rps"]) / 2))
-                print(f"  {page.name}: {result['rps']:,.1f} requests/s (bare {before['rps']:,.0f} before, "
-                      f"{after['rps']:,.0f} after)", flush=True)
+                print(f"  {page.name}: {result['rps']:,.1f} requests/s in {duration:.0f} s (bare "
+                      f"{before['rps']:,.0f} before, {after['rps']:,.0f} after)", flush=True)
             page.share = statistics.median(shares) if shares else None
             page.rps, page.p50, page.p95 = (statistics.median(run[key] for run in runs)
                                             for key in ("rps", "p50_ms", "p95_ms"))

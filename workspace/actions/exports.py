@@ -7,15 +7,21 @@ write-only mode to a temporary file, then sent from it.
 import csv
 import io
 import tempfile
+from collections import defaultdict
 
 from flask import Response, stream_with_context
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
-from sqlalchemy import Select
+from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
+from workspace.actions.queries import filtered
 from workspace.exports import safe_row
 from workspace.extensions import db
+from workspace.models import (
+    ACTION_STATUSES, OPEN_STATUSES, Action, ActionPlan, Committee, Organization, User, action_supporters,
+)
 
 COLUMNS = ["ID", "Action", "Plan", "Committee or group", "Responsible organisation", "Focal person",
            "Supporting organisations", "Start", "Due", "Status", "Progress (%)", "Overdue", "Blocked because"]
@@ -25,25 +31,44 @@ BATCH = 1000
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def rows(query: Select, today):
-    """Each action of the query as a safe row, read BATCH actions at a time."""
-    result = db.session.scalars(query.limit(MAX_ROWS).execution_options(yield_per=BATCH))
-    for batch in result.partitions():
-        for a in batch:
-            yield safe_row([
-                a.id, a.title, a.plan.title, a.plan.owner_name, a.responsible_organization.name,
-                a.focal_person.name if a.focal_person else "", "; ".join(o.name for o in a.supporters),
-                a.start_date, a.due_date, a.status_label, a.progress, "yes" if a.is_overdue(today) else "",
-                a.blocked_reason])
+def rows(user, filters, today):
+    """Each action the filters find as a safe row, read as plain columns BATCH at a time (an export
+    of 50,000 actions builds no ORM objects), each batch's supporting organisations in one query."""
+    owner_committee, owner_group = aliased(Committee), aliased(Organization)
+    responsible, focal = aliased(Organization), aliased(User)
+    columns = select(
+        Action.id, Action.title, ActionPlan.title, func.coalesce(owner_committee.name, owner_group.name),
+        responsible.name, focal.name, Action.start_date, Action.due_date, Action.status, Action.progress,
+        Action.blocked_reason)
+    query = (filtered(columns, user, filters, today)
+             .outerjoin(owner_committee, owner_committee.id == ActionPlan.committee_id)
+             .outerjoin(owner_group, owner_group.id == ActionPlan.organization_id)
+             .join(responsible, responsible.id == Action.responsible_organization_id)
+             .outerjoin(focal, focal.id == Action.focal_person_id)
+             .limit(MAX_ROWS).execution_options(yield_per=BATCH))
+    statuses = {status: str(label) for status, label in ACTION_STATUSES.items()}
+    for batch in db.session.execute(query).partitions():
+        supporters = defaultdict(list)
+        for action_id, name in db.session.execute(
+                select(action_supporters.c.action_id, Organization.name)
+                .join(Organization, Organization.id == action_supporters.c.organization_id)
+                .where(action_supporters.c.action_id.in_([row[0] for row in batch])).order_by(Organization.name)):
+            supporters[action_id].append(name)
+        for (action_id, title, plan, owner, responsible_name, focal_name, start, due, status, progress,
+             blocked) in batch:
+            overdue = status in OPEN_STATUSES and due < today
+            yield safe_row([action_id, title, plan, owner, responsible_name, focal_name or "",
+                            "; ".join(supporters[action_id]), start, due, statuses[status], progress,
+                            "yes" if overdue else "", blocked])
 
 
-def csv_response(query: Select, today, filename: str) -> Response:
+def csv_response(user, filters, today, filename: str) -> Response:
     def lines():
         out = io.StringIO()
         out.write("\ufeff")  # so that Excel reads the file as UTF-8
         writer = csv.writer(out)
         writer.writerow(COLUMNS)
-        for number, row in enumerate(rows(query, today), start=1):
+        for number, row in enumerate(rows(user, filters, today), start=1):
             writer.writerow(row)
             if number % BATCH == 0:
                 yield _take(out)
@@ -60,7 +85,7 @@ def _take(out: io.StringIO) -> str:
     return text
 
 
-def xlsx_response(query: Select, today, filename: str) -> Response:
+def xlsx_response(user, filters, today, filename: str) -> Response:
     book = Workbook(write_only=True)
     sheet = book.create_sheet("Actions")
     for column, width in zip("ABCDEFGHIJKLM", WIDTHS):
@@ -68,7 +93,7 @@ def xlsx_response(query: Select, today, filename: str) -> Response:
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
     sheet.append([_bold(sheet, title, bold) for title in COLUMNS])
-    for row in rows(query, today):
+    for row in rows(user, filters, today):
         sheet.append(row)
     # Kept in memory while small, on disk past 8 MB; deleted when the response closes it.
     out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)

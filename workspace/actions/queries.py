@@ -58,11 +58,18 @@ def visible_to(user):
 
 
 def action_query(user, filters: ActionFilters, today: date) -> Select:
-    query = (select(Action).join(ActionPlan, ActionPlan.id == Action.plan_id).where(visible_to(user))
-             .options(joinedload(Action.plan).joinedload(ActionPlan.committee),
-                      joinedload(Action.plan).joinedload(ActionPlan.organization),
-                      joinedload(Action.responsible_organization), joinedload(Action.focal_person),
-                      selectinload(Action.supporters)))
+    """The actions, with what a list shows of each loaded with them."""
+    return filtered(select(Action), user, filters, today).options(
+        joinedload(Action.plan).joinedload(ActionPlan.committee),
+        joinedload(Action.plan).joinedload(ActionPlan.organization),
+        joinedload(Action.responsible_organization), joinedload(Action.focal_person),
+        selectinload(Action.supporters))
+
+
+def filtered(query: Select, user, filters: ActionFilters, today: date) -> Select:
+    """A select of actions (or of their columns) narrowed to what the person sees and the filters
+    ask, in the lists' order."""
+    query = query.join(ActionPlan, ActionPlan.id == Action.plan_id).where(visible_to(user))
     if filters.scope == "mine":
         query = query.where(Action.focal_person_id == user.id)
     elif filters.scope == "organization":

@@ -64,8 +64,7 @@ def export_actions(fmt: str):
     filters = ActionFilters.from_args(request.args)
     today = local_today()
     name = f"actions-{today.isoformat()}"
-    return (exports.csv_response if fmt == "csv" else exports.xlsx_response)(
-        action_query(current_user, filters, today), today, name)
+    return (exports.csv_response if fmt == "csv" else exports.xlsx_response)(current_user, filters, today, name)
 
 
 def get_action_or_404(action_id: int, need: str = "see") -> Action:

@@ -265,3 +265,22 @@ def test_indicator_pages_run_fixed_queries_whatever_the_data(app, count_queries,
                                  user=group["verifier"], role="verifier"))
     db.session.commit()
     assert count_all() == few
+
+
+def test_many_indicators_are_entered_a_page_at_a_time(client, group):
+    made = [make_indicator(group["group"], short_name=f"Indicator {n:02d}") for n in range(12)]
+    login(client, group["member"])
+    url = f"/groups/{group['group'].id}/periods/{THIS_MONTH}"
+    first = client.get(url).get_data(as_text=True)
+    assert f"v_{made[9].id}_0" in first and f"v_{made[10].id}_0" not in first and "Page 1 of 2" in first
+    second = client.get(f"{url}?page=2").get_data(as_text=True)
+    assert f"v_{made[10].id}_0" in second and f"v_{made[0].id}_0" not in second
+    # Saving the second page saves its indicators, and comes back to it.
+    response = client.post(f"{url}?page=2", data={f"v_{made[10].id}_0": "3", f"v_{made[11].id}_0": "4", "draft": "1"})
+    assert response.status_code == 302 and response.headers["Location"].endswith(f"{url}?page=2")
+    assert {v.indicator_id: v.value for v in db.session.scalars(select(IndicatorValue))} == {
+        made[10].id: 3.0, made[11].id: 4.0}
+    # A page beyond the last shows the last; checking a value as typed reads only its indicator.
+    assert f"v_{made[11].id}_0" in client.get(f"{url}?page=9").get_data(as_text=True)
+    check = client.post(f"{url}/check/{made[0].id}", data={f"v_{made[0].id}_0": "many"})
+    assert check.status_code == 200 and "Type a number." in check.get_data(as_text=True)

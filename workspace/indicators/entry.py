@@ -11,18 +11,33 @@ from workspace.extensions import db
 from workspace.indicators import periods, values
 from workspace.indicators.services import EDITABLE, Entry
 from workspace.models import Indicator, IndicatorValue
+from workspace.pages import Page
 
 
 class Sheet:
     """Everything the page needs about one period: indicators, their cells, what is saved, and
-    last period's totals (for the jump check). Four queries, whatever the number of indicators."""
+    last period's totals (for the jump check). Three queries, whatever the number of indicators.
 
-    def __init__(self, owner, period: str):
+    A group with many indicators enters them a page at a time (page: 1, 2, …; None: all of them,
+    as an import needs), and `only` narrows the sheet to one indicator (checking it as typed)."""
+
+    PER_PAGE = 10  # indicators on one page of the entry form
+
+    def __init__(self, owner, period: str, page: int | None = None, only: int | None = None):
         self.owner, self.period = owner, period
         frequency = periods.frequency_of(period)
-        self.indicators = list(db.session.scalars(select(Indicator).where(
-            owner.column == owner.id, Indicator.status == "adopted",
-            Indicator.frequency == frequency).order_by(Indicator.short_name)))
+        query = select(Indicator).where(owner.column == owner.id, Indicator.status == "adopted",
+                                        Indicator.frequency == frequency).order_by(Indicator.short_name, Indicator.id)
+        if only is not None:
+            query = query.where(Indicator.id == only)
+        self.indicators = list(db.session.scalars(query))
+        self.total = len(self.indicators)
+        self.page = None
+        if page is not None:
+            pages = max(-(-self.total // self.PER_PAGE), 1)
+            number = min(max(page, 1), pages)
+            self.indicators = self.indicators[(number - 1) * self.PER_PAGE:number * self.PER_PAGE]
+            self.page = Page(self.indicators, number, self.PER_PAGE, self.total, more=False)
         ids = [i.id for i in self.indicators]
         self.saved = {(v.indicator_id, v.cell): v for v in db.session.scalars(select(IndicatorValue).where(
             IndicatorValue.indicator_id.in_(ids), IndicatorValue.period == period))}

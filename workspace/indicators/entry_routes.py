@@ -17,6 +17,7 @@ from workspace.indicators import bp, imports, periods, services, values
 from workspace.indicators.entry import Sheet, entry_form, field_name, read_entry
 from workspace.indicators.forms import ImportForm
 from workspace.indicators.loaders import get_owner_or_404
+from workspace.inputs import whole_number
 from workspace.models import VALUE_STATES, Indicator, IndicatorValue
 from workspace.exports import safe_row
 
@@ -38,7 +39,7 @@ def period_or_404(period: str) -> str:
 @login_required
 def enter(period: str, group_id: int | None = None, committee_id: int | None = None):
     owner = get_owner_or_404(group_id, committee_id, need="see" if request.method == "GET" else "enter")
-    sheet = Sheet(owner, period_or_404(period))
+    sheet = Sheet(owner, period_or_404(period), page=request.args.get("page", 1, type=whole_number))
     form = entry_form(sheet, formdata=request.form if request.method == "POST" else None)
     status = 200
     if request.method == "POST":
@@ -53,7 +54,8 @@ def enter(period: str, group_id: int | None = None, committee_id: int | None = N
                 flash(ngettext("%(num)s value submitted for verification.", "%(num)s values submitted for verification.",
                                written) if submit
                       else ngettext("%(num)s value saved as a draft.", "%(num)s values saved as a draft.", written), "success")
-                return redirect(owner.url("indicators.enter", period=period))
+                return redirect(owner.url("indicators.enter", period=period,
+                                          **({"page": sheet.page.page} if sheet.page.page > 1 else {})))
         status = 422
     return render_template("indicators/entry.html", owner=owner, sheet=sheet, form=form, field_name=field_name,
                            period_label=periods.label, cell_label=values.cell_label,
@@ -69,7 +71,7 @@ def check_value(period: str, indicator_id: int, group_id: int | None = None, com
     """Checks one indicator's values as they are typed (htmx): each against its unit, the total
     of a split, and a jump of more than half from last period."""
     owner = get_owner_or_404(group_id, committee_id, need="enter")
-    sheet = Sheet(owner, period_or_404(period))
+    sheet = Sheet(owner, period_or_404(period), only=indicator_id)
     indicator = next((i for i in sheet.indicators if i.id == indicator_id), None)
     if indicator is None:
         abort(404)

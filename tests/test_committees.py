@@ -391,3 +391,26 @@ def test_the_committee_page_counts_its_open_and_overdue_actions(client, team):
     login(client, people["member"])
     text = client.get(f"/committees/{committee.id}").get_data(as_text=True)
     assert "2 open actions" in text and "1 overdue" in text and "Proposals (1)" in text
+
+
+def test_the_committee_page_lists_a_dozen_committees_reporting_here(client, app, team):
+    """The others are a click away, in the committee list filtered to this committee's children;
+    a member sees only the children they belong to."""
+    committee, people = team
+    admin = factories.make_admin()
+    for n in range(15):
+        child = factories.make_committee(f"Child committee {n:02d}", level="local", parent=committee)
+        if n < 2:
+            factories.add_member(child, user=people["member"])
+    login(client, admin)
+    text = client.get(f"/committees/{committee.id}").get_data(as_text=True)
+    assert "Child committee 11" in text and "Child committee 12" not in text
+    assert f"/committees?parent={committee.id}" in text
+    listed = client.get(f"/committees?parent={committee.id}").get_data(as_text=True)
+    assert "Child committee 14" in listed and f"Reporting to {committee.name}" in listed
+    assert f">{committee.name}</a>" not in listed  # only those reporting to it
+    member = app.test_client()
+    login(member, people["member"])
+    text = member.get(f"/committees/{committee.id}").get_data(as_text=True)
+    assert "Child committee 01" in text and "Child committee 02" not in text
+    assert f"/committees?parent={committee.id}" not in text

@@ -13,6 +13,7 @@ from workspace.committees.forms import CommitteeEditForm, CommitteeForm, MemberF
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.inputs import whole_number
 from workspace.labels import translated
 from workspace.pages import render_form
 from workspace.models import (
@@ -23,6 +24,7 @@ UPCOMING_SHOWN = 5
 PAST_SHOWN = 5
 PLANS_SHOWN = 5
 MEMBERS_SHOWN = 12  # the chair and secretary first; "All members" lists everyone
+CHILDREN_SHOWN = 12  # committees reporting here; the committee list filtered by parent shows all
 COMMITTEES_PER_PAGE = MEETINGS_PER_PAGE = 25
 ROLE_ORDER = {"chair": 0, "secretary": 1, "member": 2, "observer": 3}
 ROLE_RANK = case(ROLE_ORDER, value=Membership.role)
@@ -38,6 +40,11 @@ def committees():
     level = request.args.get("level", "")
     if level in COMMITTEE_LEVELS:
         query = query.where(Committee.level == level)
+    # ?parent=<committee>: the committees reporting to it (linked from its page).
+    parent = request.args.get("parent", type=whole_number)
+    if parent:
+        query = query.where(Committee.parent_id == parent)
+        parent = db.session.get(Committee, parent)
     page = db.paginate(query, per_page=COMMITTEES_PER_PAGE, error_out=False)
     ids = [c.id for c in page.items]
     next_meetings = dict(db.session.execute(
@@ -45,6 +52,7 @@ def committees():
         .where(Meeting.committee_id.in_(ids), Meeting.status == "planned", Meeting.starts_at >= utcnow())
         .group_by(Meeting.committee_id)).all()) if ids else {}
     return render_template("committees/list.html", page=page, level=level, levels=COMMITTEE_LEVELS,
+                           parent=parent if parent and access.can_see_committee(current_user, parent) else None,
                            next_meetings=next_meetings, roles=translated(COMMITTEE_ROLES),
                            level_labels=translated(COMMITTEE_LEVELS))
 
@@ -84,10 +92,17 @@ def committee(committee_id: int):
         figures=reports.figures(committee, current_user), sectors=reports.attendance_by_sector(committee),
         role=access.committee_role(current_user, committee), plans=plans, sector_labels=translated(SECTORS),
         status_labels=translated(MEETING_STATUSES), role_labels=translated(COMMITTEE_ROLES),
-        level_labels=translated(COMMITTEE_LEVELS),
-        children=[child for child in db.session.scalars(
-            select(Committee).where(Committee.parent_id == committee.id).order_by(Committee.name))
-            if access.can_see_committee(current_user, child)])
+        level_labels=translated(COMMITTEE_LEVELS), children=visible_children(committee), children_shown=CHILDREN_SHOWN)
+
+
+def visible_children(committee: Committee) -> list:
+    """The first committees reporting to this one that the person may see (id, name, level), one
+    more than are shown when there are more: a national committee has dozens."""
+    query = (select(Committee.id, Committee.name, Committee.level).where(Committee.parent_id == committee.id)
+             .order_by(Committee.name, Committee.id).limit(CHILDREN_SHOWN + 1))
+    if not access.is_admin(current_user):  # as access.can_see_committee: members only
+        query = query.where(Committee.id.in_(list(access.committee_roles(current_user))))
+    return db.session.execute(query).all()
 
 
 def members_in_order(committee: Committee):

@@ -11,7 +11,7 @@ from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.feedback import figures, services, timing
 from workspace.models import AgendaItem, Area, FeedbackCase, FeedbackCluster
-from workspace.models.feedback import FeedbackFigure, FeedbackMonth, rebuild_feedback_figures
+from workspace.models.feedback import ALL_PROGRAMMES, FeedbackFigure, FeedbackMonth, rebuild_feedback_figures
 from tests import factories
 from tests.conftest import login
 
@@ -84,14 +84,28 @@ def test_counts_follow_every_change_of_a_case(app, tree):
     assert region_received == 2  # the region counts the cases of its districts' villages
 
 
-def test_moving_an_area_counts_again(app, tree):
-    add_case(tree, tree["villages"][0])
-    village = db.session.get(Area, tree["villages"][0].id)
-    village.parent = tree["south"]
+def test_moving_or_deleting_an_area_moves_its_counts(app, tree):
+    for n, village in enumerate(tree["villages"]):
+        add_case(tree, village)
+        resolved(tree, village, days=n + 1)
+    add_case(tree, tree["north"], category="question")
+    inland = factories.make_area("Inland Region", "region")
+    north = db.session.get(Area, tree["north"].id)
+    north.parent = inland  # a district, its villages and their cases go with it
     db.session.commit()
-    south = {m.month: m.cases for m in db.session.scalars(select(FeedbackMonth).where(
-        FeedbackMonth.area_id == tree["south"].id))}
-    assert sum(south.values()) == 1
+    inland_months = db.session.scalars(select(FeedbackMonth).where(FeedbackMonth.area_id == inland.id,
+                                                                   FeedbackMonth.programme == ALL_PROGRAMMES))
+    assert sum(m.cases for m in inland_months) == 5
+    assert kept() == counted_again()
+    db.session.delete(db.session.get(Area, tree["villages"][2].id))  # its cases then name no area
+    db.session.commit()
+    assert kept() == counted_again()
+    # An area moved while a case changes: counted again whole.
+    village = db.session.get(Area, tree["villages"][1].id)
+    village.parent = tree["south"]
+    case = db.session.scalar(select(FeedbackCase).where(FeedbackCase.area_id == village.id).limit(1))
+    case.category = "suggestion"
+    db.session.commit()
     assert kept() == counted_again()
 
 
@@ -313,3 +327,12 @@ def test_board_figures_are_kept_a_short_time(client, app, tree, count_queries, m
     with count_queries() as again:
         client.get("/feedback/board")
     assert len(again.statements) == 4
+
+
+def test_clusters_are_of_one_programme(app, tree):
+    for n in range(3):
+        add_case(tree, tree["villages"][0], programme="Child grant")
+        add_case(tree, tree["villages"][0], programme="Old age pension")
+    result = figures.patterns(tree["region"])
+    assert result.counts[("complaint", figures.pattern_months()[-1])] == 6
+    assert result.clusters == []  # six complaints, but no five about one programme

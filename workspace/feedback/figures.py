@@ -14,7 +14,7 @@ from workspace.extensions import db
 from workspace.inputs import whole_number
 from workspace.models import Area, AreaLineage, FeedbackCase, within_area
 from workspace.models.feedback import (
-    NO_AREA, OPEN_SQL, PUBLISHED_SQL, FeedbackFigure, FeedbackMonth, writes_seen,
+    ALL_PROGRAMMES, NO_AREA, OPEN_SQL, PUBLISHED_SQL, FeedbackFigure, FeedbackMonth, writes_seen,
 )
 
 FIGURE_AREAS = 20  # the areas with most cases shown under the chosen one
@@ -200,18 +200,19 @@ def patterns(area: Area) -> Patterns:
     the counts kept for the area and its children."""
     months = pattern_months()
     in_months = FeedbackMonth.month.in_(months)
+    every_programme = FeedbackMonth.programme == ALL_PROGRAMMES
     counts, totals = {}, {month: 0 for month in months}
     for category, month, cases in read(
-            select(FeedbackMonth.category, FeedbackMonth.month, func.sum(FeedbackMonth.cases))
-            .where(FeedbackMonth.area_id == area.id, in_months)
-            .group_by(FeedbackMonth.category, FeedbackMonth.month)):
+            select(FeedbackMonth.category, FeedbackMonth.month, FeedbackMonth.cases)
+            .where(FeedbackMonth.area_id == area.id, in_months, every_programme)):
         counts[(category, month)] = int(cases)
         totals[month] += int(cases)
     inside: dict[int, tuple[Area, dict]] = {}
     for child_id, name, month, cases in read(
             select(Area.id, Area.name, FeedbackMonth.month, func.sum(FeedbackMonth.cases))
             .join(FeedbackMonth, FeedbackMonth.area_id == Area.id)
-            .where(Area.parent_id == area.id, in_months).group_by(Area.id, Area.name, FeedbackMonth.month)):
+            .where(Area.parent_id == area.id, in_months, every_programme)
+            .group_by(Area.id, Area.name, FeedbackMonth.month)):
         inside.setdefault(child_id, (AreaName(child_id, name), {}))[1][month] = int(cases)
     itself = {month: totals[month] - sum(by_month.get(month, 0) for _, by_month in inside.values())
               for month in months}
@@ -222,7 +223,7 @@ def patterns(area: Area) -> Patterns:
     rows.sort(key=lambda row: (-row[2], row[0].name if row[0] else ""))
     clusters = read(
         select(FeedbackMonth.category, FeedbackMonth.programme, FeedbackMonth.month, FeedbackMonth.cases)
-        .where(FeedbackMonth.area_id == area.id, in_months,
+        .where(FeedbackMonth.area_id == area.id, in_months, FeedbackMonth.programme != ALL_PROGRAMMES,
                FeedbackMonth.cases >= current_app.config["CLUSTER_SIZE"])
         .order_by(FeedbackMonth.cases.desc(), FeedbackMonth.month.desc(), FeedbackMonth.category,
                   FeedbackMonth.programme).limit(PATTERN_CLUSTERS + 1))

@@ -224,9 +224,15 @@ class FeedbackFigure(db.Model):
     cases: Mapped[int] = mapped_column(default=0)
 
 
+# The programme of a row of feedback_months that counts every programme of its kind, area and
+# month (a programme named on a case is stripped of spaces, so it is never a tab).
+ALL_PROGRAMMES = "\t"
+
+
 class FeedbackMonth(db.Model):
     """Cases received in an area (with the areas inside it) in a month of the deployment's time
-    zone, by kind and programme: a committee's patterns and clusters."""
+    zone, by kind and programme (and by kind alone, programme ALL_PROGRAMMES): a committee's
+    patterns and clusters."""
 
     __tablename__ = "feedback_months"
 
@@ -251,10 +257,11 @@ def _figure_key(area_id, received_at, resolved_at) -> tuple:
     return area_id or NO_AREA, resolve_days(received_at, resolved_at)
 
 
-def _month_key(area_id, received_at, category, programme) -> tuple | None:
+def _month_keys(area_id, received_at, category, programme) -> list[tuple]:
     if area_id is None or received_at is None:
-        return None
-    return area_id, case_month(received_at), category, (programme or "").strip()
+        return []
+    month = case_month(received_at)
+    return [(area_id, month, category, (programme or "").strip()), (area_id, month, category, ALL_PROGRAMMES)]
 
 
 # Every ancestor of the case's area (the area itself included) gains or loses the count. On
@@ -283,7 +290,7 @@ def _keys(case, before: bool) -> tuple:
     value = (lambda name: _before(case, name)) if before else (lambda name: getattr(case, name))
     area_id, received_at = value("area_id"), value("received_at")
     return (_figure_key(area_id, received_at, value("resolved_at")),
-            _month_key(area_id, received_at, value("category"), value("programme")))
+            _month_keys(area_id, received_at, value("category"), value("programme")))
 
 
 def apply_feedback_changes(connection, cases_new, cases_changed, cases_deleted) -> None:
@@ -291,9 +298,9 @@ def apply_feedback_changes(connection, cases_new, cases_changed, cases_deleted) 
     figures, months = Counter(), Counter()
 
     def count(keys, step):
-        figure, month = keys
+        figure, in_months = keys
         figures[figure] += step
-        if month is not None:
+        for month in in_months:
             months[month] += step
 
     for case in cases_new:
@@ -358,7 +365,8 @@ def rebuild_feedback_figures(connection=None, batch: int = 20000) -> None:
             received_at = row.received_at
             if isinstance(received_at, str):  # SQLite, read through a plain statement
                 received_at = datetime.fromisoformat(received_at)
-            leaf[_month_key(row.area_id, received_at, row.category, row.programme)] += 1
+            for key in _month_keys(row.area_id, received_at, row.category, row.programme):
+                leaf[key] += 1
         connection.execute(text("INSERT INTO feedback_months_leaf VALUES (:area_id, :month, :category, :programme,"
                                 " :cases)"), [{"area_id": area_id, "month": month, "category": category,
                                                "programme": programme, "cases": n}
@@ -396,19 +404,58 @@ def _statement_written(state) -> None:
         _written()
 
 
+# Everything counted in an area (its rows sum the areas inside it) taken from, or added to, the
+# counts of another area and the areas above it.
+_SHIFT_FIGURES = text(
+    "INSERT INTO feedback_figures (area_id, resolve_days, cases)"
+    " SELECT area_lineage.ancestor_id, f.resolve_days, :sign * f.cases FROM feedback_figures AS f"
+    " JOIN area_lineage ON area_lineage.area_id = :parent_id WHERE f.area_id = :area_id AND f.cases <> 0"
+    " ON CONFLICT (area_id, resolve_days) DO UPDATE SET cases = feedback_figures.cases + excluded.cases")
+_SHIFT_MONTHS = text(
+    "INSERT INTO feedback_months (area_id, month, category, programme, cases)"
+    " SELECT area_lineage.ancestor_id, m.month, m.category, m.programme, :sign * m.cases FROM feedback_months AS m"
+    " JOIN area_lineage ON area_lineage.area_id = :parent_id WHERE m.area_id = :area_id AND m.cases <> 0"
+    " ON CONFLICT (area_id, month, category, programme) DO UPDATE SET cases = feedback_months.cases + excluded.cases")
+
+
+def _shift(connection, area_id: int, parent_id: int | None, sign: int) -> None:
+    if parent_id is not None:
+        values = {"area_id": area_id, "parent_id": parent_id, "sign": sign}
+        connection.execute(_SHIFT_FIGURES, values)
+        connection.execute(_SHIFT_MONTHS, values)
+
+
+def _area_changes(session) -> tuple[list, list]:
+    moved = [(area.id, _before(area, "parent_id"), area.parent_id) for area in session.dirty
+             if isinstance(area, Area) and inspect(area).attrs.parent_id.history.has_changes()]
+    gone = [(area.id, _before(area, "parent_id")) for area in session.deleted if isinstance(area, Area)]
+    return moved, gone
+
+
 @event.listens_for(Session, "after_flush")
 def _keep_feedback_figures(session, _context) -> None:
-    # Registered after the area lineage's hook (workspace.models.directory is imported first), so
-    # the lineage is already right when an area moved or went.
-    areas_moved = any(isinstance(obj, Area) for obj in session.deleted) or any(
-        isinstance(obj, Area) and inspect(obj).attrs.parent_id.history.has_changes() for obj in session.dirty)
+    # The lineage of the parents an area left or joined is the same before and after the move.
+    moved, gone = _area_changes(session)
     if any(isinstance(obj, (Area, FeedbackCase)) for obj in (*session.new, *session.dirty, *session.deleted)):
         _written()
-    if areas_moved:
-        rebuild_feedback_figures(session.connection())
-        return
     new = [obj for obj in session.new if isinstance(obj, FeedbackCase)]
     changed = [obj for obj in session.dirty if isinstance(obj, FeedbackCase)]
     deleted = [obj for obj in session.deleted if isinstance(obj, FeedbackCase)]
+    connection = session.connection()
+    if (moved or gone) and (new or changed or deleted or len(gone) > 1):
+        rebuild_feedback_figures(connection)  # rare: counting again is simplest and right
+        return
+    for area_id, old_parent, new_parent in moved:
+        _shift(connection, area_id, old_parent, -1)
+        _shift(connection, area_id, new_parent, 1)
+    for area_id, old_parent in gone:
+        # Its cases name no area now (the database set it so): off the areas above, onto "not given".
+        _shift(connection, area_id, old_parent, -1)
+        connection.execute(text(
+            "INSERT INTO feedback_figures (area_id, resolve_days, cases) SELECT :none, resolve_days, cases"
+            " FROM feedback_figures WHERE area_id = :area_id AND cases <> 0 ON CONFLICT (area_id, resolve_days)"
+            " DO UPDATE SET cases = feedback_figures.cases + excluded.cases"), {"none": NO_AREA, "area_id": area_id})
+        connection.execute(text("DELETE FROM feedback_figures WHERE area_id = :area_id"), {"area_id": area_id})
+        connection.execute(text("DELETE FROM feedback_months WHERE area_id = :area_id"), {"area_id": area_id})
     if new or changed or deleted:
-        apply_feedback_changes(session.connection(), new, changed, deleted)
+        apply_feedback_changes(connection, new, changed, deleted)

@@ -3,7 +3,7 @@ committee's view of what is off track, and raising an indicator to the committee
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from workspace import access
@@ -19,8 +19,8 @@ from workspace.indicators.owners import owner_of
 from workspace.indicators.values import STANDING_LABELS, cell_label, judge, target_of
 from workspace.inputs import whole_number
 from workspace.models import (
-    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, AreaLineage, Committee, Indicator, IndicatorTarget, IndicatorValue,
-    IndicatorWording, Organization,
+    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, AreaLineage, Committee, GroupRole, Indicator, IndicatorTarget,
+    IndicatorValue, IndicatorWording, Organization,
 )
 from workspace.models.indicators import STANDINGS, IndicatorStanding, IndicatorTally
 from workspace.pages import Page, paginate, render_form
@@ -37,8 +37,8 @@ def groups():
     administrators."""
     query = select(Organization).where(Organization.kind == "community_group").order_by(Organization.name)
     if not access.is_admin(current_user):
-        mine = {current_user.organization_id} | set(access.group_roles(current_user))
-        query = query.where(Organization.id.in_(mine))
+        query = query.where(or_(Organization.id == current_user.organization_id, Organization.id.in_(
+            select(GroupRole.organization_id).where(GroupRole.user_id == current_user.id))))
     page = paginate(query, per_page=current_app.config["PER_PAGE"])
     return render_template("indicators/groups.html", page=page)
 

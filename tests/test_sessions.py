@@ -1,5 +1,6 @@
 """Action-planning sessions: joining, cards, phases, votes within the allowance (also under
 concurrent requests), tidying, ideas to actions, closing, and the board's query count."""
+import re
 import threading
 from datetime import date
 
@@ -264,6 +265,7 @@ def fill_board(session, people: int = 30, problems: int = 10, ideas_per_problem:
     ideas = [Card(session_id=session.id, kind="idea", problem_id=problem.id, text=f"Idea {n} for {problem.text}")
              for problem in problem_cards for n in range(ideas_per_problem)]
     db.session.add_all(ideas)
+    services.changed(session)  # as every write does: screens draw the board again
     db.session.commit()
     return ideas
 
@@ -416,3 +418,47 @@ def test_the_sessions_page_offers_a_few_owners_and_a_search_for_the_others(clien
     found = client.get("/sessions?start=group 2").get_data(as_text=True)
     assert "New session for Savings group 20" in found and "New session for Savings group 00" not in found
     assert f"/groups/{groups[29].id}/sessions/new" in client.get("/sessions?start=29").get_data(as_text=True)
+
+
+def test_a_board_is_drawn_once_per_change_and_kind_of_viewer(app, count_queries, room):
+    """A screen asking again for an unchanged board gets the cards drawn for the first one (no
+    card or vote read); a change draws them again. What belongs to one browser is drawn each time:
+    two browsers of one person vote each with its own form token (CSRF on, as in production)."""
+    app.config["WTF_CSRF_ENABLED"] = True
+    session = room["session"]
+    facilitator = participant_of(session, room["facilitator"])
+    idea = one_idea(session, facilitator)
+    fill_board(session, people=0, problems=10)
+    laptop, phone = app.test_client(), app.test_client()
+    for browser in (laptop, phone):
+        page = browser.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+        browser.post("/login", data={"email": room["facilitator"].email, "password": factories.PASSWORD,
+                                     "csrf_token": token})
+    url = f"/sessions/{session.id}/board"
+    with count_queries() as drawn:
+        on_laptop = laptop.get(url).get_data(as_text=True)
+    with count_queries() as kept:
+        on_phone = phone.get(url).get_data(as_text=True)
+    assert kept.count < drawn.count and not any("session_cards" in s for s in kept.statements)
+
+    def token(board):
+        return re.search(r'name="csrf_token" value="([^"]+)"', board).group(1)
+
+    def cards(board):
+        return board.split('name="phase" value="vote">')[1]
+
+    assert token(on_laptop) != token(on_phone) and cards(on_laptop) == cards(on_phone)
+    assert "Your votes left: 3 of 3" in on_phone
+    response = phone.post(f"/sessions/{session.id}/votes", headers={"HX-Request": "true"},
+                          data={"card_id": idea.id, "phase": "vote", "csrf_token": token(on_phone)})
+    assert response.status_code == 200 and "Your votes left: 2 of 3" in response.get_data(as_text=True)
+    again = laptop.get(url).get_data(as_text=True)
+    assert "Your votes left: 2 of 3" in again and f'name="take_back" value="{idea.id}"' in again
+    # Another participant's board is drawn for them: their own dots, their own votes left.
+    guest = app.test_client()
+    guest.post("/join", data={"code": session.join_code, "display_name": "Halima",
+                              "csrf_token": re.search(r'name="csrf_token" type="hidden" value="([^"]+)"',
+                                                      guest.get("/join").get_data(as_text=True)).group(1)})
+    theirs = guest.get(url).get_data(as_text=True)
+    assert "Your votes left: 3 of 3" in theirs and 'name="take_back"' not in theirs

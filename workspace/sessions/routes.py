@@ -1,15 +1,16 @@
 """Sessions: starting one, joining (with an account or with the code on the projector), the live
 board, cards, votes, phases, turning the top ideas into actions, the projector and the summary."""
 import secrets
-from collections import Counter
+from collections import Counter, OrderedDict
 from typing import NamedTuple
 
 from flask import abort, current_app, flash, redirect, render_template, request, session as browser_session, url_for
 from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import get_locale, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from sqlalchemy import Row, bindparam, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import DateField, StringField, TextAreaField
@@ -239,9 +240,41 @@ def board_data(session: PlanningSession, participant: Participant | None) -> dic
     return {"session": session, "participant": participant, "problems": problems, "ideas": ideas, "groups": groups,
             "totals": totals, "used": sum(mine.values()), "people": people,
             "show_totals": show_totals, "ranked": ranked, "hidden": [c for c in cards if c.hidden],
-            "can_facilitate": can_facilitate, "poll": POLL_SECONDS,
-            "phases": PHASES, "next_phase": PHASES[PHASE_ORDER[PHASE_ORDER.index(session.phase) + 1]]
-            if session.is_open else None, "words": words}
+            "can_facilitate": can_facilitate, "words": words}
+
+
+# A board is drawn once for each change and kind of viewer, and the drawing kept (in this process)
+# for the screens that ask again: the projector, the facilitator, everyone between two changes. The
+# board's stamp is part of the key, so a changed board is never served an old drawing; each kind
+# of viewer sees different cards: their own dots in and after the vote, the facilitator's buttons.
+DRAWINGS_KEPT = 64
+_drawings: OrderedDict[tuple, tuple[Markup, int, int]] = OrderedDict()
+OWN_DOTS_SHOWN = ("vote", "actions", "closed")
+
+
+def board_view(session: PlanningSession, participant: Participant | None, projector: bool = False,
+               data: dict | None = None) -> dict:
+    """What _board.html shows: its cards drawn, or found drawn, with the counts beside them.
+    `data`: the board_data a page has read already (it needs more of it than the board)."""
+    can_facilitate = access.can_facilitate(current_user, session)
+    viewer = participant.id if participant is not None and session.phase in OWN_DOTS_SHOWN else None
+    # (When it was made, with its id: a session made after another was deleted may reuse its id.)
+    key = (session.id, session.created_at, session.board_version, session.phase, viewer, can_facilitate, projector,
+           str(get_locale()))
+    drawing = _drawings.get(key)
+    if drawing is None:
+        data = data or board_data(session, participant)
+        cards = Markup(render_template("sessions/_board_cards.html", projector=projector, **data))
+        drawing = _drawings[key] = (cards, data["used"], data["people"])
+        if len(_drawings) > DRAWINGS_KEPT:
+            _drawings.popitem(last=False)
+    else:
+        _drawings.move_to_end(key)
+    cards, used, people = drawing
+    return {**(data or {}), "session": session, "participant": participant, "projector": projector,
+            "cards": cards, "used": used, "people": people, "can_facilitate": can_facilitate,
+            "poll": POLL_SECONDS, "phases": PHASES,
+            "next_phase": PHASES[PHASE_ORDER[PHASE_ORDER.index(session.phase) + 1]] if session.is_open else None}
 
 
 def board_words(session: PlanningSession, totals: dict[int, int]) -> dict:
@@ -292,9 +325,13 @@ def session(session_id: int):
     # The facilitator's list of cards to tidy is drawn when asked for (?tidy=1, or ?merge=<card>
     # with the cards to merge it into), not on every load of the page.
     merging = request.args.get("merge", type=whole_number)
+    tidying = merging is not None or "tidy" in request.args
+    # The cards are read for the page itself only where it lists them: the problems an idea may
+    # answer, the cards to tidy. Otherwise the board's drawing serves.
+    lists_cards = tidying or (participant is not None and session.phase in ("problems", "ideas"))
     return render_template("sessions/session.html", card_form=CardForm(formdata=None, data={"phase": session.phase}),
-                           tidying=merging is not None or "tidy" in request.args, merging=merging,
-                           **board_data(session, participant))
+                           tidying=tidying, merging=merging, **board_view(
+                               session, participant, data=board_data(session, participant) if lists_cards else None))
 
 
 @bp.route("/sessions/<int:session_id>/board")
@@ -311,8 +348,8 @@ def board(session_id: int):
         abort(404)
     if seen == session.phase and request.args.get("v") == str(session.board_version):
         return "", 204
-    return render_template("sessions/_board.html", projector=request.args.get("view") == "projector",
-                           **board_data(session, current_participant(session)))
+    return render_template("sessions/_board.html", **board_view(
+        session, current_participant(session), projector=request.args.get("view") == "projector"))
 
 
 def after_write(session_id: int, message: str | None = None, category: str = "success", status: int = 200,
@@ -328,10 +365,11 @@ def after_write(session_id: int, message: str | None = None, category: str = "su
         form = card_form if status >= 400 and card_form is not None else CardForm(formdata=None, data={
             "phase": session.phase})
         return render_template("sessions/_board.html", oob_form=True, card_form=form,
-                               **board_data(session, participant)), status
+                               **board_view(session, participant, data=board_data(session, participant))), status
     if status >= 400:
         return render_template("sessions/session.html", card_form=card_form or CardForm(formdata=None, data={
-            "phase": session.phase}), tidying=tidied is not None, **board_data(session, participant)), status
+            "phase": session.phase}), tidying=tidied is not None,
+            **board_view(session, participant, data=board_data(session, participant))), status
     if tidied is not None:
         return redirect(url_for("sessions.session", session_id=session_id, tidy=1, _anchor=f"tidy-{tidied}"))
     return redirect(url_for("sessions.session", session_id=session_id))
@@ -455,7 +493,7 @@ def idea_action(session_id: int, card_id: int):
 @bp.route("/sessions/<int:session_id>/projector")
 def projector(session_id: int):
     session, participant = get_session_or_404(session_id)
-    return render_template("sessions/projector.html", **board_data(session, participant))
+    return render_template("sessions/projector.html", **board_view(session, participant, projector=True))
 
 
 @bp.route("/sessions/<int:session_id>/print")

@@ -107,3 +107,16 @@ def log_in_as(page, live_server, user):
 
     log_in(page, live_server, user, factories.PASSWORD)
     expect(page.get_by_role("heading", name=f"Welcome, {user.name}")).to_be_visible()
+
+
+def pick(scope, label: str, name: str) -> None:
+    """Chooses a record in a picker (workspace/pickers.py) as a person does: types its name in
+    the search field above the list, waits for htmx to bring the matches, and picks the match
+    whose label starts with the name (labels add where a place is, or whose a person is)."""
+    page = getattr(scope, "page", scope)  # a locator knows its page; a page is its own
+    select = scope.get_by_label(label, exact=True)
+    with page.expect_response(lambda response: "/pick/" in response.url):
+        scope.locator(f"#{select.get_attribute('id')}-q").fill(name)
+    option = select.locator("option", has_text=name).first
+    option.wait_for(state="attached")
+    select.select_option(value=option.get_attribute("value"))

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import PHONE, log_in_as
+from tests.browser.conftest import PHONE, log_in_as, pick
 from workspace.extensions import db
 from workspace.models import Decision
 
@@ -34,8 +34,8 @@ def create_action_from_decision(page, title: str, organization: str, focal_perso
     if plan:
         page.get_by_label("Action plan").select_option(label=plan)
     page.get_by_label("What will be done").fill(title)
-    page.get_by_label("Responsible organisation").select_option(label=organization)
-    page.get_by_label("Focal person").select_option(label=focal_person)
+    pick(page, "Responsible organisation", organization)
+    pick(page, "Focal person", focal_person)
     page.get_by_label("Start", exact=True).fill(day(start))
     page.get_by_label("Due", exact=True).fill(day(due))
     if status:
@@ -125,7 +125,8 @@ def test_actions_from_a_decision_to_the_next_meeting(page, open_page, live_serve
     expect(overdue.locator(".badge")).to_have_text("overdue")
     expect(page.locator("li.blocked", has_text=SECOND)).to_be_visible()
     expect(page.locator("li.overdue")).to_have_count(1)
-    expect(overdue.locator("svg line.today")).to_have_count(1)
+    expect(overdue.locator("svg use")).to_have_attribute("href", "#timeline-grid")  # months and today
+    expect(page.locator("#timeline-grid line.today")).to_have_count(1)
     assert console_errors == []
 
 

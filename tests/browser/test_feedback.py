@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import factories
-from tests.browser.conftest import PHONE, log_in_as
+from tests.browser.conftest import PHONE, log_in_as, pick
 
 NGO = "Coastal Livelihoods Trust"
 HANDLER = "Fatuma Odhiambo"
@@ -25,7 +25,7 @@ def send_complaint(page, live_server) -> str:
     page.goto(live_server("/feedback"))
     page.get_by_label("Complaint").check()
     page.get_by_label("What happened? What would you like to see done?").fill(WHAT_HAPPENED)
-    page.get_by_label("Where? (if you want to say)").select_option(label=f"— — {VILLAGE}")  # under its district
+    pick(page, "Where? (if you want to say)", VILLAGE)
     page.get_by_label("Which programme or service, if you know").fill(PROGRAMME)
     page.get_by_label("Your name (optional)").fill(CONTACT_NAME)
     page.get_by_label("A phone number to call you back (optional)").fill(CONTACT_PHONE)
@@ -74,8 +74,8 @@ def test_a_complaint_is_assigned_answered_followed_and_published(page, open_page
     log_in_as(admin_page, live_server, admin)
     open_case(admin_page, live_server, code, "/cases?unassigned=1")
     expect(handled_by(admin_page)).to_have_text("not assigned")
-    admin_page.get_by_label("Responsible organisation").select_option(label=NGO)
-    admin_page.get_by_label("Person", exact=True).select_option(label=HANDLER)
+    pick(admin_page, "Responsible organisation", NGO)
+    pick(admin_page, "Person", HANDLER)
     admin_page.get_by_role("button", name="Assign", exact=True).click()
     expect(admin_page.locator(".flash-success")).to_have_text("Assigned.")
     expect(handled_by(admin_page)).to_have_text(f"{NGO} · {HANDLER}")  # administrators see every case

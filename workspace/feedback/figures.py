@@ -3,14 +3,15 @@ paged without counting everything: what the board and the committee's patterns s
 with a hundred cases or a country's years of them."""
 import time
 from dataclasses import dataclass
-from typing import NamedTuple
 from datetime import datetime
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import func, literal_column, select, text
 
 from workspace.clock import to_local, to_utc, utcnow
 from workspace.extensions import db
+from workspace.formatting import as_date
 from workspace.inputs import whole_number
 from workspace.models import Area, AreaLineage, FeedbackCase, within_area
 from workspace.models.feedback import (
@@ -21,8 +22,8 @@ FIGURE_AREAS = 20  # the areas with most cases shown under the chosen one
 SHORT_PAGE = 25  # rows of the case list and cases on the board, a page (PER_PAGE, if fewer)
 BOARD_SECONDS = 60  # how old the board's figures may be (said on the page)
 BOARD_KEPT = 1000  # areas' figures kept at once, at most
-AREA_CHOICES = 300
-LARGE_AREA_SHARE = 64  # an area with at least 1/64 of all cases is "large" for the board's list  # the most areas just inside the chosen one that its filter offers
+AREA_CHOICES = 300  # the most areas just inside the chosen one that the board's filter offers
+LARGE_AREA_SHARE = 64  # an area with at least 1/64 of all cases is "large" for the board's list
 PATTERN_MONTHS = 6
 PATTERN_AREAS = 20
 PATTERN_CLUSTERS = 20
@@ -207,16 +208,16 @@ def patterns(area: Area) -> Patterns:
             .where(FeedbackMonth.area_id == area.id, in_months, every_programme)):
         counts[(category, month)] = int(cases)
         totals[month] += int(cases)
-    inside: dict[int, tuple[Area, dict]] = {}
+    children: dict[int, tuple[AreaName, dict]] = {}
     for child_id, name, month, cases in read(
             select(Area.id, Area.name, FeedbackMonth.month, func.sum(FeedbackMonth.cases))
             .join(FeedbackMonth, FeedbackMonth.area_id == Area.id)
             .where(Area.parent_id == area.id, in_months, every_programme)
             .group_by(Area.id, Area.name, FeedbackMonth.month)):
-        inside.setdefault(child_id, (AreaName(child_id, name), {}))[1][month] = int(cases)
-    itself = {month: totals[month] - sum(by_month.get(month, 0) for _, by_month in inside.values())
+        children.setdefault(child_id, (AreaName(child_id, name), {}))[1][month] = int(cases)
+    itself = {month: totals[month] - sum(by_month.get(month, 0) for _, by_month in children.values())
               for month in months}
-    rows = [(child, by_month, sum(by_month.values())) for child, by_month in inside.values()]
+    rows = [(child, by_month, sum(by_month.values())) for child, by_month in children.values()]
     if any(itself.values()):
         rows.append((None, itself, sum(itself.values())))
     rows = [row for row in rows if row[2]]
@@ -282,6 +283,8 @@ def newest_answered_window(query, per_page: int, after: str) -> Window:
         cursor = (datetime.fromisoformat(stamp), whole_number(last_id)) if after else None
     except ValueError:
         cursor = None
+    if cursor and cursor[0].tzinfo is not None:  # stored times are naive UTC; a cursor made here is too
+        cursor = None
     if cursor:
         query = query.where((column < cursor[0]) | ((column == cursor[0]) & (FeedbackCase.id < cursor[1])))
     rows = read(query.where(column.is_not(None)).order_by(column.desc(), FeedbackCase.id.desc()).limit(per_page + 1))
@@ -294,8 +297,6 @@ def newest_answered_window(query, per_page: int, after: str) -> Window:
 def local_dates(moments) -> dict:
     """{stored time: its local date, formatted}, formatting each day once: a page's rows mostly
     fall on a few days, and formatting is the costly part of drawing them."""
-    from workspace.formatting import as_date
-
     days: dict = {}
     dates = {}
     for moment in moments:

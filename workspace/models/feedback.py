@@ -204,7 +204,7 @@ class FeedbackClusterCase(db.Model):
 
 # --- Figures kept on write ---------------------------------------------------------------------------
 # The public board and a committee's patterns count cases by area (an area counting every case in
-# the areas inside it), never by reading the cases: two small tables hold the counts, and every
+# the areas inside it), never by reading the cases: two tables hold the counts, and every
 # change to a case written through the session moves them (the hook at the end of this module). A
 # change made outside the session (a bulk load) is followed by rebuild_feedback_figures().
 
@@ -425,24 +425,33 @@ def _shift(connection, area_id: int, parent_id: int | None, sign: int) -> None:
         connection.execute(_SHIFT_MONTHS, values)
 
 
-def _area_changes(session) -> tuple[list, list]:
-    moved = [(area.id, _before(area, "parent_id"), area.parent_id) for area in session.dirty
-             if isinstance(area, Area) and inspect(area).attrs.parent_id.history.has_changes()]
+def _area_changes(session) -> tuple[list, list, bool]:
+    """(area, parent before, parent now) of the areas moved, (area, parent before) of those deleted,
+    and whether a parent before is unknown (then everything is counted again)."""
+    moved, unknown = [], False
+    for area in session.dirty:
+        if isinstance(area, Area):
+            history = inspect(area).attrs.parent_id.history
+            if history.has_changes():
+                unknown = unknown or not history.deleted
+                moved.append((area.id, history.deleted[0] if history.deleted else None, area.parent_id))
     gone = [(area.id, _before(area, "parent_id")) for area in session.deleted if isinstance(area, Area)]
-    return moved, gone
+    return moved, gone, unknown
 
 
 @event.listens_for(Session, "after_flush")
 def _keep_feedback_figures(session, _context) -> None:
     # The lineage of the parents an area left or joined is the same before and after the move.
-    moved, gone = _area_changes(session)
+    moved, gone, unknown = _area_changes(session)
     if any(isinstance(obj, (Area, FeedbackCase)) for obj in (*session.new, *session.dirty, *session.deleted)):
         _written()
     new = [obj for obj in session.new if isinstance(obj, FeedbackCase)]
     changed = [obj for obj in session.dirty if isinstance(obj, FeedbackCase)]
     deleted = [obj for obj in session.deleted if isinstance(obj, FeedbackCase)]
+    if not (moved or gone or new or changed or deleted):
+        return
     connection = session.connection()
-    if (moved or gone) and (new or changed or deleted or len(gone) > 1):
+    if (moved or gone) and (new or changed or deleted or len(gone) > 1 or unknown):
         rebuild_feedback_figures(connection)  # rare: counting again is simplest and right
         return
     for area_id, old_parent, new_parent in moved:

@@ -26,7 +26,8 @@ from workspace.forms import IntegerField, strip
 from workspace.inputs import MAX_ID, whole_number
 from workspace.labels import translated
 from workspace.models import (
-    MAX_CARD, PHASE_ORDER, PHASES, Action, Card, Committee, Organization, Participant, PlanningSession, Vote,
+    MAX_CARD, PHASE_ORDER, PHASES, Action, Card, Committee, GroupRole, Organization, Participant, PlanningSession,
+    Vote,
 )
 from workspace.pages import render_form, wants_fragment
 from workspace.pickers import _contains as contains
@@ -87,8 +88,9 @@ class VoteForm(PhaseForm):
 @bp.route("/sessions")
 @login_required
 def sessions():
-    mine = select(Participant.session_id).where(Participant.user_id == current_user.id)
-    committees = [cid for cid in access.committee_roles(current_user) if access.can_propose_item(current_user, cid)]
+    user = current_user._get_current_object()  # asked about once per committee: not through the proxy
+    mine = select(Participant.session_id).where(Participant.user_id == user.id)
+    committees = [cid for cid in access.committee_roles(user) if access.can_propose_item(user, cid)]
     # The owners are loaded for the page's rows only (joined, they were read whole to join them).
     query = (select(PlanningSession).options(selectinload(PlanningSession.committee),
                                              selectinload(PlanningSession.organization))
@@ -108,10 +110,13 @@ def startable_owners(committees: list[int], search: str) -> dict:
     `more` says there are others, to find by searching."""
     if not (access.in_sector(current_user, "ngo") or access.in_sector(current_user, "government")):
         return {"startable": [], "groups": [], "more": False}
-    groups = [current_user.organization_id] + [
-        group_id for group_id in access.group_roles(current_user) if access.is_verifier(current_user, group_id)]
+    # The person's own group and the groups they verify (the rule below decides on each one shown).
+    verified = select(GroupRole.organization_id).where(GroupRole.user_id == current_user.id,
+                                                       GroupRole.role == "verifier")
     committee_query = select(Committee).where(Committee.id.in_(committees))
-    group_query = select(Organization).where(Organization.id.in_(groups), Organization.kind == "community_group")
+    group_query = select(Organization).where(
+        or_(Organization.id == current_user.organization_id, Organization.id.in_(verified)),
+        Organization.kind == "community_group")
     if search:
         committee_query = committee_query.where(contains(Committee.name, search))
         group_query = group_query.where(contains(Organization.name, search))

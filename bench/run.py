@@ -222,6 +222,8 @@ def choose_pages(app) -> list[Page]:
         ("admin audit", admin, "/admin/audit", "admin"),
         ("admin areas", admin, "/admin/areas", "admin"),
         ("admin organisations", admin, "/admin/organizations", "admin"),
+        ("picker, places typed", None, "/pick/areas?field=area&area-q=vill", None),
+        ("picker, people typed", CHAIR, "/pick/people?field=person&person-q=an", "chair"),
     ]:
         value, missing = found.get(need, (True, ""))
         if not value:

@@ -21,6 +21,7 @@ from wtforms.validators import ValidationError
 
 from workspace import access
 from workspace.extensions import db
+from workspace.forms import optional_id
 from workspace.inputs import whole_number
 from workspace.models import AREA_DEPTH, Area, Committee, Organization, User
 
@@ -42,7 +43,7 @@ class Kind:
     order: Callable[[], list]
     suggested: Callable[[Select], Select] = lambda query: query  # with nothing typed
     may_search: Callable[[object], bool] = lambda user: user.is_authenticated
-    placeholder: object = dataclass_field(default=_l("Type a name to search"))
+    search_hint: object = dataclass_field(default=_l("Type a name to search"))
 
 
 def _area_rows() -> Select:
@@ -79,7 +80,7 @@ def _may_search_people(user) -> bool:
 KINDS: dict[str, Kind] = {
     "areas": Kind(_area_rows, Area.id, Area.name, _area_order, may_search=lambda user: True,
                   suggested=lambda query: query.where(Area.level.in_(TOP_AREA_LEVELS)),
-                  placeholder=_l("Type a place name to search")),
+                  search_hint=_l("Type a place name to search")),
     "organizations": Kind(lambda: select(Organization.id, Organization.name.label("label")), Organization.id, Organization.name,
                           lambda: [Organization.name, Organization.id]),
     "groups": Kind(lambda: select(Organization.id, Organization.name.label("label"))
@@ -153,7 +154,7 @@ class PickerField(SelectField):
     multiple = False
 
     def __init__(self, label=None, validators=None, kind: str = "organizations", blank=None, **kwargs):
-        super().__init__(label, validators, coerce=_optional_id, validate_choice=False, **kwargs)
+        super().__init__(label, validators, coerce=optional_id, validate_choice=False, **kwargs)
         self.kind_name, self.blank, self.suggest = kind, blank, None
 
     def chosen_ids(self) -> list[int]:
@@ -182,18 +183,13 @@ class MultiPickerField(PickerField, SelectMultipleField):
 
     def process_formdata(self, valuelist):
         try:
-            self.data = [_optional_id(value) for value in valuelist if value not in ("", None)]
+            self.data = [optional_id(value) for value in valuelist if value not in ("", None)]
         except ValueError as error:
             self.data = []
             raise ValueError(self.gettext("Not a valid choice.")) from error
 
     def process_data(self, value):
         self.data = [getattr(v, "id", v) for v in value] if value else []
-
-
-def _optional_id(value):
-    from workspace.forms import optional_id
-    return optional_id(value)
 
 
 @bp.route("/pick/<any(areas, organizations, groups, committees, people):kind_name>")

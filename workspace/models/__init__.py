@@ -4,7 +4,7 @@ Each capability keeps its models in its own module of this package.
 """
 from workspace.models.directory import (
     AREA_DEPTH, AREA_LEVELS, ORGANIZATION_KINDS, SECTOR_OF_KIND, SECTORS, Area, AreaLineage, Organization,
-    descendant_ids, rebuild_area_lineage, tree_order, within_area,
+    rebuild_area_lineage, tree_order, within_area,
 )
 from workspace.models.accounts import FailedAttempt, LoginSession, SetPasswordLink, User, hash_token, password_matches
 from workspace.models.audit import AuditEvent
@@ -14,7 +14,6 @@ __all__ = [
     "AREA_LEVELS",
     "SECTORS",
     "SECTOR_OF_KIND",
-    "descendant_ids",
     "rebuild_area_lineage",
     "within_area",
     "AreaLineage",

@@ -172,17 +172,3 @@ def tree_order(areas: list[Area]) -> list[tuple[Area, int]]:
     for root_parent in [None, *sorted({a.parent_id for a in areas if a.parent_id not in known} - {None})]:
         visit(root_parent, 0)
     return ordered
-
-
-def descendant_ids(area_id: int, areas: list[Area]) -> set[int]:
-    """The ids of every area below area_id."""
-    children: dict[int | None, list[int]] = {}
-    for area in areas:
-        children.setdefault(area.parent_id, []).append(area.id)
-    found, stack = set(), [area_id]
-    while stack:
-        for child in children.get(stack.pop(), []):
-            if child not in found:
-                found.add(child)
-                stack.append(child)
-    return found

@@ -21,13 +21,13 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from flask import render_template, request
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 from wtforms import HiddenField
 from wtforms.validators import StopValidation
 
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.pages import wants_fragment
 
 

@@ -1,11 +1,11 @@
 """Error pages in the layout, and fragments for htmx requests that fail."""
 from flask import current_app, g, render_template
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DBAPIError, DisconnectionError, InterfaceError, OperationalError, SQLAlchemyError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from workspace.extensions import db, login_manager
+from workspace.i18n import lazy_gettext as _l
 from workspace.pages import wants_fragment
 
 TITLES = {

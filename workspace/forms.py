@@ -2,13 +2,12 @@
 import math
 from decimal import Decimal
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SubmitField, fields
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import NumberRange, StopValidation
 
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.inputs import MAX_ID
 
 # The largest number a form takes in a decimal field: far beyond any count, budget or score here,

@@ -8,9 +8,10 @@
   500, never half-saved.
 """
 from flask import request
-from flask_babel import gettext as _
 from sqlalchemy.exc import DataError
 from werkzeug.routing import IntegerConverter
+
+from workspace.i18n import gettext as _
 
 MAX_ID = 2**31 - 1  # the largest PostgreSQL integer, and so the largest id or count we store
 

@@ -7,11 +7,10 @@ sends the form back with the list narrowed, and nothing is saved on that round (
 refuses to validate; a filter form simply shows the narrowed list).
 """
 from dataclasses import dataclass, field as dataclass_field
+from functools import cache
 from typing import Callable
 
 from flask import Blueprint, abort, render_template, request
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Select, case, func, select
@@ -22,6 +21,7 @@ from wtforms.validators import ValidationError
 from workspace import access
 from workspace.extensions import db
 from workspace.forms import optional_id
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.inputs import whole_number
 from workspace.models import AREA_DEPTH, Area, Committee, Organization, User
 
@@ -46,27 +46,51 @@ class Kind:
     search_hint: object = dataclass_field(default=_l("Type a name to search"))
 
 
+# The statements are built once (a statement is immutable: each use adds to a copy); building
+# them costs more than running them.
+@cache
 def _area_rows() -> Select:
     parent = aliased(Area)
     label = func.coalesce(Area.name + " (" + parent.name + ")", Area.name)
     return select(Area.id, label.label("label")).outerjoin(parent, parent.id == Area.parent_id)
 
 
+@cache
 def _area_order() -> list:
     return [case(AREA_DEPTH, value=Area.level), Area.name, Area.id]
 
 
+@cache
+def _organization_rows() -> Select:
+    return select(Organization.id, Organization.name.label("label"))
+
+
+@cache
+def _group_rows() -> Select:
+    return _organization_rows().where(Organization.kind == "community_group")
+
+
+@cache
+def _all_committee_rows() -> Select:
+    return select(Committee.id, Committee.name.label("label"))
+
+
 def _committee_rows() -> Select:
     """Committees the person may see: all of them for administrators, else their own."""
-    query = select(Committee.id, Committee.name.label("label"))
-    if not access.is_admin(current_user):
-        query = query.where(Committee.id.in_(list(access.committee_roles(current_user))))
-    return query
+    if access.is_admin(current_user):
+        return _all_committee_rows()
+    return _all_committee_rows().where(Committee.id.in_(list(access.committee_roles(current_user))))
 
 
+@cache
 def _people_rows() -> Select:
     return (select(User.id, (User.name + " — " + Organization.name).label("label"))
             .join(Organization, Organization.id == User.organization_id).where(User.active.is_(True)))
+
+
+def _by_name(model) -> Callable[[], list]:
+    order = [model.name, model.id]
+    return lambda: order
 
 
 def _may_search_people(user) -> bool:
@@ -81,13 +105,10 @@ KINDS: dict[str, Kind] = {
     "areas": Kind(_area_rows, Area.id, Area.name, _area_order, may_search=lambda user: True,
                   suggested=lambda query: query.where(Area.level.in_(TOP_AREA_LEVELS)),
                   search_hint=_l("Type a place name to search")),
-    "organizations": Kind(lambda: select(Organization.id, Organization.name.label("label")), Organization.id, Organization.name,
-                          lambda: [Organization.name, Organization.id]),
-    "groups": Kind(lambda: select(Organization.id, Organization.name.label("label"))
-                   .where(Organization.kind == "community_group"), Organization.id, Organization.name,
-                   lambda: [Organization.name, Organization.id]),
-    "committees": Kind(_committee_rows, Committee.id, Committee.name, lambda: [Committee.name, Committee.id]),
-    "people": Kind(_people_rows, User.id, User.name, lambda: [User.name, User.id], may_search=_may_search_people),
+    "organizations": Kind(_organization_rows, Organization.id, Organization.name, _by_name(Organization)),
+    "groups": Kind(_group_rows, Organization.id, Organization.name, _by_name(Organization)),
+    "committees": Kind(_committee_rows, Committee.id, Committee.name, _by_name(Committee)),
+    "people": Kind(_people_rows, User.id, User.name, _by_name(User), may_search=_may_search_people),
 }
 
 

@@ -1,5 +1,3 @@
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField, DateField, SelectField, StringField, TextAreaField,
@@ -9,6 +7,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from workspace.extensions import db
 from workspace.edits import EditForm
 from workspace.forms import IntegerField, choices, optional_id, strip
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.pickers import MultiPickerField, PickerField
 from workspace.models import ACTION_STATUSES, ActionPlan, User
 

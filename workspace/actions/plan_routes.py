@@ -1,7 +1,6 @@
 """Action plans: a committee's or a community group's, their actions, and actions made from a
 meeting's decision in one step."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -14,6 +13,7 @@ from workspace.actions import timeline
 from workspace.clock import local_today
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.models import ActionPlan, AgendaItem, Decision, Organization
 from workspace.pages import paginate, render_form
 

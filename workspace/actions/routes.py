@@ -1,7 +1,6 @@
 """Action lists (mine, my organisation's, everything I may see), the timeline, exports, and one
 action's page: its log, updates, edits without lost updates, raising it to the agenda."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -13,6 +12,7 @@ from workspace.actions.queries import ActionFilters, action_query
 from workspace.clock import local_today
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.i18n import gettext as _
 from workspace.models import (
     ACTION_STATUSES, Action, ActionPlan, ActionUpdate, Decision, Organization,
 )

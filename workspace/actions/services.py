@@ -1,12 +1,12 @@
 """Writes to action plans and actions. Edits state the version they were made from and are
 merged through workspace/edits.py (no lost updates)."""
-from flask_babel import gettext as _
 from sqlalchemy import select
 
 from workspace import access, audit, edits
 from workspace.committees import services as committee_services
 from workspace.clock import local_today, utcnow
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.models import (
     Action, ActionPlan, ActionUpdate, AgendaItem, Decision, Meeting, Organization, User,
 )

@@ -1,6 +1,5 @@
 """Administration of the area tree and of organisations, with inline editing."""
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -10,6 +9,7 @@ from workspace.admin.forms import AreaEditForm, AreaForm, OrganizationEditForm, 
 from workspace.admin.group_role_routes import GroupRoleForm
 from workspace.admin.inline import edit_row, remove, save_or_fail
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.models import (
     AREA_LEVELS, ORGANIZATION_KINDS, Area, AreaLineage, GroupRole, Organization, User, tree_order,

@@ -1,5 +1,3 @@
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField
@@ -9,6 +7,7 @@ from workspace.edits import EditForm
 from workspace.auth.forms import PASSWORD_RULES
 from workspace.extensions import db
 from workspace.forms import choices, strip
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.models import (
     AREA_DEPTH, AREA_LEVELS, ORGANIZATION_KINDS, Area, Organization, User, within_area,
 )

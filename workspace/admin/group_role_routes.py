@@ -1,8 +1,6 @@
 """A community group's coordinators (its own people) and verifiers (NGO or government staff),
 named by administrators."""
 from flask import abort, flash, redirect, url_for
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import SelectField
@@ -12,6 +10,7 @@ from workspace.access import admin_required
 from workspace.admin import bp
 from workspace.extensions import db
 from workspace.forms import EmptyForm, choices, id_number
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.models import GROUP_ROLES, GroupRole, Organization, User
 
 

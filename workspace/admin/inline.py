@@ -4,12 +4,12 @@ With htmx the row turns into a form in place and back; without JavaScript the sa
 full edit page that posts and redirects. Every save is audited and committed with its record.
 """
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
 from workspace import audit, edits
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.i18n import gettext as _
 from workspace.pages import render_page, wants_fragment
 
 

@@ -1,6 +1,5 @@
 """Administration of people: accounts, invitations, password resets, deactivation."""
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
@@ -11,6 +10,7 @@ from workspace.admin import bp, services
 from workspace.admin.forms import NewUserForm, UserEditForm
 from workspace.forms import EmptyForm
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.pages import paginate
 from workspace.pickers import Picker, search_term
 from workspace.inputs import whole_number

@@ -1,7 +1,8 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from workspace.i18n import lazy_gettext as _l
 
 PASSWORD_RULES = [
     DataRequired(),

@@ -1,7 +1,6 @@
 from urllib.parse import urlsplit
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
 from workspace.auth import bp
@@ -11,6 +10,7 @@ from workspace.auth.services import authenticate, change_password, find_link, us
 from workspace.auth.sessions import end_sessions, log_in, log_out
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.i18n import gettext as _
 
 
 def _safe_next(target: str | None) -> str:

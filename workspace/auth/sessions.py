@@ -6,12 +6,12 @@ its row exists, has not expired and the user is active, so deleting rows ends se
 copied cookies included. Nothing is written on an ordinary request.
 """
 from flask import current_app, redirect, request, session, url_for
-from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import delete, select
 
 from workspace.clock import utcnow
 from workspace.extensions import db, htmx
+from workspace.i18n import lazy_gettext as _l
 from workspace.models import LoginSession, User, hash_token
 
 

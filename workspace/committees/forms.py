@@ -1,6 +1,5 @@
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import (
@@ -13,6 +12,7 @@ from workspace.extensions import db
 from workspace import edits
 from workspace.edits import EditForm
 from workspace.forms import IntegerField, choices, id_number, strip
+from workspace.i18n import lazy_gettext as _l
 from workspace.pickers import PickerField
 from workspace.models import (
     ATTENDANCE, COMMITTEE_LEVELS, COMMITTEE_ROLES, ITEM_KINDS, MAX_ITEM_MINUTES, Committee, Meeting, User,

@@ -2,7 +2,6 @@
 from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -18,6 +17,7 @@ from workspace.committees.forms import (
 from workspace.committees.loaders import get_committee_or_404, get_item_or_404, get_meeting_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.i18n import gettext as _
 from workspace.labels import translated
 from workspace.models import ACTION_STATUSES, ATTENDANCE, Action, AgendaItem, Attendance, Meeting, Membership, User
 from workspace.pages import render_form, render_page, wants_fragment

@@ -1,6 +1,5 @@
 """Proposed agenda items: any member proposes, the chair or secretary accepts or declines."""
 from flask import flash, redirect, render_template, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, select
 from sqlalchemy.orm import selectinload
@@ -11,6 +10,7 @@ from workspace.committees import bp, services
 from workspace.committees.forms import AcceptForm, DeclineForm, ProposalForm
 from workspace.committees.loaders import get_committee_or_404, get_proposal_or_404
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.pages import render_form
 from workspace.labels import translated
 from workspace.models import ITEM_KINDS, ITEM_STATUSES, AgendaItem, Committee, Meeting

@@ -1,6 +1,5 @@
 """Committees: the list, a committee's page, its details and its members; the calendar feed."""
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
@@ -13,6 +12,7 @@ from workspace.committees.forms import CommitteeEditForm, CommitteeForm, MemberF
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.labels import translated
 from workspace.pages import render_form

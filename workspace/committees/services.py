@@ -1,11 +1,11 @@
 """Writes that touch several records: membership, scheduling, agendas, proposals, escalation,
 and recording a meeting. Each is audited and committed whole, or not at all."""
-from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from workspace import audit, edits
 from workspace.clock import local_today, to_local, utcnow
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.models import AgendaItem, Attendance, Committee, Decision, Meeting, Membership, User
 
 

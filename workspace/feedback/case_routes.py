@@ -3,7 +3,6 @@ assignment, the response, an action), the committee's view of patterns, and answ
 from datetime import timedelta
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -20,6 +19,7 @@ from workspace.feedback.public_routes import linked_actions
 from workspace.feedback.forms import AssignForm, MoveForm, ResponseForm, StaffCaseForm, answer_times_form
 from workspace.feedback.timing import answer_times, standing, standing_labels, translated
 from workspace.forms import EmptyForm, choices
+from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.models import (
     CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, FeedbackCase, Organization, User,

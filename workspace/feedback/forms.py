@@ -1,4 +1,3 @@
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
@@ -7,6 +6,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from workspace.edits import EditForm, StampField, stamp
 from workspace.extensions import db
 from workspace.forms import IntegerField, choices, strip
+from workspace.i18n import lazy_gettext as _l
 from workspace.pickers import PickerField
 from workspace.models import CATEGORIES, CHANNELS, AnswerTime, User
 

@@ -1,13 +1,13 @@
 """What anyone can do without an account: raise a case, follow it with its code, and read the
 board of what was done. Nothing here shows who raised a case."""
 from flask import flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from sqlalchemy import or_, select
 
 from workspace.extensions import db
 from workspace.feedback import bp, figures, services
 from workspace.feedback.forms import FeedbackForm
 from workspace.feedback.timing import translated
+from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.models import (
     CATEGORIES, Action, AgendaItem, Area, Decision, FeedbackCase,

@@ -3,13 +3,13 @@ and the way back to the committee. Every change is audited."""
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext as _
 from sqlalchemy import delete, func, insert, select
 
 from workspace import audit, edits
 from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.feedback.timing import answer_times, current_due
+from workspace.i18n import gettext as _
 from workspace.models.feedback import FeedbackClusterCase, new_tracking_code
 from workspace.models import (
     CATEGORIES, NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase, FeedbackCluster, IntakeHit, User,

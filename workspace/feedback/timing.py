@@ -2,10 +2,10 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from workspace.extensions import db
+from workspace.i18n import lazy_gettext as _l
 from workspace.models import DEFAULT_ANSWER_TIMES, AnswerTime
 
 AT_RISK_SHARE = 0.25  # the last quarter of the time allowed is "at risk"

@@ -1,13 +1,12 @@
 """The data-entry form of one group and period: a value (or a small grid of values) per
 indicator, with a comment, a story of change, and an explanation when a value jumps."""
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from workspace.extensions import db
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.indicators import periods, values
 from workspace.indicators.services import EDITABLE, Entry
 from workspace.models import Indicator, IndicatorValue

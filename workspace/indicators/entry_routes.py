@@ -3,9 +3,7 @@ import csv
 import io
 
 from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import format_number, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_number
 from flask_login import current_user, login_required
 from flask_wtf.file import FileField
 from wtforms.validators import ValidationError
@@ -13,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from workspace.extensions import db
+from workspace.i18n import gettext as _, lazy_gettext as _l, ngettext
 from workspace.indicators import bp, imports, periods, services, values
 from workspace.indicators.entry import Sheet, entry_form, field_name, read_entry
 from workspace.indicators.forms import ImportForm

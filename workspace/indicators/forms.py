@@ -1,11 +1,10 @@
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from workspace.edits import EditForm, StampField
 from workspace.forms import FloatField, choices, id_number, strip
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.indicators import values
 from workspace.models import DIMENSIONS, DIRECTIONS, FREQUENCIES, UNITS
 

@@ -6,12 +6,12 @@ One query reads what the period already holds; new values go in with one multi-r
 changed drafts with one multi-row UPDATE, and their audit events with one more INSERT. All in one
 transaction: every value and its event land, or none does.
 """
-from flask_babel import gettext as _
 from sqlalchemy import bindparam, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from workspace import audit
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.indicators import periods
 from workspace.indicators.services import EDITABLE, Entry, IndicatorRuleError, period_saved_whole
 from workspace.indicators.values import cells

@@ -1,7 +1,6 @@
 """Groups and their indicators: defining them together, results, charts, verification, the
 committee's view of what is off track, and raising an indicator to the committee."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
@@ -12,6 +11,7 @@ from workspace.committees import services as committee_services
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.i18n import gettext as _
 from workspace.indicators import bp, chart, periods, services
 from workspace.indicators.forms import IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm, VerifyForm
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404

@@ -3,13 +3,13 @@ audited; a period's values are saved together or not at all."""
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from workspace import audit, edits
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.indicators import periods
 from workspace.indicators.values import cells
 from workspace.models import Indicator, IndicatorTarget, IndicatorValue, IndicatorWording, User

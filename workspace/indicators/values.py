@@ -3,9 +3,8 @@ import math
 from dataclasses import dataclass
 from itertools import product
 
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.models import DIMENSIONS
 from workspace.models.indicators import MARGIN
 

@@ -1,12 +1,12 @@
 """Action plans and their actions: owned, dated, tracked to the end, with a log of updates."""
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Column, Date, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.i18n import lazy_gettext as _l
 from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
 from workspace.models.committees import Committee

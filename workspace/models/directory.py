@@ -1,12 +1,12 @@
 """Where people work: the tree of areas and the organisations in them."""
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, event, inspect, select, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.i18n import lazy_gettext as _l
 from workspace.models.versioning import Versioned
 
 # Levels from the top of the tree down; a child sits at a deeper level than its parent.

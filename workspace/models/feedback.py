@@ -3,12 +3,12 @@ import secrets
 from collections import Counter
 from datetime import datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event, inspect, text
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workspace.clock import to_local, utcnow
 from workspace.extensions import db
+from workspace.i18n import lazy_gettext as _l
 from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
 from workspace.models.committees import Committee

@@ -3,7 +3,6 @@ period, verified by staff assigned to the group."""
 from collections import Counter
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON, CheckConstraint, Date, Float, ForeignKey, Index, SmallInteger, String, Text, UniqueConstraint, and_, case,
     delete, event, func, inspect, or_, select, union_all,
@@ -14,6 +13,7 @@ from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.i18n import lazy_gettext as _l
 from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
 from workspace.models.committees import Committee

@@ -2,12 +2,12 @@
 import secrets
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.i18n import lazy_gettext as _l
 from workspace.models.versioning import Versioned
 from workspace.models.accounts import User
 from workspace.models.actions import Action, ActionPlan

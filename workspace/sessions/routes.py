@@ -5,9 +5,7 @@ from collections import Counter, OrderedDict
 from typing import NamedTuple
 
 from flask import abort, current_app, flash, redirect, render_template, request, session as browser_session, url_for
-from flask_babel import gettext as _
-from flask_babel import get_locale, ngettext
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
@@ -23,6 +21,7 @@ from workspace.actions.services import ActionRuleError
 from workspace.edits import EditForm
 from workspace.extensions import db
 from workspace.forms import IntegerField, strip
+from workspace.i18n import gettext as _, lazy_gettext as _l, ngettext
 from workspace.inputs import MAX_ID, whole_number
 from workspace.labels import translated
 from workspace.models import (

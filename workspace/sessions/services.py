@@ -3,7 +3,6 @@ ends with. Every write checks the phase the person saw, so a stale screen loses 
 import hashlib
 import secrets
 
-from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -11,6 +10,7 @@ from workspace import audit, edits
 from workspace.actions import services as action_services
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.models import MAX_CARD, PHASE_ORDER, ActionPlan, Card, Participant, PlanningSession, User, Vote
 from workspace.models.sessions import new_join_code
 

@@ -1,9 +1,10 @@
 """Page or fragment: the one place that decides what an htmx request gets back."""
 import math
 from dataclasses import dataclass
+from typing import Callable
 
 from flask import render_template, request
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Subquery, func, select
 
 from workspace.extensions import db, htmx
 from workspace.inputs import whole_number
@@ -66,9 +67,13 @@ class Page:
         return self.page + 1
 
 
-def paginate(query: Select, per_page: int, count_up_to: int = COUNT_UP_TO, page_number: int | None = None) -> Page:
+def paginate(query: Select, per_page: int, count_up_to: int = COUNT_UP_TO, page_number: int | None = None,
+             load: Callable[[Subquery], Select] | None = None) -> Page:
     """The page asked for (page_number, else ?page=), its rows, and a count that stops at
-    count_up_to: two queries whose cost does not grow with the table."""
+    count_up_to: two queries whose cost does not grow with the table.
+
+    With `load`, the query selects ids only and load(the page's ids) reads the page's records with
+    what they show: the database sorts narrow rows and joins the other tables for one page only."""
     counted = db.session.scalar(select(func.count()).select_from(
         query.order_by(None).limit(count_up_to + 1).subquery()))
     total, more = min(counted, count_up_to), counted > count_up_to
@@ -76,5 +81,6 @@ def paginate(query: Select, per_page: int, count_up_to: int = COUNT_UP_TO, page_
     if page_number is None:
         page_number = request.args.get("page", 1, type=whole_number) or 1
     number = min(max(page_number, 1), pages)
-    items = db.session.scalars(query.limit(per_page).offset((number - 1) * per_page)).unique().all()
+    rows = query.limit(per_page).offset((number - 1) * per_page)
+    items = db.session.scalars(load(rows.subquery()) if load else rows).unique().all()
     return Page(items, number, per_page, total, more)

@@ -1,5 +1,8 @@
 from flask import Blueprint
 
+from workspace.labels import translated
+from workspace.models import ACTION_STATUSES
+
 bp = Blueprint("actions", __name__, template_folder="templates")
 
 from workspace.actions import routes, plan_routes  # noqa: E402,F401
@@ -11,4 +14,5 @@ STATUS_BADGES = {"not_started": "muted", "in_progress": "info", "done": "ok", "b
 
 @bp.app_context_processor
 def status_badges():
-    return {"status_badges": STATUS_BADGES}
+    # Status names as a template calls them once for a table (labels.translated), not once a row.
+    return {"status_badges": STATUS_BADGES, "action_status_names": lambda: translated(ACTION_STATUSES)}

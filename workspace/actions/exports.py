@@ -39,7 +39,7 @@ def rows(user, filters, today):
     columns = select(
         Action.id, Action.title, ActionPlan.title, func.coalesce(owner_committee.name, owner_group.name),
         responsible.name, focal.name, Action.start_date, Action.due_date, Action.status, Action.progress,
-        Action.blocked_reason)
+        Action.blocked_reason).select_from(Action).join(ActionPlan, ActionPlan.id == Action.plan_id)
     query = (filtered(columns, user, filters, today)
              .outerjoin(owner_committee, owner_committee.id == ActionPlan.committee_id)
              .outerjoin(owner_group, owner_group.id == ActionPlan.organization_id)

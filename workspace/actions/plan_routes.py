@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from workspace import access
 from workspace.actions import bp, services
 from workspace.actions.forms import ActionForm, DecisionActionForm, PlanEditForm, PlanForm
-from workspace.actions.queries import ActionFilters, action_query
+from workspace.actions.queries import ActionFilters, find_actions
 from workspace.actions import timeline
 from workspace.clock import local_today
 from workspace.committees.loaders import get_committee_or_404
@@ -79,7 +79,7 @@ def plan(plan_id: int):
     plan = get_plan_or_404(plan_id)
     today = local_today()
     filters = ActionFilters.from_args(request.args, plan=plan.id)
-    page = paginate(action_query(current_user, filters, today), current_app.config["PER_PAGE"])
+    page = find_actions(current_user, filters, today, current_app.config["PER_PAGE"])
     return render_template("actions/plan.html", plan=plan, page=page, today=today, filters=filters,
                            timeline=timeline.build(page.items, today))
 

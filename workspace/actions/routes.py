@@ -8,7 +8,7 @@ from sqlalchemy.orm import joinedload
 from workspace import access, origins
 from workspace.actions import bp, exports, services, timeline
 from workspace.actions.forms import ActionEditForm, UpdateForm
-from workspace.actions.queries import ActionFilters, action_query
+from workspace.actions.queries import ActionFilters, find_actions
 from workspace.clock import local_today
 from workspace.extensions import db
 from workspace.forms import EmptyForm
@@ -16,7 +16,7 @@ from workspace.i18n import gettext as _
 from workspace.models import (
     ACTION_STATUSES, Action, ActionPlan, ActionUpdate, Decision, Organization,
 )
-from workspace.pages import paginate, render_form
+from workspace.pages import render_form
 from workspace.pickers import Picker, search_term
 
 TIMELINE_PER_PAGE = 40
@@ -41,9 +41,10 @@ def filter_choices(filters: ActionFilters) -> dict:
 def listing(template: str, per_page: int):
     filters = ActionFilters.from_args(request.args)
     today = local_today()
-    page = paginate(action_query(current_user, filters, today), per_page)
-    return render_template(template, page=page, filters=filters, today=today,
-                           timeline=timeline.build(page.items, today), **filter_choices(filters))
+    page = find_actions(current_user, filters, today, per_page)
+    drawn = timeline.build(page.items, today) if template == "actions/timeline.html" else None
+    return render_template(template, page=page, filters=filters, today=today, timeline=drawn,
+                           **filter_choices(filters))
 
 
 @bp.route("/actions")

@@ -8,6 +8,7 @@ copied cookies included. Nothing is written on an ordinary request.
 from flask import current_app, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user, user_loaded_from_cookie
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 
 from workspace.clock import utcnow
 from workspace.extensions import db, htmx
@@ -19,8 +20,9 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not (user_id.isdigit() and token):
         return None
+    # The organisation comes with the user: every page asks for the user's sector (the menu does).
     user = db.session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id)
+        select(User).join(LoginSession, LoginSession.user_id == User.id).options(joinedload(User.organization))
         .where(User.id == int(user_id), User.active.is_(True),
                LoginSession.token_hash == hash_token(token), LoginSession.expires_at > utcnow()))
     if user is not None:

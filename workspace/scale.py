@@ -1472,10 +1472,14 @@ def seed_scale(factor: float) -> World:
     except BaseException:
         db.session.rollback()
         raise
-    if loader.postgres:  # the planner's statistics now, rather than when autovacuum comes round
+    # The planner's statistics now: PostgreSQL's autovacuum would gather them later, SQLite never
+    # does by itself, and without them it reads an action list through the wrong index.
+    if loader.postgres:
         db.session.execute(text("ANALYZE " + ", ".join(f'"{table.name}"' for table in db.metadata.sorted_tables)))
-        db.session.commit()
-        loader.say("(tables analyzed)", len(db.metadata.sorted_tables))
+    else:
+        db.session.execute(text("ANALYZE"))
+    db.session.commit()
+    loader.say("(tables analyzed)", len(db.metadata.sorted_tables))
     return w
 
 

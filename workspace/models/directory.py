@@ -54,6 +54,8 @@ class Area(Versioned, db.Model):
         # One national area: the root of the tree.
         Index("uq_areas_one_national", "level", unique=True,
               sqlite_where=text("level = 'national'"), postgresql_where=text("level = 'national'")),
+        # A place picker with nothing typed offers the top levels, by level and name.
+        Index("ix_areas_level_name", "level", "name"),
     )
     __audit_fields__ = ("name", "level", "parent_id")
 

@@ -1,6 +1,8 @@
 """Administration of the area tree and of organisations, with inline editing."""
+from functools import cache
+
 from flask import current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import ScalarSelect, Select, func, select
 from sqlalchemy.orm import joinedload
 
 from workspace.access import admin_required
@@ -8,9 +10,11 @@ from workspace.admin import bp
 from workspace.admin.forms import AreaEditForm, AreaForm, OrganizationEditForm, OrganizationForm
 from workspace.admin.group_role_routes import GroupRoleForm
 from workspace.admin.inline import edit_row, remove, save_or_fail
+from workspace.admin.links import RowLink
 from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
+from workspace.labels import translated
 from workspace.models import (
     AREA_LEVELS, ORGANIZATION_KINDS, Area, AreaLineage, GroupRole, Organization, User, tree_order,
 )
@@ -115,21 +119,48 @@ LEVELS_SHOWN = 2
 
 def areas_page(form: AreaForm, status: int = 200):
     """A part of the tree (the top levels, or below one area), or the areas whose names match a
-    search; the add form above it. Never the whole tree."""
+    search; the add form above it. Never the whole tree. The tree's rows are read as the columns shown."""
     q = request.args.get("q", "").strip()[:100]
-    within = db.session.get(Area, request.args.get("within", type=whole_number) or 0)
+    within_id = request.args.get("within", type=whole_number)
+    within = db.session.get(Area, within_id) if within_id else None
     if q:
         page = paginate(select(Area).where(Area.name.ilike(f"%{q}%")).options(joinedload(Area.parent))
                         .order_by(Area.name, Area.id), current_app.config["PER_PAGE"])
-        rows = [(area, 0) for area in page.items]
+        rows = [(area.id, area.name, area.level, 0, area.parent and area.parent.name) for area in page.items]
     else:
-        top = within.id if within else db.session.scalar(select(Area.id).where(Area.parent_id.is_(None)))
-        part = db.session.scalars(select(Area).join(AreaLineage, AreaLineage.area_id == Area.id).where(
-            AreaLineage.ancestor_id == top, AreaLineage.depth <= LEVELS_SHOWN)).all() if top else []
-        rows, page = tree_order(part), None
-    ancestors = list(reversed(list(_ancestors(within)))) + [within] if within else []
+        top = within.id if within else _root_id()
+        part = db.session.execute(_area_part().where(AreaLineage.ancestor_id == top)).all()
+        rows, page = [(area.id, area.name, area.level, depth, None) for area, depth in tree_order(part)], None
+    ancestors = _lineage(within) + [within] if within else []
     return render_page("admin/areas.html", "admin/_areas_section.html", status, form=form, rows=rows, page=page,
-                       q=q, within=within, ancestors=ancestors, levels=AREA_LEVELS)
+                       q=q, within=within, ancestors=ancestors, **area_row_context())
+
+
+def area_row_context() -> dict:
+    """What _area_row.html draws its rows with: levels translated and links built once a page."""
+    return {"level_names": translated(AREA_LEVELS), "links": {
+        "area": RowLink("admin.area", "area_id"), "within": RowLink("admin.areas", "within"),
+        "edit": RowLink("admin.edit_area", "area_id")}}
+
+
+# The statements are built once (each use adds to a copy); building them costs more than running them.
+@cache
+def _area_part() -> Select:
+    return (select(Area.id, Area.name, Area.level, Area.parent_id)
+            .join(AreaLineage, AreaLineage.area_id == Area.id).where(AreaLineage.depth <= LEVELS_SHOWN))
+
+
+@cache
+def _root_id() -> ScalarSelect:
+    """The national area, as a subquery of the statement that reads the tree below it."""
+    return select(Area.id).where(Area.parent_id.is_(None)).scalar_subquery()
+
+
+def _lineage(area: Area) -> list:
+    """The areas above this one, from the top: one read of the lineage, whatever the depth."""
+    return db.session.execute(select(Area.id, Area.name).join(AreaLineage, AreaLineage.ancestor_id == Area.id)
+                              .where(AreaLineage.area_id == area.id, AreaLineage.depth > 0)
+                              .order_by(AreaLineage.depth.desc())).all()
 
 
 @bp.route("/areas", methods=["GET", "POST"])
@@ -152,7 +183,7 @@ def area(area_id: int):
     area = db.get_or_404(Area, area_id)
     depth = len(list(_ancestors(area)))
     if wants_fragment():
-        return render_template("admin/_area_row.html", record=area, depth=depth)
+        return render_template("admin/_area_row.html", record=area, depth=depth, **area_row_context())
     organizations = db.session.scalars(
         select(Organization).where(Organization.area_id == area.id).order_by(Organization.name).limit(200)).all()
     return render_template("admin/area.html", record=area, ancestors=list(reversed(list(_ancestors(area)))),
@@ -171,7 +202,7 @@ def edit_area(area_id: int):
     area = db.get_or_404(Area, area_id)
     form = AreaEditForm(obj=area, record=area)
     return edit_row(form, area, templates=AREA_TEMPLATES, list_endpoint="admin.areas",
-                    context={"depth": len(list(_ancestors(area)))})
+                    context={"depth": len(list(_ancestors(area))), **area_row_context()})
 
 
 @bp.route("/areas/<int:area_id>/delete", methods=["POST"])

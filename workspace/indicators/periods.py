@@ -1,5 +1,6 @@
 """Reporting periods, named from the frequency: 2026-11 (monthly), 2026-Q4 (quarterly), 2026 (yearly)."""
 import re
+from functools import lru_cache
 from datetime import date
 
 PATTERNS = {
@@ -69,6 +70,7 @@ def between(first: str, last: str) -> list[str]:
     return [_name(frequency, i) for i in range(start, end + 1)]
 
 
+@lru_cache(maxsize=4096)  # the same few periods on every page; the words do not depend on the reader
 def label(period: str) -> str:
     """How a period reads: November 2026, 2026 Q4, 2026."""
     frequency = frequency_of(period)

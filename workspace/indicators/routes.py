@@ -1,8 +1,10 @@
 """Groups and their indicators: defining them together, results, charts, verification, the
 committee's view of what is off track, and raising an indicator to the committee."""
+from functools import cache
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Select, and_, bindparam, func, or_, select
 from sqlalchemy.orm import aliased, joinedload
 
 from workspace import access
@@ -16,11 +18,12 @@ from workspace.indicators import bp, chart, periods, services
 from workspace.indicators.forms import IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm, VerifyForm
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
-from workspace.indicators.values import STANDING_LABELS, cell_label, judge, target_of
-from workspace.inputs import whole_number
+from workspace.indicators.values import STANDING_LABELS, cell_label, cell_labels, judge, target_of
+from workspace.inputs import MAX_ID, whole_number
+from workspace.labels import translated
 from workspace.models import (
-    FREQUENCIES, INDICATOR_STATUSES, VALUE_STATES, AreaLineage, Committee, GroupRole, Indicator, IndicatorTarget,
-    IndicatorValue, IndicatorWording, Organization,
+    FREQUENCIES, UNITS, VALUE_STATES, AreaLineage, Committee, GroupRole, Indicator, IndicatorTarget, IndicatorValue,
+    IndicatorWording, Organization, User,
 )
 from workspace.models.indicators import STANDINGS, IndicatorStanding, IndicatorTally
 from workspace.pages import Page, paginate, render_form
@@ -57,38 +60,107 @@ def latest_values(indicators: list[Indicator]) -> tuple[dict[int, IndicatorValue
             {(value.indicator_id, value.period): target for value, target in rows if target is not None})
 
 
+def url_pattern(endpoint: str, key: str, **values) -> str:
+    """The endpoint's address with `key` left as {0}, to fill in per row: url_for once per page.
+    The stand-in is one more than any id, so no other part of an address."""
+    marker = str(MAX_ID + 1)
+    return url_for(endpoint, **values, **{key: marker}).replace(marker, "{0}")
+
+
+# The group page's statements are built once per kind of owner (building one costs more than
+# running it); the owner, the periods and the indicators are bound on each use.
+@cache
+def _owner_indicators(is_group: bool) -> Select:
+    """The owner's indicators with what the page shows of each, and each one's newest total with
+    that period's own target (for values.target_of()): each total read from its index."""
+    column = Indicator.organization_id if is_group else Indicator.committee_id
+    total, latest = aliased(IndicatorValue), aliased(IndicatorValue)
+    newest = (select(total.id).where(total.indicator_id == Indicator.id, total.cell == "")
+              .order_by(total.period.desc()).limit(1).correlate(Indicator).scalar_subquery())
+    return (select(Indicator.id, Indicator.short_name, Indicator.question, Indicator.why, Indicator.status,
+                   Indicator.unit, Indicator.frequency, Indicator.target, Indicator.direction,
+                   User.name.label("proposed_by"), latest.period.label("latest_period"),
+                   latest.value.label("latest_value"), IndicatorTarget.target.label("latest_target"))
+            .outerjoin(User, User.id == Indicator.proposed_by_id)
+            .outerjoin(latest, and_(Indicator.status == "adopted", latest.id == newest))
+            .outerjoin(IndicatorTarget, and_(IndicatorTarget.indicator_id == Indicator.id,
+                                             IndicatorTarget.period == latest.period))
+            .where(column == bindparam("owner_id")).order_by(Indicator.short_name))
+
+
+@cache
+def _entered() -> Select:
+    return select(IndicatorValue.indicator_id, IndicatorValue.period).where(
+        IndicatorValue.indicator_id.in_(bindparam("ids", expanding=True)), IndicatorValue.cell == "",
+        IndicatorValue.period.in_(bindparam("periods", expanding=True)),
+        IndicatorValue.state.in_(("submitted", "verified")))
+
+
+@cache
+def _waiting(is_group: bool) -> Select:
+    column = Indicator.organization_id if is_group else Indicator.committee_id
+    return select(func.count()).select_from(IndicatorValue).join(Indicator).where(
+        column == bindparam("owner_id"), IndicatorValue.state == "submitted", IndicatorValue.cell == "")
+
+
+@cache
+def _returned(is_group: bool) -> Select:
+    column = Indicator.organization_id if is_group else Indicator.committee_id
+    return (select(IndicatorValue.period, IndicatorValue.cell, IndicatorValue.return_reason, Indicator.short_name)
+            .join(Indicator).where(column == bindparam("owner_id"), IndicatorValue.state == "returned").limit(50))
+
+
 @bp.route("/groups/<int:group_id>")
 @bp.route("/committees/<int:committee_id>/own-indicators")
 @login_required
 def group(group_id: int | None = None, committee_id: int | None = None):
     """A group's (or a committee's own) indicators: what is due, what came back, where each stands."""
     owner = get_owner_or_404(group_id, committee_id)
-    indicators = list(db.session.scalars(select(Indicator).where(owner.column == owner.id)
-                                         .options(joinedload(Indicator.proposed_by)).order_by(Indicator.short_name)))
+    key = {"owner_id": owner.id}
+    indicators = db.session.execute(_owner_indicators(owner.is_group), key).all()
     adopted = [i for i in indicators if i.status == "adopted"]
     today = local_today()
     due = {f: periods.last_periods(f, today, DUE_SHOWN)[::-1] for f in FREQUENCIES
            if any(i.frequency == f for i in adopted)}
-    entered = set(db.session.execute(select(IndicatorValue.indicator_id, IndicatorValue.period).where(
-        IndicatorValue.indicator_id.in_([i.id for i in adopted]), IndicatorValue.cell == "",
-        IndicatorValue.period.in_([p for period_list in due.values() for p in period_list]),
-        IndicatorValue.state.in_(("submitted", "verified")))).all())
+    entered = {(indicator_id, period) for indicator_id, period in db.session.execute(_entered(), {
+        "ids": [i.id for i in adopted], "periods": [p for period_list in due.values() for p in period_list]})} \
+        if adopted else set()
     # What only some people see is read only for them: the count waiting for those who verify,
-    # what came back for those who enter (its indicators are those loaded above).
-    waiting = db.session.scalar(select(func.count()).select_from(IndicatorValue).join(Indicator).where(
-        owner.column == owner.id, IndicatorValue.state == "submitted", IndicatorValue.cell == "")) \
-        if owner.can(current_user, "verify") else 0
-    returned = db.session.scalars(select(IndicatorValue).join(Indicator).where(
-        owner.column == owner.id, IndicatorValue.state == "returned").limit(50)).all() \
-        if owner.can(current_user, "enter") else []
-    latest, targets = latest_values(adopted)
-    missing = {(f, period): sum(1 for i in adopted if i.frequency == f and (i.id, period) not in entered)
-               for f, period_list in due.items() for period in period_list}
-    return render_template("indicators/group.html", owner=owner, indicators=indicators, adopted=adopted, due=due,
-                           missing=missing, waiting=waiting, targets=targets, target_of=target_of, returned=returned,
-                           latest=latest, judge=judge,
-                           statuses=INDICATOR_STATUSES, frequencies=FREQUENCIES, period_label=periods.label,
-                           cell_label=cell_label, labels=STANDING_LABELS)
+    # what came back for those who enter.
+    waiting = db.session.scalar(_waiting(owner.is_group), key) if owner.can(current_user, "verify") else 0
+    may_enter = owner.can(current_user, "enter")
+    returned = db.session.execute(_returned(owner.is_group), key).all() if may_enter else []
+    missing = {(f, period): 0 for f, period_list in due.items() for period in period_list}
+    for i in adopted:
+        for period in due[i.frequency]:
+            if (i.id, period) not in entered:
+                missing[i.frequency, period] += 1
+    # The rows as shown, worked out here rather than once a row in the template: addresses filled
+    # in from one url_for, numbers formatted, each indicator judged against its latest period's target.
+    indicator_url, enter_url = url_pattern("indicators.indicator", "indicator_id"), \
+        url_pattern("indicators.enter", "period", **owner.args)
+    rows = []
+    for i in adopted:
+        value = i.latest_value if i.latest_period is not None else None
+        target = i.latest_target if i.latest_target is not None else i.target
+        rows.append((indicator_url.format(i.id), i.short_name, i.question,
+                     None if value is None else f"{value:g}", None if value is None else periods.label(i.latest_period),
+                     "—" if target is None else f"{target:g}", judge(i, value, target).status))
+    cells = cell_labels(v.cell for v in returned if v.cell)
+    returned = [(enter_url.format(v.period), v.short_name, periods.label(v.period), cells.get(v.cell, ""),
+                 v.return_reason) for v in returned]
+    return render_template("indicators/group.html", owner=owner, rows=rows, due=due, missing=missing,
+                           waiting=waiting, returned=returned, may_enter=may_enter,
+                           proposed=[i for i in indicators if i.status == "proposed"],
+                           may_define=owner.can(current_user, "define"),
+                           may_verify=owner.can(current_user, "verify"),
+                           may_coordinate=owner.can(current_user, "coordinate"),
+                           adopt_url=url_pattern("indicators.decide", "indicator_id", decision="adopt"),
+                           drop_url=url_pattern("indicators.decide", "indicator_id", decision="drop"),
+                           edit_url=url_pattern("indicators.edit_indicator", "indicator_id"),
+                           enter_url=enter_url,
+                           frequencies=translated(FREQUENCIES), units=translated(UNITS),
+                           period_label=periods.label, labels=STANDING_LABELS)
 
 
 @bp.route("/groups/<int:group_id>/indicators/new", methods=["GET", "POST"])

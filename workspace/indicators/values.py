@@ -32,6 +32,11 @@ def cell_label(cell: str) -> str:
     return ", ".join(parts)
 
 
+def cell_labels(cells) -> dict[str, str]:
+    """{cell: label} of the cells given, each translated once: a list shows the same few many times."""
+    return {cell: cell_label(cell) for cell in set(cells)}
+
+
 def parse(unit: str, raw: str) -> float:
     """The value typed, checked against its unit; ValueError with a message for the person."""
     text = (raw or "").strip().replace(",", ".")

@@ -52,7 +52,8 @@ def audit_log():
     rows = db.session.execute(_event_rows().where(AuditEvent.id.in_(page.items))).all() if page.items else []
     events = [(event, AuditEvent.changes(event)) for event in rows]
     # Each row's links built from a pattern made once a page (per kind of record), not by url_for.
-    links = {"actor": RowLink("admin.audit_log", "actor"),
-             "record": {kind: RowLink("admin.audit_log", "id", type=kind) for kind in {row.entity_type for row in rows}}}
-    return render_template("admin/audit.html", page=page, events=events, links=links, types=audited_types(),
+    actor_link = RowLink("admin.audit_log", "actor")
+    record_links = {kind: RowLink("admin.audit_log", "id", type=kind) for kind in {row.entity_type for row in rows}}
+    return render_template("admin/audit.html", page=page, events=events, actor_link=actor_link,
+                           record_links=record_links, types=audited_types(),
                            entity_type=entity_type, entity_id=entity_id, actor_id=actor_id)

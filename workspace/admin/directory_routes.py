@@ -2,8 +2,8 @@
 from functools import cache
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import ScalarSelect, Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy.orm import aliased, joinedload
 
 from workspace.access import admin_required
 from workspace.admin import bp
@@ -49,9 +49,9 @@ def organizations_page(form: OrganizationForm, status: int = 200):
 
 def organization_row_context() -> dict:
     """What _organization_row.html draws its rows with: kinds translated and links built once a page."""
-    return {"kind_names": translated(ORGANIZATION_KINDS), "links": {
-        "organization": RowLink("admin.organization", "organization_id"),
-        "edit": RowLink("admin.edit_organization", "organization_id")}}
+    return {"kind_names": translated(ORGANIZATION_KINDS),
+            "organization_link": RowLink("admin.organization", "organization_id"),
+            "edit_link": RowLink("admin.edit_organization", "organization_id")}
 
 
 @cache
@@ -141,8 +141,7 @@ def areas_page(form: AreaForm, status: int = 200):
                         .order_by(Area.name, Area.id), current_app.config["PER_PAGE"])
         rows = [(area.id, area.name, area.level, 0, area.parent and area.parent.name) for area in page.items]
     else:
-        top = within.id if within else _root_id()
-        part = db.session.execute(_area_part().where(AreaLineage.ancestor_id == top)).all()
+        part = db.session.execute(_area_part(within is None), {"top": within.id if within else None}).all()
         rows, page = [(area.id, area.name, area.level, depth, None) for area, depth in tree_order(part)], None
     ancestors = _lineage(within) + [within] if within else []
     return render_page("admin/areas.html", "admin/_areas_section.html", status, form=form, rows=rows, page=page,
@@ -151,22 +150,24 @@ def areas_page(form: AreaForm, status: int = 200):
 
 def area_row_context() -> dict:
     """What _area_row.html draws its rows with: levels translated and links built once a page."""
-    return {"level_names": translated(AREA_LEVELS), "links": {
-        "area": RowLink("admin.area", "area_id"), "within": RowLink("admin.areas", "within"),
-        "edit": RowLink("admin.edit_area", "area_id")}}
+    return {"level_names": translated(AREA_LEVELS), "area_link": RowLink("admin.area", "area_id"),
+            "inside_link": RowLink("admin.areas", "within"), "edit_link": RowLink("admin.edit_area", "area_id")}
 
 
 # The statements are built once (each use adds to a copy); building them costs more than running them.
 @cache
-def _area_part() -> Select:
-    return (select(Area.id, Area.name, Area.level, Area.parent_id)
-            .join(AreaLineage, AreaLineage.area_id == Area.id).where(AreaLineage.depth <= LEVELS_SHOWN))
-
-
-@cache
-def _root_id() -> ScalarSelect:
-    """The national area, as a subquery of the statement that reads the tree below it."""
-    return select(Area.id).where(Area.parent_id.is_(None)).scalar_subquery()
+def _area_part(at_root: bool) -> Select:
+    """The area browsed (the national area at the root, else the parameter `top`) and the
+    LEVELS_SHOWN levels below it, found by parent: the lineage has no index by depth, so asking it
+    for two levels would read every row of the subtree."""
+    root = aliased(Area)
+    top = select(root.id).where(root.parent_id.is_(None)).scalar_subquery() if at_root else bindparam("top")
+    found, parents = [Area.id == top], None
+    for _ in range(LEVELS_SHOWN):
+        found.append(Area.parent_id == top if parents is None else Area.parent_id.in_(parents))
+        level = aliased(Area)
+        parents = select(level.id).where(level.parent_id == top if parents is None else level.parent_id.in_(parents))
+    return select(Area.id, Area.name, Area.level, Area.parent_id).where(or_(*found))
 
 
 def _lineage(area: Area) -> list:

@@ -16,6 +16,8 @@ class Point:
     y: float
     status: str
     state: str
+    target: float | None  # the period's target: its own, else the indicator's usual one
+    title: str  # what the point says on hover: "2026-11: 40"
 
 
 @dataclass
@@ -34,8 +36,10 @@ def build(indicator, series: list, targets: dict) -> Chart | None:
     """series: the indicator's total values (cell ""), oldest first; targets: the periods' own."""
     if not series:
         return None
-    period_targets = [value_rules.target_of(indicator, v.period, targets) for v in series]
-    numbers = [v.value for v in series] + [n for n in (*period_targets, indicator.baseline_value) if n is not None]
+    # The indicator's fields read once, not once a point: five years of months are sixty points.
+    usual, baseline = indicator.target, indicator.baseline_value
+    period_targets = [targets.get((indicator.id, v.period), usual) for v in series]
+    numbers = [v.value for v in series] + [n for n in (*period_targets, baseline) if n is not None]
     top = {"percent": 100, "score": 5, "yes_no": 1}.get(indicator.unit) or max(max(numbers) * 1.15, 1)
     span_x = WIDTH - LEFT - RIGHT
     span_y = HEIGHT - TOP - BOTTOM
@@ -48,7 +52,8 @@ def build(indicator, series: list, targets: dict) -> Chart | None:
     for n, (value, target) in enumerate(zip(series, period_targets)):
         x = round(LEFT + (n * step if len(series) > 1 else span_x / 2), 1)
         points.append(Point(value.period, value.value, x, y(value.value),
-                          value_rules.judge(indicator, value.value, target).status, value.state))
+                            value_rules.judge(indicator, value.value, target).status, value.state, target,
+                            f"{value.period}: {value.value:g}"))
     path = " ".join(f"{'M' if n == 0 else 'L'}{p.x},{p.y}" for n, p in enumerate(points))
     target_path = None
     if any(t is not None for t in period_targets):
@@ -57,11 +62,10 @@ def build(indicator, series: list, targets: dict) -> Chart | None:
         parts = []
         for point, target in zip(points, period_targets):
             if target is not None:
-                start, end = max(point.x - half, LEFT), min(point.x + half, WIDTH - RIGHT)
-                parts.append(f"M{round(start, 1)},{y(target)} L{round(end, 1)},{y(target)}")
+                start, end, level = max(point.x - half, LEFT), min(point.x + half, WIDTH - RIGHT), y(target)
+                parts.append(f"M{round(start, 1)},{level} L{round(end, 1)},{level}")
         target_path = " ".join(parts)
     ticks = [(y(top * k / 4), f"{top * k / 4:g}") for k in range(5)]
     every = max(len(points) // 6, 1)
     labels = [(p.x, p.period) for n, p in enumerate(points) if n % every == 0 or n == len(points) - 1]
-    return Chart(points, path, target_path,
-                 y(indicator.baseline_value) if indicator.baseline_value is not None else None, ticks, labels)
+    return Chart(points, path, target_path, y(baseline) if baseline is not None else None, ticks, labels)

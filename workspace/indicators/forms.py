@@ -112,10 +112,10 @@ class TargetForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
 
-    def show(self, targets) -> None:
-        """Notes the versions of the targets the page shows (IndicatorTarget rows)."""
-        if self.seen.raw_data is None:
-            self.seen.data = ",".join(f"{t.period}={t.version}" for t in targets)
+    @staticmethod
+    def seen_of(targets) -> str:
+        """`seen` for a page that shows these targets (rows with period and version)."""
+        return ",".join(f"{t.period}={t.version}" for t in targets)
 
     def seen_versions(self) -> dict[str, int]:
         found = {}

@@ -177,30 +177,50 @@ def propose(group_id: int | None = None, committee_id: int | None = None):
     return render_form("indicators/indicator_form.html", form, owner=owner, indicator=None)
 
 
+@cache
+def _series() -> Select:
+    """An indicator's newest totals, with what the table shows of each."""
+    return (select(IndicatorValue.period, IndicatorValue.value, IndicatorValue.state, IndicatorValue.return_reason,
+                   IndicatorValue.comment, IndicatorValue.explanation, IndicatorValue.story,
+                   IndicatorValue.wording_version)
+            .where(IndicatorValue.indicator_id == bindparam("indicator_id"), IndicatorValue.cell == "")
+            .order_by(IndicatorValue.period.desc()).limit(CHART_PERIODS))
+
+
+@cache
+def _own_targets() -> Select:
+    return select(IndicatorTarget.period, IndicatorTarget.target, IndicatorTarget.version).where(
+        IndicatorTarget.indicator_id == bindparam("indicator_id"))
+
+
 @bp.route("/indicators/<int:indicator_id>")
 @login_required
 def indicator(indicator_id: int):
     indicator = get_indicator_or_404(indicator_id)
-    series = list(db.session.scalars(select(IndicatorValue).where(
-        IndicatorValue.indicator_id == indicator.id, IndicatorValue.cell == "")
-        .order_by(IndicatorValue.period.desc()).limit(CHART_PERIODS)))[::-1]
+    owner = owner_of(indicator)
+    key = {"indicator_id": indicator.id}
+    series = db.session.execute(_series(), key).all()[::-1]
     # Older words exist only once the indicator has been reworded.
-    wordings = {w.version: w for w in db.session.scalars(select(IndicatorWording).where(
-        IndicatorWording.indicator_id == indicator.id))} if indicator.wording_version > 1 else {}
-    own_targets = list(db.session.scalars(select(IndicatorTarget).where(IndicatorTarget.indicator_id == indicator.id)))
-    targets = {(t.indicator_id, t.period): t.target for t in own_targets}
+    wordings = dict(db.session.execute(select(IndicatorWording.version, IndicatorWording.question).where(
+        IndicatorWording.indicator_id == indicator.id)).all()) if indicator.wording_version > 1 else {}
+    own_targets = db.session.execute(_own_targets(), key).all()
+    drawn = chart.build(indicator, series, {(indicator.id, t.period): t.target for t in own_targets})
+    # Each value's row as the table shows it, newest first, worked out here rather than once a row
+    # in the template; its target and status are those of its point on the chart.
+    states, wording_version = translated(VALUE_STATES), indicator.wording_version
+    rows = [(periods.label(value.period),
+             wordings.get(value.wording_version) if value.wording_version != wording_version else None,
+             f"{value.value:g}", "—" if point.target is None else f"{point.target:g}", point.status,
+             states[value.state], value.return_reason if value.state == "returned" else None,
+             value.comment, value.explanation, value.story)
+            for value, point in zip(reversed(series), reversed(drawn.points))] if drawn else []
     # Only an off-track indicator is raised: the committees to raise it to are looked up for one.
-    off_track = bool(series) and judge(indicator, series[-1].value,
-                                       target_of(indicator, series[-1].period, targets)).status == "off_track"
+    off_track = bool(drawn) and drawn.points[-1].status == "off_track"
     committees = raise_targets(indicator) if off_track else []
-    target_form = TargetForm(indicator=indicator, formdata=None)
-    target_form.show(own_targets)
-    return render_template("indicators/indicator.html", indicator=indicator, owner=owner_of(indicator),
-                           raise_form=RaiseForm(committees=committees), targets=targets, target_of=target_of,
-                           target_form=target_form,
-                           series=series[::-1], chart=chart.build(indicator, series, targets), judge=judge,
-                           wordings=wordings, period_label=periods.label, committees=committees,
-                           states={name: str(label) for name, label in VALUE_STATES.items()}, labels=STANDING_LABELS)
+    return render_template("indicators/indicator.html", indicator=indicator, owner=owner, rows=rows, chart=drawn,
+                           raise_form=RaiseForm(committees=committees) if committees else None, committees=committees,
+                           may_coordinate=owner.can(current_user, "coordinate"),
+                           seen_targets=TargetForm.seen_of(own_targets), labels=STANDING_LABELS)
 
 
 @bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
@@ -332,21 +352,29 @@ def committee_indicators(committee_id: int):
                            labels=STANDING_LABELS, standings_order=STANDINGS, period_label=periods.label)
 
 
-def raise_targets(indicator: Indicator) -> list[Committee]:
-    """The committees over the group's area (read from the area lineage) that the person may
-    propose items to."""
+@cache
+def _raise_targets(own: bool) -> Select:
+    """The person's committees (bound as `mine`) that may take the indicator: the one owning it
+    (`committee_id`), or those over the group's area (`area_id`, read from the area lineage)."""
+    query = (select(Committee.id, Committee.name).where(Committee.id.in_(bindparam("mine", expanding=True)))
+             .order_by(Committee.id))
+    if own:
+        return query.where(Committee.id == bindparam("committee_id"))
+    return query.where(Committee.area_id.in_(select(AreaLineage.ancestor_id).where(
+        AreaLineage.area_id == bindparam("area_id"))))
+
+
+def raise_targets(indicator: Indicator) -> list:
+    """The committees (id, name) over the group's area, or the one owning a committee's own
+    indicator, that the person may propose items to."""
     mine = [cid for cid in access.committee_roles(current_user) if access.can_propose_item(current_user, cid)]
     if not mine:
         return []
-    query = select(Committee).where(Committee.id.in_(mine)).order_by(Committee.id)
     if indicator.committee_id is not None:  # a committee's own indicator goes to that committee
-        query = query.where(Committee.id == indicator.committee_id)
-    elif indicator.organization.kind != "community_group":
+        return db.session.execute(_raise_targets(True), {"mine": mine, "committee_id": indicator.committee_id}).all()
+    if indicator.organization.kind != "community_group":
         return []
-    else:
-        query = query.where(Committee.area_id.in_(select(AreaLineage.ancestor_id).where(
-            AreaLineage.area_id == indicator.organization.area_id)))
-    return list(db.session.scalars(query))
+    return db.session.execute(_raise_targets(False), {"mine": mine, "area_id": indicator.organization.area_id}).all()
 
 
 @bp.route("/indicators/<int:indicator_id>/raise", methods=["POST"])
@@ -370,7 +398,7 @@ def raise_indicator(indicator_id: int):
                         question=indicator.question, period=periods.label(latest.period), value=f"{latest.value:g}",
                         target=f"{target_of(indicator, latest.period, targets):g}",
                         link=url_for("indicators.indicator", indicator_id=indicator.id, _external=True))
-        committee = committees[form.committee.data]
+        committee = db.session.get(Committee, form.committee.data)
         committee_services.propose_item(committee, current_user, origin=("indicator", indicator.id),
                                         title=_("Off track: %(name)s", name=indicator.short_name)[:200],
                                         kind="discussion", minutes_allotted=15, description=description)

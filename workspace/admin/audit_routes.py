@@ -7,7 +7,7 @@ from sqlalchemy import Select, select
 
 from workspace.access import can_read_audit, deny
 from workspace.admin import bp
-from workspace.admin.links import RowLink
+from workspace.admin.links import row_href
 from workspace.extensions import db
 from workspace.inputs import whole_number
 from workspace.models import AuditEvent, User
@@ -51,9 +51,9 @@ def audit_log():
     # The page's events read as rows, not records; AuditEvent.changes reads only before and after.
     rows = db.session.execute(_event_rows().where(AuditEvent.id.in_(page.items))).all() if page.items else []
     events = [(event, AuditEvent.changes(event)) for event in rows]
-    # Each row's links built from a pattern made once a page (per kind of record), not by url_for.
-    actor_link = RowLink("admin.audit_log", "actor")
-    record_links = {kind: RowLink("admin.audit_log", "id", type=kind) for kind in {row.entity_type for row in rows}}
-    return render_template("admin/audit.html", page=page, events=events, actor_link=actor_link,
-                           record_links=record_links, types=audited_types(),
+    # Each row's links filled into a link made once a page (per kind of record), not by url_for.
+    actor_href = row_href("admin.audit_log", "actor")
+    record_hrefs = {kind: row_href("admin.audit_log", "id", type=kind) for kind in {row.entity_type for row in rows}}
+    return render_template("admin/audit.html", page=page, events=events, actor_href=actor_href,
+                           record_hrefs=record_hrefs, types=audited_types(),
                            entity_type=entity_type, entity_id=entity_id, actor_id=actor_id)

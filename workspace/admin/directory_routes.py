@@ -10,7 +10,7 @@ from workspace.admin import bp
 from workspace.admin.forms import AreaEditForm, AreaForm, OrganizationEditForm, OrganizationForm
 from workspace.admin.group_role_routes import GroupRoleForm
 from workspace.admin.inline import edit_row, remove, save_or_fail
-from workspace.admin.links import RowLink
+from workspace.admin.links import row_href
 from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
@@ -50,8 +50,8 @@ def organizations_page(form: OrganizationForm, status: int = 200):
 def organization_row_context() -> dict:
     """What _organization_row.html draws its rows with: kinds translated and links built once a page."""
     return {"kind_names": translated(ORGANIZATION_KINDS),
-            "organization_link": RowLink("admin.organization", "organization_id"),
-            "edit_link": RowLink("admin.edit_organization", "organization_id")}
+            "organization_href": row_href("admin.organization", "organization_id"),
+            "edit_href": row_href("admin.edit_organization", "organization_id")}
 
 
 @cache
@@ -150,8 +150,8 @@ def areas_page(form: AreaForm, status: int = 200):
 
 def area_row_context() -> dict:
     """What _area_row.html draws its rows with: levels translated and links built once a page."""
-    return {"level_names": translated(AREA_LEVELS), "area_link": RowLink("admin.area", "area_id"),
-            "inside_link": RowLink("admin.areas", "within"), "edit_link": RowLink("admin.edit_area", "area_id")}
+    return {"level_names": translated(AREA_LEVELS), "area_href": row_href("admin.area", "area_id"),
+            "inside_href": row_href("admin.areas", "within"), "edit_href": row_href("admin.edit_area", "area_id")}
 
 
 # The statements are built once (each use adds to a copy); building them costs more than running them.

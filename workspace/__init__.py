@@ -39,7 +39,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         )
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
 
-    from workspace import access, assets, edits, errors, formatting, i18n, inputs, richtext, security
+    from workspace import access, assets, edits, errors, formatting, i18n, inputs, links, richtext, security
     from workspace.extensions import babel, csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
@@ -76,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     access.register(app)
     formatting.register(app)
     i18n.register(app)  # after Flask-Babel's: translations read once per request
+    links.register(app)
     richtext.register(app)
     security.register(app)
     errors.register(app)

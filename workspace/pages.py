@@ -68,11 +68,11 @@ class Page:
 
 
 def paginate(query: Select, per_page: int, count_up_to: int = COUNT_UP_TO, page_number: int | None = None,
-             load: Callable[[Subquery], Select] | None = None) -> Page:
+             load: Callable[[Subquery], list] | None = None) -> Page:
     """The page asked for (page_number, else ?page=), its rows, and a count that stops at
     count_up_to: two queries whose cost does not grow with the table.
 
-    With `load`, the query selects ids only and load(the page's ids) reads the page's records with
+    With `load`, the query selects ids only and load(the page's ids) reads the page's rows with
     what they show: the database sorts narrow rows and joins the other tables for one page only."""
     counted = db.session.scalar(select(func.count()).select_from(
         query.order_by(None).limit(count_up_to + 1).subquery()))
@@ -82,5 +82,5 @@ def paginate(query: Select, per_page: int, count_up_to: int = COUNT_UP_TO, page_
         page_number = request.args.get("page", 1, type=whole_number) or 1
     number = min(max(page_number, 1), pages)
     rows = query.limit(per_page).offset((number - 1) * per_page)
-    items = db.session.scalars(load(rows.subquery()) if load else rows).unique().all()
+    items = load(rows.subquery()) if load else db.session.scalars(rows).unique().all()
     return Page(items, number, per_page, total, more)

@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from workspace.actions.queries import filtered
+from workspace.actions.queries import filtered, listed_columns
 from workspace.exports import safe_row
 from workspace.extensions import db
 from workspace.models import (
@@ -34,18 +34,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 def rows(user, filters, today):
     """Each action the filters find as a safe row, read as plain columns BATCH at a time (an export
     of 50,000 actions builds no ORM objects), each batch's supporting organisations in one query."""
-    owner_committee, owner_group = aliased(Committee), aliased(Organization)
-    responsible, focal = aliased(Organization), aliased(User)
-    columns = select(
-        Action.id, Action.title, ActionPlan.title, func.coalesce(owner_committee.name, owner_group.name),
-        responsible.name, focal.name, Action.start_date, Action.due_date, Action.status, Action.progress,
-        Action.blocked_reason).select_from(Action).join(ActionPlan, ActionPlan.id == Action.plan_id)
-    query = (filtered(columns, user, filters, today)
-             .outerjoin(owner_committee, owner_committee.id == ActionPlan.committee_id)
-             .outerjoin(owner_group, owner_group.id == ActionPlan.organization_id)
-             .join(responsible, responsible.id == Action.responsible_organization_id)
-             .outerjoin(focal, focal.id == Action.focal_person_id)
-             .limit(MAX_ROWS).execution_options(yield_per=BATCH))
+    query = filtered(listed_columns(), user, filters, today).limit(MAX_ROWS).execution_options(yield_per=BATCH)
     statuses = {status: str(label) for status, label in ACTION_STATUSES.items()}
     for batch in db.session.execute(query).partitions():
         supporters = defaultdict(list)

@@ -43,7 +43,7 @@ def organizations_page(form: OrganizationForm, status: int = 200):
     page = paginate(query, current_app.config["PER_PAGE"])
     rows = db.session.execute(_organization_rows().where(Organization.id.in_(page.items))).all() if page.items else []
     return render_page("admin/organizations.html", "admin/_organizations_section.html", status,
-                       page=page, rows=rows, form=form, q=q, kind=kind, kinds=ORGANIZATION_KINDS,
+                       page=page, rows=rows, form=form, q=q, kind=kind,
                        **organization_row_context())
 
 

@@ -2,7 +2,7 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import contains_eager, joinedload, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from workspace import access, audit
 from workspace.clock import utcnow
@@ -17,7 +17,7 @@ from workspace.inputs import whole_number
 from workspace.labels import translated
 from workspace.pages import render_form
 from workspace.models import (
-    COMMITTEE_LEVELS, COMMITTEE_ROLES, MEETING_STATUSES, SECTORS, ActionPlan, Committee, Meeting, Membership, User,
+    COMMITTEE_LEVELS, COMMITTEE_ROLES, MEETING_STATUSES, SECTORS, ActionPlan, Area, Committee, Meeting, Membership, User,
 )
 
 UPCOMING_SHOWN = 5
@@ -33,8 +33,11 @@ ROLE_RANK = case(ROLE_ORDER, value=Membership.role)
 @bp.route("/committees")
 @login_required
 def committees():
-    query = (select(Committee).options(joinedload(Committee.area), joinedload(Committee.parent))
-             .order_by(Committee.name, Committee.id))
+    # What a row shows of each committee and its area and parent (not their long texts).
+    query = (select(Committee).options(
+        load_only(Committee.name, Committee.level, Committee.area_id, Committee.parent_id),
+        joinedload(Committee.area).load_only(Area.name), joinedload(Committee.parent).load_only(Committee.name))
+        .order_by(Committee.name, Committee.id))
     if not access.is_admin(current_user):
         query = query.where(Committee.id.in_(select(Membership.committee_id).where(Membership.user_id == current_user.id)))
     level = request.args.get("level", "")

@@ -3,6 +3,7 @@ from flask_login import current_user, login_required
 from datetime import timedelta
 
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import load_only
 
 from workspace.clock import local_today, utcnow
 from workspace.extensions import db
@@ -19,6 +20,7 @@ def index():
     """Where a person starts: their committees and what comes next in each."""
     memberships = db.session.execute(
         select(Membership.role, Committee).join(Committee, Committee.id == Membership.committee_id)
+        .options(load_only(Committee.name))  # not the terms of reference of each
         .where(Membership.user_id == current_user.id).order_by(Committee.name).limit(COMMITTEES_SHOWN)).all()
     ids = [committee.id for _role, committee in memberships]
     next_meetings = {}
@@ -26,7 +28,7 @@ def index():
         soonest = (select(Meeting.committee_id, func.min(Meeting.starts_at).label("starts_at"))
                    .where(Meeting.committee_id.in_(ids), Meeting.status == "planned", Meeting.starts_at >= utcnow())
                    .group_by(Meeting.committee_id)).subquery()
-        for meeting in db.session.scalars(select(Meeting).join(
+        for meeting in db.session.scalars(select(Meeting).options(load_only(Meeting.committee_id, Meeting.title, Meeting.starts_at)).join(
                 soonest, (Meeting.committee_id == soonest.c.committee_id) & (Meeting.starts_at == soonest.c.starts_at))):
             next_meetings[meeting.committee_id] = meeting
     today = local_today()

@@ -3,7 +3,7 @@ from functools import cache
 
 from flask import current_app, render_template, request
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 
 from workspace.access import can_read_audit, deny
 from workspace.admin import bp
@@ -22,14 +22,15 @@ def audited_types() -> list[str]:
                    if hasattr(mapper.class_, "__audit_fields__")})
 
 
-# Built once (each use adds to a copy): the columns the log shows, with the actor's name, in the
-# order audit.html unpacks them.
+# Built once (its cache key too): the columns the log shows for the page's `ids`, with the actor's
+# name, in the order audit.html unpacks them.
 @cache
 def _event_rows() -> Select:
     return (select(AuditEvent.id, AuditEvent.at, AuditEvent.actor_id, User.name.label("actor_name"),
                    AuditEvent.action, AuditEvent.entity_type, AuditEvent.entity_id, AuditEvent.label,
                    AuditEvent.before, AuditEvent.after)
-            .outerjoin(User, User.id == AuditEvent.actor_id).order_by(AuditEvent.id.desc()))
+            .outerjoin(User, User.id == AuditEvent.actor_id).where(AuditEvent.id.in_(bindparam("ids", expanding=True)))
+            .order_by(AuditEvent.id.desc()))
 
 
 @bp.route("/audit")
@@ -49,7 +50,7 @@ def audit_log():
         query = query.where(AuditEvent.actor_id == actor_id)
     page = paginate(query, current_app.config["PER_PAGE"])
     # The page's events read as rows, not records; AuditEvent.changes reads only before and after.
-    rows = db.session.execute(_event_rows().where(AuditEvent.id.in_(page.items))).all() if page.items else []
+    rows = db.session.execute(_event_rows(), {"ids": page.items}).all() if page.items else []
     events = [(event, AuditEvent.changes(event)) for event in rows]
     # Each row's links filled into a link made once a page (per kind of record), not by url_for.
     actor_href = row_href("admin.audit_log", "actor")

@@ -83,9 +83,13 @@ class VerifyForm(EditForm, FlaskForm):
     edit_fields = ("value", "state")
 
 
+# The verify queue writes the reason's field out once for every value, from these.
+REASON_LABEL, REASON_LENGTH = _l("Why it goes back"), 500
+
+
 class ReturnForm(VerifyForm):
-    reason = StringField(_l("Why it goes back"), validators=[DataRequired(message=_l("Say why it goes back, for the group.")),
-                                                             Length(max=500)], filters=[strip])
+    reason = StringField(REASON_LABEL, validators=[DataRequired(message=_l("Say why it goes back, for the group.")),
+                                                   Length(max=REASON_LENGTH)], filters=[strip])
 
 
 class ImportForm(FlaskForm):

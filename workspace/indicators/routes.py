@@ -4,10 +4,10 @@ from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Select, and_, bindparam, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy import Select, Subquery, and_, bindparam, func, or_, select
+from sqlalchemy.orm import aliased
 
-from workspace import access
+from workspace import access, edits
 from workspace.clock import local_today
 from workspace.committees import services as committee_services
 from workspace.committees.loaders import get_committee_or_404
@@ -15,10 +15,12 @@ from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.i18n import gettext as _
 from workspace.indicators import bp, chart, periods, services
-from workspace.indicators.forms import IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm, VerifyForm
+from workspace.indicators.forms import (
+    REASON_LABEL, REASON_LENGTH, IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm, VerifyForm,
+)
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
-from workspace.indicators.values import STANDING_LABELS, cell_label, cell_labels, judge, target_of
+from workspace.indicators.values import STANDING_LABELS, cell_labels, judge, target_of
 from workspace.inputs import MAX_ID, whole_number
 from workspace.labels import translated
 from workspace.models import (
@@ -272,18 +274,47 @@ def set_target(indicator_id: int):
 
 # --- Verification ------------------------------------------------------------------------------
 
+@cache
+def _waiting_values(is_group: bool) -> Select:
+    """The ids of the owner's values waiting for verification, in the order the queue shows them."""
+    column = Indicator.organization_id if is_group else Indicator.committee_id
+    return (select(IndicatorValue.id).join(Indicator)
+            .where(column == bindparam("owner_id"), IndicatorValue.state == "submitted")
+            .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell, IndicatorValue.id))
+
+
+def _waiting_page(ids: Subquery) -> list:
+    """One page of the queue with what it shows of each value, its indicator and who entered it."""
+    return db.session.execute(
+        select(IndicatorValue.id, IndicatorValue.period, IndicatorValue.cell, IndicatorValue.value,
+               IndicatorValue.state, IndicatorValue.version, IndicatorValue.comment, IndicatorValue.explanation,
+               IndicatorValue.entered_by_id, User.name.label("entered_by"), Indicator.short_name, Indicator.question,
+               Indicator.verification)
+        .join(ids, ids.c.id == IndicatorValue.id).join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+        .outerjoin(User, User.id == IndicatorValue.entered_by_id)
+        .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell, IndicatorValue.id)).all()
+
+
 @bp.route("/groups/<int:group_id>/verify")
 @bp.route("/committees/<int:committee_id>/own-indicators/verify")
 @login_required
 def verify_queue(group_id: int | None = None, committee_id: int | None = None):
     owner = get_owner_or_404(group_id, committee_id, need="verify")
-    query = (select(IndicatorValue).join(Indicator).where(owner.column == owner.id,
-                                                          IndicatorValue.state == "submitted")
-             .options(joinedload(IndicatorValue.indicator), joinedload(IndicatorValue.entered_by))
-             .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell))
-    page = paginate(query, per_page=min(current_app.config["PER_PAGE"], SHORT_PAGE))
-    return render_template("indicators/verify.html", owner=owner, page=page, form=ReturnForm(formdata=None),
-                           period_label=periods.label, cell_label=cell_label)
+    page = paginate(_waiting_values(owner.is_group).params(owner_id=owner.id),
+                    per_page=min(current_app.config["PER_PAGE"], SHORT_PAGE), load=_waiting_page)
+    # Each value as the queue shows it, worked out here rather than once a value in the template:
+    # the words filled in from one translation, cells named once, the stamp its buttons carry.
+    cells = cell_labels(value.cell for value in page.items if value.cell)
+    entered_by, check_against = _("entered by %(name)s"), _("check against: %(means)s")
+    rows = [(value.id, value.short_name, f"{value.value:g}", periods.label(value.period), cells.get(value.cell),
+             value.question, entered_by % {"name": value.entered_by if value.entered_by is not None else "?"},
+             check_against % {"means": value.verification} if value.verification else None,
+             value.comment, value.explanation, value.entered_by_id == current_user.id,
+             edits.stamp(value, VerifyForm.edit_fields)) for value in page.items]
+    return render_template("indicators/verify.html", owner=owner, page=page, rows=rows,
+                           verify_url=url_pattern("indicators.verify_value", "value_id"),
+                           return_url=url_pattern("indicators.return_value", "value_id"),
+                           reason_label=str(REASON_LABEL), reason_length=REASON_LENGTH)
 
 
 @bp.route("/values/<int:value_id>/verify", methods=["POST"])

@@ -2,7 +2,7 @@
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import case, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from workspace import access, origins
 from workspace.clock import utcnow
@@ -11,9 +11,9 @@ from workspace.committees.forms import AcceptForm, DeclineForm, ProposalForm
 from workspace.committees.loaders import get_committee_or_404, get_proposal_or_404
 from workspace.extensions import db
 from workspace.i18n import gettext as _
-from workspace.pages import render_form
 from workspace.labels import translated
 from workspace.models import ITEM_KINDS, ITEM_STATUSES, AgendaItem, Committee, Meeting
+from workspace.pages import paginate, render_form
 
 PROPOSALS_PER_PAGE = 20
 
@@ -24,17 +24,25 @@ def planned_meetings(committee: Committee) -> list[Meeting]:
         .order_by(Meeting.starts_at).limit(20)))
 
 
+# Waiting proposals first, then the newest.
+PROPOSAL_ORDER = (case((AgendaItem.status == "proposed", 0), else_=1), AgendaItem.created_at.desc(), AgendaItem.id.desc())
+
+
+def _with_proposer_and_meeting(page_ids) -> list[AgendaItem]:
+    """The page's proposals with who proposed them and their meeting, joined for these rows only."""
+    return list(db.session.scalars(
+        select(AgendaItem).join(page_ids, page_ids.c.id == AgendaItem.id)
+        .options(joinedload(AgendaItem.proposed_by), joinedload(AgendaItem.meeting)).order_by(*PROPOSAL_ORDER)))
+
+
 @bp.route("/committees/<int:committee_id>/proposals")
 @login_required
 def proposals(committee_id: int):
     committee = get_committee_or_404(committee_id)
-    waiting_first = case((AgendaItem.status == "proposed", 0), else_=1)
-    query = (select(AgendaItem).where(AgendaItem.committee_id == committee.id,
-                                      AgendaItem.proposed_by_id.is_not(None) | AgendaItem.origin_type.is_not(None))
-             # Loaded for the page's rows only (a join would be planned over all the committee's items).
-             .options(selectinload(AgendaItem.proposed_by), selectinload(AgendaItem.meeting))
-             .order_by(waiting_first, AgendaItem.created_at.desc(), AgendaItem.id.desc()))
-    page = db.paginate(query, per_page=PROPOSALS_PER_PAGE, error_out=False)
+    query = (select(AgendaItem.id).where(AgendaItem.committee_id == committee.id,
+                                         AgendaItem.proposed_by_id.is_not(None) | AgendaItem.origin_type.is_not(None))
+             .order_by(*PROPOSAL_ORDER))
+    page = paginate(query, PROPOSALS_PER_PAGE, load=_with_proposer_and_meeting)
     meetings = planned_meetings(committee)
     return render_template(
         "committees/proposals.html", committee=committee, page=page, meetings=meetings,

@@ -22,7 +22,7 @@ from workspace.forms import EmptyForm, choices
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.models import (
-    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, FeedbackCase, Organization, User,
+    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, CaseNote, FeedbackCase, Organization, User,
 )
 from workspace.pages import render_form
 
@@ -90,10 +90,16 @@ def case_page(case: FeedbackCase, status: int = 200, **forms):
     response_form = forms.get("response_form") or ResponseForm(formdata=None, obj=case)
     for form in (move_form, assign_form, response_form):
         form.stamp(case)
+    # The history as the columns shown, each note's author named in the same query (not loaded
+    # one note at a time), and its statuses translated once.
+    notes = db.session.execute(
+        select(CaseNote.created_at, CaseNote.from_status, CaseNote.to_status, CaseNote.text,
+               User.name.label("author_name")).outerjoin(User, User.id == CaseNote.author_id)
+        .where(CaseNote.case_id == case.id).order_by(CaseNote.id.desc())).all()
     return render_template("feedback/case.html", case=case, move_form=move_form, assign_form=assign_form,
                            response_form=response_form, standing=standing(case, utcnow(), answer_times()),
-                           actions=linked_actions(case), notes=case.notes, channels=CHANNELS,
-                           statuses=CASE_STATUSES), status
+                           actions=linked_actions(case), notes=notes, channels=CHANNELS,
+                           statuses=translated(CASE_STATUSES)), status
 
 
 @bp.route("/cases/<int:case_id>")

@@ -57,8 +57,11 @@ def track_lookup():
 def linked_actions(case: FeedbackCase) -> list[Action]:
     """Actions made from the case, or from a cluster of cases it belongs to."""
     clusters = select(FeedbackClusterCase.cluster_id).where(FeedbackClusterCase.case_id == case.id)
-    decisions = select(Decision.id).join(AgendaItem, AgendaItem.id == Decision.agenda_item_id).where(
-        AgendaItem.origin_type == "feedback_cluster", AgendaItem.origin_id.in_(clusters))
+    # Nested IN (not a join) so that each step reads its index, from the case's clusters to their
+    # agenda items to their decisions: a join made the database scan every decision.
+    items = select(AgendaItem.id).where(AgendaItem.origin_type == "feedback_cluster",
+                                        AgendaItem.origin_id.in_(clusters))
+    decisions = select(Decision.id).where(Decision.agenda_item_id.in_(items))
     return list(db.session.scalars(select(Action).where(or_(
         (Action.origin_type == "feedback_case") & (Action.origin_id == case.id),
         (Action.origin_type == "decision") & Action.origin_id.in_(decisions)))))

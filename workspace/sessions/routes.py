@@ -9,7 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import Row, bindparam, func, or_, select
+from sqlalchemy import Row, bindparam, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -28,7 +28,7 @@ from workspace.models import (
     MAX_CARD, PHASE_ORDER, PHASES, Action, Card, Committee, GroupRole, Organization, Participant, PlanningSession,
     Vote,
 )
-from workspace.pages import render_form, wants_fragment
+from workspace.pages import paginate, render_form, wants_fragment
 from workspace.pickers import _contains as contains
 from workspace.sessions import bp, services
 from workspace.sessions.loaders import TOKENS, current_participant, get_session_or_404, is_guest, load, may_read
@@ -90,41 +90,69 @@ def sessions():
     user = current_user._get_current_object()  # asked about once per committee: not through the proxy
     mine = select(Participant.session_id).where(Participant.user_id == user.id)
     committees = [cid for cid in access.committee_roles(user) if access.can_propose_item(user, cid)]
-    # The owners are loaded for the page's rows only (joined, they were read whole to join them).
-    query = (select(PlanningSession).options(selectinload(PlanningSession.committee),
-                                             selectinload(PlanningSession.organization))
-             .where(or_(PlanningSession.id.in_(mine), PlanningSession.facilitator_id == current_user.id,
+    query = (select(PlanningSession.id)
+             .where(or_(PlanningSession.id.in_(mine), PlanningSession.facilitator_id == user.id,
                         PlanningSession.committee_id.in_(committees),
-                        PlanningSession.organization_id == current_user.organization_id))
+                        PlanningSession.organization_id == user.organization_id))
              .order_by(PlanningSession.held_on.desc(), PlanningSession.id.desc()))
-    page = db.paginate(query, per_page=SESSIONS_PER_PAGE, error_out=False)
+    page = paginate(query, SESSIONS_PER_PAGE, load=session_rows)
     search = request.args.get("start", "").strip()[:100]
     return render_template("sessions/list.html", page=page, phases=translated(PHASES), search=search,
-                           **startable_owners(committees, search))
+                           session_url=url_pattern("sessions.session", "session_id"),
+                           **startable_owners(user, committees, search))
 
 
-def startable_owners(committees: list[int], search: str) -> dict:
+def session_rows(page_ids) -> list[Row]:
+    """A page of the list as the columns it shows, each with its committee's or group's name: one
+    query for the page's rows only."""
+    return db.session.execute(
+        select(PlanningSession.id, PlanningSession.title, PlanningSession.held_on, PlanningSession.phase,
+               func.coalesce(Committee.name, Organization.name).label("owner_name"))
+        .join(page_ids, page_ids.c.id == PlanningSession.id)
+        .outerjoin(Committee, Committee.id == PlanningSession.committee_id)
+        .outerjoin(Organization, Organization.id == PlanningSession.organization_id)
+        .order_by(PlanningSession.held_on.desc(), PlanningSession.id.desc())).all()
+
+
+class Startable(NamedTuple):
+    """A committee offered to start a session for (no `kind`: access.can_start_session tells the
+    two apart by it)."""
+    id: int
+    name: str
+
+
+class StartableGroup(NamedTuple):
+    id: int
+    name: str
+    kind: str
+
+
+def startable_owners(user, committees: list[int], search: str) -> dict:
     """The committees and community groups the person may start a session for: the first few by
     name, those whose name holds `search` when one is given. A verifier may have a hundred groups:
-    `more` says there are others, to find by searching."""
-    if not (access.in_sector(current_user, "ngo") or access.in_sector(current_user, "government")):
+    `more` says there are others, to find by searching. One query reads both, as the columns shown."""
+    if not (access.in_sector(user, "ngo") or access.in_sector(user, "government")):
         return {"startable": [], "groups": [], "more": False}
     # The person's own group and the groups they verify (the rule below decides on each one shown).
-    verified = select(GroupRole.organization_id).where(GroupRole.user_id == current_user.id,
-                                                       GroupRole.role == "verifier")
-    committee_query = select(Committee).where(Committee.id.in_(committees))
-    group_query = select(Organization).where(
-        or_(Organization.id == current_user.organization_id, Organization.id.in_(verified)),
+    verified = select(GroupRole.organization_id).where(GroupRole.user_id == user.id, GroupRole.role == "verifier")
+    committee_query = select(Committee.id, Committee.name, literal_column("''").label("kind")).where(
+        Committee.id.in_(committees))
+    group_query = select(Organization.id, Organization.name, Organization.kind).where(
+        or_(Organization.id == user.organization_id, Organization.id.in_(verified)),
         Organization.kind == "community_group")
     if search:
         committee_query = committee_query.where(contains(Committee.name, search))
         group_query = group_query.where(contains(Organization.name, search))
-    startable = [committee for committee in db.session.scalars(
-        committee_query.order_by(Committee.name, Committee.id).limit(STARTABLE_SHOWN + 1))
-        if access.can_start_session(current_user, committee)]
-    groups = [group for group in db.session.scalars(
-        group_query.order_by(Organization.name, Organization.id).limit(STARTABLE_SHOWN + 1))
-        if access.can_start_session(current_user, group)]
+    # Each side limited on its own (a subquery each: a compound select's parts take no LIMIT).
+    first_committees = committee_query.order_by(Committee.name, Committee.id).limit(STARTABLE_SHOWN + 1).subquery()
+    first_groups = group_query.order_by(Organization.name, Organization.id).limit(STARTABLE_SHOWN + 1).subquery()
+    both = union_all(select(first_committees), select(first_groups)).subquery()
+    # A committee's kind is "" (an organisation has one): committees first, each side by name.
+    rows = db.session.execute(select(both).order_by(both.c.kind, both.c.name, both.c.id)).all()
+    startable = [owner for owner in (Startable(row.id, row.name) for row in rows if not row.kind)
+                 if access.can_start_session(user, owner)]
+    groups = [group for group in (StartableGroup(*row) for row in rows if row.kind)
+              if access.can_start_session(user, group)]
     return {"startable": startable[:STARTABLE_SHOWN], "groups": groups[:STARTABLE_SHOWN],
             "more": len(startable) > STARTABLE_SHOWN or len(groups) > STARTABLE_SHOWN}
 

@@ -4,7 +4,7 @@ from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Select, Subquery, and_, bindparam, func, or_, select
+from sqlalchemy import Select, String, Subquery, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from workspace import access, edits
@@ -70,32 +70,32 @@ def url_pattern(endpoint: str, key: str, **values) -> str:
 
 
 # The group page's statements are built once per kind of owner (building one costs more than
-# running it); the owner, the periods and the indicators are bound on each use.
+# running it); the owner and the periods due are bound on each use.
 @cache
 def _owner_indicators(is_group: bool) -> Select:
-    """The owner's indicators with what the page shows of each, and each one's newest total with
-    that period's own target (for values.target_of()): each total read from its index."""
+    """The owner's indicators with what the page shows of each; each one's newest total with that
+    period's own target (for values.target_of()), read from its index; and, as entered_0, entered_1
+    ..., whether its total of each period due (newest first, bound as monthly_0, quarterly_0 ...)
+    was submitted or verified."""
     column = Indicator.organization_id if is_group else Indicator.committee_id
     total, latest = aliased(IndicatorValue), aliased(IndicatorValue)
     newest = (select(total.id).where(total.indicator_id == Indicator.id, total.cell == "")
               .order_by(total.period.desc()).limit(1).correlate(Indicator).scalar_subquery())
+    entered = []
+    for n in range(DUE_SHOWN):
+        period = case({f: bindparam(f"{f}_{n}", type_=String) for f in FREQUENCIES}, value=Indicator.frequency)
+        entered.append(select(total.id).where(total.indicator_id == Indicator.id, total.cell == "",
+                                              total.period == period, total.state.in_(("submitted", "verified")))
+                       .correlate(Indicator).exists().label(f"entered_{n}"))
     return (select(Indicator.id, Indicator.short_name, Indicator.question, Indicator.why, Indicator.status,
                    Indicator.unit, Indicator.frequency, Indicator.target, Indicator.direction,
                    User.name.label("proposed_by"), latest.period.label("latest_period"),
-                   latest.value.label("latest_value"), IndicatorTarget.target.label("latest_target"))
+                   latest.value.label("latest_value"), IndicatorTarget.target.label("latest_target"), *entered)
             .outerjoin(User, User.id == Indicator.proposed_by_id)
             .outerjoin(latest, and_(Indicator.status == "adopted", latest.id == newest))
             .outerjoin(IndicatorTarget, and_(IndicatorTarget.indicator_id == Indicator.id,
                                              IndicatorTarget.period == latest.period))
             .where(column == bindparam("owner_id")).order_by(Indicator.short_name))
-
-
-@cache
-def _entered() -> Select:
-    return select(IndicatorValue.indicator_id, IndicatorValue.period).where(
-        IndicatorValue.indicator_id.in_(bindparam("ids", expanding=True)), IndicatorValue.cell == "",
-        IndicatorValue.period.in_(bindparam("periods", expanding=True)),
-        IndicatorValue.state.in_(("submitted", "verified")))
 
 
 @cache
@@ -119,14 +119,12 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     """A group's (or a committee's own) indicators: what is due, what came back, where each stands."""
     owner = get_owner_or_404(group_id, committee_id)
     key = {"owner_id": owner.id}
-    indicators = db.session.execute(_owner_indicators(owner.is_group), key).all()
-    adopted = [i for i in indicators if i.status == "adopted"]
     today = local_today()
-    due = {f: periods.last_periods(f, today, DUE_SHOWN)[::-1] for f in FREQUENCIES
-           if any(i.frequency == f for i in adopted)}
-    entered = {(indicator_id, period) for indicator_id, period in db.session.execute(_entered(), {
-        "ids": [i.id for i in adopted], "periods": [p for period_list in due.values() for p in period_list]})} \
-        if adopted else set()
+    due = {f: periods.last_periods(f, today, DUE_SHOWN)[::-1] for f in FREQUENCIES}  # newest first
+    indicators = db.session.execute(_owner_indicators(owner.is_group), {
+        **key, **{f"{f}_{n}": period for f, period_list in due.items() for n, period in enumerate(period_list)}}).all()
+    adopted = [i for i in indicators if i.status == "adopted"]
+    due = {f: period_list for f, period_list in due.items() if any(i.frequency == f for i in adopted)}
     # What only some people see is read only for them: the count waiting for those who verify,
     # what came back for those who enter.
     waiting = db.session.scalar(_waiting(owner.is_group), key) if owner.can(current_user, "verify") else 0
@@ -134,8 +132,8 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     returned = db.session.execute(_returned(owner.is_group), key).all() if may_enter else []
     missing = {(f, period): 0 for f, period_list in due.items() for period in period_list}
     for i in adopted:
-        for period in due[i.frequency]:
-            if (i.id, period) not in entered:
+        for period, entered in zip(due[i.frequency], i[-DUE_SHOWN:]):
+            if not entered:
                 missing[i.frequency, period] += 1
     # The rows as shown, worked out here rather than once a row in the template: addresses filled
     # in from one url_for, numbers formatted, each indicator judged against its latest period's target.
@@ -220,7 +218,7 @@ def indicator(indicator_id: int):
     off_track = bool(drawn) and drawn.points[-1].status == "off_track"
     committees = raise_targets(indicator) if off_track else []
     return render_template("indicators/indicator.html", indicator=indicator, owner=owner, rows=rows, chart=drawn,
-                           raise_form=RaiseForm(committees=committees) if committees else None, committees=committees,
+                           committees=committees,
                            may_coordinate=owner.can(current_user, "coordinate"),
                            seen_targets=TargetForm.seen_of(own_targets), labels=STANDING_LABELS)
 

@@ -8,7 +8,7 @@ WIDTH, HEIGHT = 400, 200
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 26
 
 
-@dataclass
+@dataclass(slots=True)
 class Point:
     period: str
     value: float
@@ -59,11 +59,14 @@ def build(indicator, series: list, targets: dict) -> Chart | None:
     if any(t is not None for t in period_targets):
         # Each period's target as a step: flat across the period, up or down at the next.
         half = step / 2 if len(points) > 1 else span_x / 2
-        parts = []
+        parts, levels = [], {}  # the same few targets over and over: each one's height worked out once
         for point, target in zip(points, period_targets):
             if target is not None:
-                start, end, level = max(point.x - half, LEFT), min(point.x + half, WIDTH - RIGHT), y(target)
-                parts.append(f"M{round(start, 1)},{level} L{round(end, 1)},{level}")
+                level = levels.get(target)
+                if level is None:
+                    level = levels[target] = y(target)
+                start, end = round(max(point.x - half, LEFT), 1), round(min(point.x + half, WIDTH - RIGHT), 1)
+                parts.append(f"M{start},{level} L{end},{level}")
         target_path = " ".join(parts)
     ticks = [(y(top * k / 4), f"{top * k / 4:g}") for k in range(5)]
     every = max(len(points) // 6, 1)

@@ -2,7 +2,7 @@
 from functools import cache
 
 from flask import current_app, flash, redirect, render_template, request, url_for
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import CompoundSelect, Select, bindparam, func, select, union_all
 from sqlalchemy.orm import aliased, joinedload
 
 from workspace.access import admin_required
@@ -57,10 +57,11 @@ def organization_row_context() -> dict:
 @cache  # built once, its cache key too: each use only binds the page's ids
 def _organization_rows() -> Select:
     """The organisations `ids` as the columns the list shows, with each one's count of people."""
+    # Looked up row by row by index: as a join, PostgreSQL reads every area to hash them.
+    area = select(Area.name).where(Area.id == Organization.area_id).scalar_subquery()
     people = select(func.count()).where(User.organization_id == Organization.id).scalar_subquery()
-    return (select(Organization.id, Organization.name, Organization.kind, Area.name, people)
-            .join(Area, Area.id == Organization.area_id).where(Organization.id.in_(bindparam("ids", expanding=True)))
-            .order_by(Organization.name))
+    return (select(Organization.id, Organization.name, Organization.kind, area, people)
+            .where(Organization.id.in_(bindparam("ids", expanding=True))).order_by(Organization.name))
 
 
 @bp.route("/organizations", methods=["GET", "POST"])
@@ -158,18 +159,21 @@ def area_row_context() -> dict:
 
 # The statements are built once (each use adds to a copy); building them costs more than running them.
 @cache
-def _area_part(at_root: bool) -> Select:
+def _area_part(at_root: bool) -> CompoundSelect:
     """The area browsed (the national area at the root, else the parameter `top`) and the
-    LEVELS_SHOWN levels below it, found by parent: the lineage has no index by depth, so asking it
-    for two levels would read every row of the subtree."""
+    LEVELS_SHOWN levels below it, a level at a time by parent through its index: the lineage has
+    no index by depth, so asking it for two levels would read every row of the subtree (and the
+    levels joined by OR, PostgreSQL reads the whole table)."""
     root = aliased(Area)
     top = select(root.id).where(root.parent_id.is_(None)).scalar_subquery() if at_root else bindparam("top")
-    found, parents = [Area.id == top], None
+    columns = (Area.id, Area.name, Area.level, Area.parent_id)
+    levels, parents = [select(*columns).where(Area.id == top)], None
     for _ in range(LEVELS_SHOWN):
-        found.append(Area.parent_id == top if parents is None else Area.parent_id.in_(parents))
+        inside = Area.parent_id == top if parents is None else Area.parent_id.in_(parents)
+        levels.append(select(*columns).where(inside))
         level = aliased(Area)
         parents = select(level.id).where(level.parent_id == top if parents is None else level.parent_id.in_(parents))
-    return select(Area.id, Area.name, Area.level, Area.parent_id).where(or_(*found))
+    return union_all(*levels)
 
 
 def _lineage(area: Area) -> list:

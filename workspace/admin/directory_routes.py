@@ -144,7 +144,7 @@ def areas_page(form: AreaForm, status: int = 200):
                         .order_by(Area.name, Area.id), current_app.config["PER_PAGE"])
         rows = [(area.id, area.name, area.level, 0, area.parent and area.parent.name) for area in page.items]
     else:
-        part = db.session.execute(_area_part(within is None), {"top": within.id if within else None}).all()
+        part = db.session.execute(_area_part(within is None), {"top": within.id} if within else {}).all()
         rows, page = [(area.id, area.name, area.level, depth, None) for area, depth in tree_order(part)], None
     ancestors = _lineage(within) + [within] if within else []
     return render_page("admin/areas.html", "admin/_areas_section.html", status, form=form, rows=rows, page=page,
@@ -168,7 +168,7 @@ def _area_part(at_root: bool) -> CompoundSelect:
     top = select(root.id).where(root.parent_id.is_(None)).scalar_subquery() if at_root else bindparam("top")
     columns = (Area.id, Area.name, Area.level, Area.parent_id)
     levels, parents = [select(*columns).where(Area.id == top)], None
-    for _ in range(LEVELS_SHOWN):
+    for _depth in range(LEVELS_SHOWN):
         inside = Area.parent_id == top if parents is None else Area.parent_id.in_(parents)
         levels.append(select(*columns).where(inside))
         level = aliased(Area)

@@ -54,7 +54,8 @@ def _people_rows() -> Select:
     return (select(User.id, User.name, User.email, User.is_admin, User.active,
                    User.password_hash.is_not(None).label("has_password"), User.last_login_at,
                    Organization.name.label("organization"), Organization.kind)
-            .join(Organization, Organization.id == User.organization_id).where(User.id.in_(bindparam("ids", expanding=True))))
+            .join(Organization, Organization.id == User.organization_id)
+            .where(User.id.in_(bindparam("ids", expanding=True))))
 
 
 def link_page(user: User, token: str, purpose: str):

@@ -1,10 +1,11 @@
 """Handling cases: staff intake, the list by what is due soonest, one case's page (states, notes,
 assignment, the response, an action), the committee's view of patterns, and answer times."""
 from datetime import timedelta
+from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from workspace import access, edits
@@ -20,9 +21,10 @@ from workspace.feedback.forms import AssignForm, MoveForm, ResponseForm, StaffCa
 from workspace.feedback.timing import answer_times, standing, standing_labels, translated
 from workspace.forms import EmptyForm, choices
 from workspace.i18n import gettext as _
-from workspace.inputs import whole_number
+from workspace.inputs import MAX_ID, whole_number
 from workspace.models import (
-    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, CaseNote, FeedbackCase, Organization, User,
+    CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, CaseNote, Committee, FeedbackCase,
+    Organization, User,
 )
 from workspace.pages import render_form
 
@@ -33,13 +35,7 @@ def cases():
     """The cases someone handles (all, for administrators), what is due soonest first."""
     if not (access.is_admin(current_user) or access.can_record_cases(current_user)):
         abort(403)
-    # The columns a row shows, not whole records: the list is drawn fifty rows at a time.
-    query = (select(FeedbackCase.id, FeedbackCase.code, FeedbackCase.category, FeedbackCase.status,
-                    FeedbackCase.received_at, FeedbackCase.resolved_at, Area.name.label("area_name"),
-                    Organization.name.label("organization_name"), User.name.label("user_name"))
-             .outerjoin(Area, Area.id == FeedbackCase.area_id)
-             .outerjoin(Organization, Organization.id == FeedbackCase.assigned_organization_id)
-             .outerjoin(User, User.id == FeedbackCase.assigned_user_id))
+    query = case_rows()
     if not access.is_admin(current_user):
         query = query.where(FeedbackCase.assigned_organization_id == current_user.organization_id)
     status = request.args.get("status", "open")
@@ -57,7 +53,27 @@ def cases():
     return render_template("feedback/cases.html", page=page, status=status, statuses=translated(CASE_STATUSES),
                            kinds=translated(CATEGORIES), standings={c.id: standing(c, now, times, labels)
                                                                     for c in page.items},
-                           dates=figures.local_dates(c.received_at for c in page.items))
+                           dates=figures.local_dates(c.received_at for c in page.items),
+                           case_url=url_pattern("feedback.case", "case_id"))
+
+
+@cache
+def case_rows() -> Select:
+    """The columns a row of the case list shows, not whole records: built once (building the
+    statement costs more than running it); each request adds its filters to a copy."""
+    return (select(FeedbackCase.id, FeedbackCase.code, FeedbackCase.category, FeedbackCase.status,
+                   FeedbackCase.received_at, FeedbackCase.resolved_at, Area.name.label("area_name"),
+                   Organization.name.label("organization_name"), User.name.label("user_name"))
+            .outerjoin(Area, Area.id == FeedbackCase.area_id)
+            .outerjoin(Organization, Organization.id == FeedbackCase.assigned_organization_id)
+            .outerjoin(User, User.id == FeedbackCase.assigned_user_id))
+
+
+def url_pattern(endpoint: str, key: str, **values) -> str:
+    """The endpoint's address with `key` left as {0}, to fill in per row: url_for once per page.
+    The stand-in is one more than any id, so no other part of an address."""
+    marker = str(MAX_ID + 1)
+    return url_for(endpoint, **values, **{key: marker}).replace(marker, "{0}")
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])
@@ -213,7 +229,7 @@ def case_action(case_id: int):
 def patterns(committee_id: int):
     """Counts of cases by category and month in the committee's area, and clusters worth raising.
     Counts only: no case's words or people reach the committee this way."""
-    committee = get_committee_or_404(committee_id)
+    committee = get_committee_or_404(committee_id, options=(joinedload(Committee.area),))
     return render_template("feedback/patterns.html", committee=committee, patterns=figures.patterns(committee.area),
                            categories=translated(CATEGORIES), can_raise=access.can_propose_item(current_user, committee))
 

@@ -4,10 +4,11 @@ with a hundred cases or a country's years of them."""
 import time
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import func, literal_column, select, text
+from sqlalchemy import Select, bindparam, func, literal_column, select, text
 
 from workspace.clock import to_local, to_utc, utcnow
 from workspace.extensions import db
@@ -115,10 +116,10 @@ def board_with(chosen, path, inside, whole_country: bool) -> Board:
                  len(most) > FIGURE_AREAS, everywhere)
 
 
-def read(query) -> list:
+def read(query, values: dict | None = None) -> list:
     """The rows of a query of columns, read through the session's connection: without the ORM's
     work on each row, which costs more than the database on a page of a few hundred."""
-    return db.session.connection().execute(query).all()
+    return db.session.connection().execute(query, values).all()
 
 
 def _median(buckets: list[tuple[int, int]], total: int) -> float | None:
@@ -195,25 +196,41 @@ class Patterns:
     more_clusters: bool
 
 
+# A committee's patterns are three statements over the counts kept for its area and the areas just
+# inside it. They are built once (building one costs more than running it); the area, the months,
+# the cluster size and how many clusters are bound on each use.
+@cache
+def _pattern_statements() -> tuple[Select, Select, Select]:
+    area, in_months = bindparam("area"), FeedbackMonth.month.in_(bindparam("months", expanding=True))
+    every_programme = FeedbackMonth.programme == ALL_PROGRAMMES
+    counts = (select(FeedbackMonth.category, FeedbackMonth.month, FeedbackMonth.cases)
+              .where(FeedbackMonth.area_id == area, in_months, every_programme))
+    children = (select(Area.id, Area.name, FeedbackMonth.month, func.sum(FeedbackMonth.cases))
+                .join(FeedbackMonth, FeedbackMonth.area_id == Area.id)
+                .where(Area.parent_id == area, in_months, every_programme)
+                .group_by(Area.id, Area.name, FeedbackMonth.month))
+    clusters = (select(FeedbackMonth.category, FeedbackMonth.programme, FeedbackMonth.month, FeedbackMonth.cases)
+                .where(FeedbackMonth.area_id == area, in_months, FeedbackMonth.programme != ALL_PROGRAMMES,
+                       FeedbackMonth.cases >= bindparam("size"))
+                .order_by(FeedbackMonth.cases.desc(), FeedbackMonth.month.desc(), FeedbackMonth.category,
+                          FeedbackMonth.programme).limit(bindparam("most")))
+    return counts, children, clusters
+
+
 def patterns(area: Area) -> Patterns:
     """Cases received in the area (with the areas inside it) over the last months: by kind, by the
     areas just inside it, and the clusters of one kind, programme and month. Three queries over
     the counts kept for the area and its children."""
     months = pattern_months()
-    in_months = FeedbackMonth.month.in_(months)
-    every_programme = FeedbackMonth.programme == ALL_PROGRAMMES
+    counts_query, children_query, clusters_query = _pattern_statements()
+    values = {"area": area.id, "months": months, "size": current_app.config["CLUSTER_SIZE"],
+              "most": PATTERN_CLUSTERS + 1}
     counts, totals = {}, {month: 0 for month in months}
-    for category, month, cases in read(
-            select(FeedbackMonth.category, FeedbackMonth.month, FeedbackMonth.cases)
-            .where(FeedbackMonth.area_id == area.id, in_months, every_programme)):
+    for category, month, cases in read(counts_query, values):
         counts[(category, month)] = int(cases)
         totals[month] += int(cases)
     children: dict[int, tuple[AreaName, dict]] = {}
-    for child_id, name, month, cases in read(
-            select(Area.id, Area.name, FeedbackMonth.month, func.sum(FeedbackMonth.cases))
-            .join(FeedbackMonth, FeedbackMonth.area_id == Area.id)
-            .where(Area.parent_id == area.id, in_months, every_programme)
-            .group_by(Area.id, Area.name, FeedbackMonth.month)):
+    for child_id, name, month, cases in read(children_query, values):
         children.setdefault(child_id, (AreaName(child_id, name), {}))[1][month] = int(cases)
     itself = {month: totals[month] - sum(by_month.get(month, 0) for _, by_month in children.values())
               for month in months}
@@ -222,12 +239,7 @@ def patterns(area: Area) -> Patterns:
         rows.append((None, itself, sum(itself.values())))
     rows = [row for row in rows if row[2]]
     rows.sort(key=lambda row: (-row[2], row[0].name if row[0] else ""))
-    clusters = read(
-        select(FeedbackMonth.category, FeedbackMonth.programme, FeedbackMonth.month, FeedbackMonth.cases)
-        .where(FeedbackMonth.area_id == area.id, in_months, FeedbackMonth.programme != ALL_PROGRAMMES,
-               FeedbackMonth.cases >= current_app.config["CLUSTER_SIZE"])
-        .order_by(FeedbackMonth.cases.desc(), FeedbackMonth.month.desc(), FeedbackMonth.category,
-                  FeedbackMonth.programme).limit(PATTERN_CLUSTERS + 1))
+    clusters = read(clusters_query, values)
     return Patterns(months, counts, rows[:PATTERN_AREAS], len(rows) > PATTERN_AREAS,
                     [((c.category, c.programme, c.month), c.cases) for c in clusters[:PATTERN_CLUSTERS]],
                     len(clusters) > PATTERN_CLUSTERS)

@@ -1,16 +1,21 @@
-"""Links for the rows of a long list, built with url_for once a page instead of once a row."""
+"""Links for the rows of a long list, built with url_for once a page instead of once a row:
+url_for costs more than the rest of a row."""
 from flask import url_for
 
-# Stands for a row's id while url_for builds the link; no other part of a link contains it.
-_PLACEHOLDER = 918273645
+from workspace.inputs import MAX_ID
+
+# Stands for a row's id while url_for builds the address: one more than any id, so no other part
+# of an address holds it.
+_MARKER = str(MAX_ID + 1)
 
 
-def row_href(endpoint: str, key: str, **values) -> str:
-    """The link to each row's record with %d where its id goes: in a template, `href % id` is
-    url_for(endpoint, key=id, **values). url_for costs more than the rest of a row."""
-    href = url_for(endpoint, **values, **{key: _PLACEHOLDER})
-    return href.replace("%", "%%").replace(str(_PLACEHOLDER), "%d")
+def url_pattern(endpoint: str, key: str, anchor: str | None = None, **values) -> str:
+    """The endpoint's address with `key` (and the end of the anchor, if any) left as {0}:
+    `url_pattern(endpoint, key, **values).format(id)` is url_for(endpoint, key=id, **values)."""
+    if anchor is not None:
+        values["_anchor"] = anchor + _MARKER
+    return url_for(endpoint, **values, **{key: _MARKER}).replace(_MARKER, "{0}")
 
 
 def register(app) -> None:
-    app.jinja_env.globals["row_href"] = row_href
+    app.jinja_env.globals["url_pattern"] = url_pattern

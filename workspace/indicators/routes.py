@@ -21,7 +21,8 @@ from workspace.indicators.forms import (
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
 from workspace.indicators.values import STANDING_LABELS, cell_labels, judge, target_of
-from workspace.inputs import MAX_ID, whole_number
+from workspace.inputs import whole_number
+from workspace.links import url_pattern
 from workspace.labels import translated
 from workspace.models import (
     FREQUENCIES, UNITS, VALUE_STATES, AreaLineage, Committee, GroupRole, Indicator, IndicatorTarget, IndicatorValue,
@@ -60,13 +61,6 @@ def latest_values(indicators: list[Indicator]) -> tuple[dict[int, IndicatorValue
         .where(IndicatorValue.id.in_(ids))).all()
     return ({value.indicator_id: value for value, _target in rows},
             {(value.indicator_id, value.period): target for value, target in rows if target is not None})
-
-
-def url_pattern(endpoint: str, key: str, **values) -> str:
-    """The endpoint's address with `key` left as {0}, to fill in per row: url_for once per page.
-    The stand-in is one more than any id, so no other part of an address."""
-    marker = str(MAX_ID + 1)
-    return url_for(endpoint, **values, **{key: marker}).replace(marker, "{0}")
 
 
 # The group page's statements are built once per kind of owner (building one costs more than

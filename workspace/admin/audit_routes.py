@@ -7,9 +7,9 @@ from sqlalchemy import Select, bindparam, select
 
 from workspace.access import can_read_audit, deny
 from workspace.admin import bp
-from workspace.admin.links import row_href
 from workspace.extensions import db
 from workspace.inputs import whole_number
+from workspace.links import url_pattern
 from workspace.models import AuditEvent, User
 from workspace.pages import paginate
 
@@ -53,8 +53,8 @@ def audit_log():
     rows = db.session.execute(_event_rows(), {"ids": page.items}).all() if page.items else []
     events = [(event, AuditEvent.changes(event)) for event in rows]
     # Each row's links filled into a link made once a page (per kind of record), not by url_for.
-    actor_href = row_href("admin.audit_log", "actor")
-    record_hrefs = {kind: row_href("admin.audit_log", "id", type=kind) for kind in {row.entity_type for row in rows}}
+    actor_href = url_pattern("admin.audit_log", "actor")
+    record_hrefs = {kind: url_pattern("admin.audit_log", "id", type=kind) for kind in {row.entity_type for row in rows}}
     return render_template("admin/audit.html", page=page, events=events, actor_href=actor_href,
                            record_hrefs=record_hrefs, types=audited_types(),
                            entity_type=entity_type, entity_id=entity_id, actor_id=actor_id)

@@ -10,11 +10,11 @@ from workspace.admin import bp
 from workspace.admin.forms import AreaEditForm, AreaForm, OrganizationEditForm, OrganizationForm
 from workspace.admin.group_role_routes import GroupRoleForm
 from workspace.admin.inline import edit_row, remove, save_or_fail
-from workspace.admin.links import row_href
 from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.labels import translated
+from workspace.links import url_pattern
 from workspace.models import (
     AREA_LEVELS, ORGANIZATION_KINDS, Area, AreaLineage, GroupRole, Organization, User, tree_order,
 )
@@ -50,8 +50,8 @@ def organizations_page(form: OrganizationForm, status: int = 200):
 def organization_row_context() -> dict:
     """What _organization_row.html draws its rows with: kinds translated and links built once a page."""
     return {"kind_names": translated(ORGANIZATION_KINDS),
-            "organization_href": row_href("admin.organization", "organization_id"),
-            "edit_href": row_href("admin.edit_organization", "organization_id")}
+            "organization_href": url_pattern("admin.organization", "organization_id"),
+            "edit_href": url_pattern("admin.edit_organization", "organization_id")}
 
 
 @cache  # built once, its cache key too: each use only binds the page's ids
@@ -153,8 +153,8 @@ def areas_page(form: AreaForm, status: int = 200):
 
 def area_row_context() -> dict:
     """What _area_row.html draws its rows with: levels translated and links built once a page."""
-    return {"level_names": translated(AREA_LEVELS), "area_href": row_href("admin.area", "area_id"),
-            "inside_href": row_href("admin.areas", "within"), "edit_href": row_href("admin.edit_area", "area_id")}
+    return {"level_names": translated(AREA_LEVELS), "area_href": url_pattern("admin.area", "area_id"),
+            "inside_href": url_pattern("admin.areas", "within"), "edit_href": url_pattern("admin.edit_area", "area_id")}
 
 
 # The statements are built once (each use adds to a copy); building them costs more than running them.

@@ -10,10 +10,10 @@ from sqlalchemy.exc import IntegrityError
 from workspace.access import admin_required
 from workspace.admin import bp, services
 from workspace.admin.forms import NewUserForm, UserEditForm
-from workspace.admin.links import row_href
 from workspace.forms import EmptyForm
 from workspace.extensions import db
 from workspace.i18n import gettext as _
+from workspace.links import url_pattern
 from workspace.pages import paginate
 from workspace.pickers import Picker, search_term
 from workspace.inputs import whole_number
@@ -42,7 +42,7 @@ def users():
     rows = sorted(db.session.execute(_people_rows(), {"ids": page.items}).all(),
                   key=lambda row: position[row.id]) if page.items else []
     return render_template("admin/users.html", page=page, rows=rows, q=q, status=status,
-                           user_href=row_href("admin.user", "user_id"),
+                           user_href=url_pattern("admin.user", "user_id"),
                            sector_names=translated({kind: SECTORS[sector] for kind, sector in SECTOR_OF_KIND.items()}),
                            organizations=Picker("organizations", "organization", [organization_id] if organization_id else [],
                                                 search_term("organization"), _("All organisations")))

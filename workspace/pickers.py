@@ -44,6 +44,7 @@ class Kind:
     suggested: Callable[[Select], Select] = lambda query: query  # with nothing typed
     may_search: Callable[[object], bool] = lambda user: user.is_authenticated
     search_hint: object = dataclass_field(default=_l("Type a name to search"))
+    per_person: bool = False  # rows() depends on who asks
 
 
 # The statements are built once (a statement is immutable: each use adds to a copy); building
@@ -107,9 +108,16 @@ KINDS: dict[str, Kind] = {
                   search_hint=_l("Type a place name to search")),
     "organizations": Kind(_organization_rows, Organization.id, Organization.name, _by_name(Organization)),
     "groups": Kind(_group_rows, Organization.id, Organization.name, _by_name(Organization)),
-    "committees": Kind(_committee_rows, Committee.id, Committee.name, _by_name(Committee)),
+    "committees": Kind(_committee_rows, Committee.id, Committee.name, _by_name(Committee), per_person=True),
     "people": Kind(_people_rows, User.id, User.name, _by_name(User), may_search=_may_search_people),
 }
+
+
+@cache
+def _suggested(kind_name: str) -> Select:
+    """What a picker of this kind lists with nothing typed, the same for everyone: built once."""
+    kind = KINDS[kind_name]
+    return kind.suggested(kind.rows()).order_by(*kind.order()).limit(LIMIT)
 
 
 def _contains(column, text: str):
@@ -140,10 +148,12 @@ class Picker:
         kind = self.kind
         found = db.session.execute(kind.rows().where(kind.id_column.in_(self.chosen))).all() if self.chosen else []
         if self.search:
-            query = kind.rows().where(_contains(kind.name_column, self.search))
+            query = kind.rows().where(_contains(kind.name_column, self.search)).order_by(*kind.order()).limit(LIMIT)
+        elif self.suggest or kind.per_person:
+            query = (self.suggest or kind.suggested)(kind.rows()).order_by(*kind.order()).limit(LIMIT)
         else:
-            query = (self.suggest or kind.suggested)(kind.rows())
-        matches = db.session.execute(query.order_by(*kind.order()).limit(LIMIT)).all()
+            query = _suggested(self.kind_name)
+        matches = db.session.execute(query).all()
         seen = {row.id for row in found}
         return ([(row.id, row.label, True) for row in found] +
                 [(row.id, row.label, False) for row in matches if row.id not in seen])

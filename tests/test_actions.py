@@ -273,6 +273,31 @@ def test_lists_show_what_each_person_may_see(app, client, world):
     assert client.get(f"/actions/{hidden.id}").status_code == 404
 
 
+def test_someone_who_sees_many_actions_gets_the_same_list_read_in_due_order(client, world, monkeypatch):
+    """Past the counted number, the page is read in due order (visible_to's in_due_order): the
+    same actions, in the same order, as when everything seen is collected and sorted."""
+    from workspace import pages
+
+    plan, ngo = world["plan"], world["ngo"]
+    elsewhere = factories.make_plan(factories.make_committee("Elsewhere"))
+    for n in range(4):  # seen through the committee's plan, as focal person, as the responsible organisation
+        factories.make_action(plan, organization=ngo, title=f"Plan action {n}", due_days=40 - n)
+    factories.make_action(elsewhere, organization=ngo, focal_person=world["chair"], title="Named focal", due_days=3)
+    factories.make_action(elsewhere, organization=world["chair"].organization, title="Our organisation's", due_days=9)
+    factories.make_action(elsewhere, organization=ngo, title="Not seen", due_days=1)
+    login(client, world["chair"])
+
+    def listed():
+        text = client.get("/actions").get_data(as_text=True)
+        return [line.split(">", 1)[1].split("<", 1)[0] for line in text.split('<a href="/actions/')[1:]]
+
+    collected = listed()
+    monkeypatch.setattr(pages, "COUNT_UP_TO", 3)
+    assert listed() == collected
+    assert collected[:2] == ["Named focal", "Our organisation&#39;s"] and "Not seen" not in collected
+    assert len(collected) == 7
+
+
 def test_filters(client, world):
     plan = world["plan"]
     factories.make_action(plan, organization=world["ngo"], title="Late one", start_days=-30, due_days=-1)

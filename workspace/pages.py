@@ -67,13 +67,16 @@ class Page:
         return self.page + 1
 
 
-def paginate(query: Select, per_page: int, count_up_to: int = COUNT_UP_TO, page_number: int | None = None,
-             load: Callable[[Subquery], list] | None = None) -> Page:
+def paginate(query: Select, per_page: int, count_up_to: int | None = None, page_number: int | None = None,
+             load: Callable[[Subquery], list] | None = None, many: Select | None = None) -> Page:
     """The page asked for (page_number, else ?page=), its rows, and a count that stops at
     count_up_to: two queries whose cost does not grow with the table.
 
     With `load`, the query selects ids only and load(the page's ids) reads the page's rows with
-    what they show: the database sorts narrow rows and joins the other tables for one page only."""
+    what they show: the database sorts narrow rows and joins the other tables for one page only.
+    With `many`, the same rows in a form the database reads faster when there are more than
+    count_up_to of them: it is used for the page's rows then."""
+    count_up_to = count_up_to or COUNT_UP_TO
     counted = db.session.scalar(select(func.count()).select_from(
         query.order_by(None).limit(count_up_to + 1).subquery()))
     total, more = min(counted, count_up_to), counted > count_up_to
@@ -81,6 +84,6 @@ def paginate(query: Select, per_page: int, count_up_to: int = COUNT_UP_TO, page_
     if page_number is None:
         page_number = request.args.get("page", 1, type=whole_number) or 1
     number = min(max(page_number, 1), pages)
-    rows = query.limit(per_page).offset((number - 1) * per_page)
+    rows = (many if more and many is not None else query).limit(per_page).offset((number - 1) * per_page)
     items = load(rows.subquery()) if load else db.session.scalars(rows).unique().all()
     return Page(items, number, per_page, total, more)

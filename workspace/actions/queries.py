@@ -51,16 +51,26 @@ class ActionFilters:
         return {k: v for k, v in asdict(self).items() if v not in (None, "") and not (k == "scope" and v == "all")}
 
 
-def visible_to(user):
+def visible_to(user, in_due_order: bool = False):
     """The SQL condition for the actions a person may see (access.can_see_action, in SQL).
     Each alternative is a condition on the action's own columns, so that the database reads each
-    through its index and merges them, rather than joining every action to its plan to test them."""
+    through its index and merges them, rather than joining every action to its plan to test them.
+
+    in_due_order: for someone who sees thousands of actions, reading the actions in due order and
+    testing each is quicker than collecting all they see to sort them: the first page is found
+    after a few hundred. "+ 0" keeps the database from reading the condition's columns through
+    their indexes (on SQLite and PostgreSQL alike), so that it takes the due-date index instead."""
     if access.is_admin(user):
         return true()
     committees = list(access.committee_roles(user))
-    return or_(Action.plan_id.in_(select(ActionPlan.id).where(or_(
+
+    def column(attribute):
+        return attribute + 0 if in_due_order else attribute
+
+    return or_(column(Action.plan_id).in_(select(ActionPlan.id).where(or_(
                    ActionPlan.committee_id.in_(committees), ActionPlan.organization_id == user.organization_id))),
-               Action.responsible_organization_id == user.organization_id, Action.focal_person_id == user.id)
+               column(Action.responsible_organization_id) == user.organization_id,
+               column(Action.focal_person_id) == user.id)
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,7 +113,8 @@ def listed_columns() -> Select:
 def find_actions(user, filters: ActionFilters, today: date, per_page: int) -> Page:
     """One page of the actions the person sees and the filters ask for, as ListedActions: the
     actions are found and sorted as ids, and only the page's are joined to the names they show."""
-    return paginate(filtered(select(Action.id), user, filters, today), per_page, load=_listed)
+    return paginate(filtered(select(Action.id), user, filters, today), per_page, load=_listed,
+                    many=filtered(select(Action.id), user, filters, today, in_due_order=True))
 
 
 def _listed(page_ids) -> list[ListedAction]:
@@ -111,10 +122,10 @@ def _listed(page_ids) -> list[ListedAction]:
     return [ListedAction(*row) for row in db.session.execute(query)]
 
 
-def filtered(query: Select, user, filters: ActionFilters, today: date) -> Select:
+def filtered(query: Select, user, filters: ActionFilters, today: date, in_due_order: bool = False) -> Select:
     """A select of actions (or of their columns) narrowed to what the person sees and the filters
-    ask, in the lists' order."""
-    query = query.where(visible_to(user))
+    ask, in the lists' order (in_due_order: see visible_to)."""
+    query = query.where(visible_to(user, in_due_order))
     if filters.scope == "mine":
         query = query.where(Action.focal_person_id == user.id)
     elif filters.scope == "organization":

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field as dataclass_field
 from functools import cache
 from typing import Callable
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Select, case, func, select
@@ -167,7 +167,10 @@ class Picker:
     def render(self, field_id: str, **attributes) -> Markup:
         # As wtforms writes them: aria_invalid is aria-invalid, class_ is class.
         attributes = {name.rstrip("_").replace("_", "-"): value for name, value in attributes.items()}
-        return Markup(render_template("_picker.html", picker=self, field_id=field_id, attributes=attributes))
+        # Drawn straight from the template, inside the page being drawn: render_template would run
+        # every context processor again for each picker.
+        return Markup(current_app.jinja_env.get_template("_picker.html").render(
+            picker=self, field_id=field_id, attributes=attributes))
 
 
 def search_term(name: str) -> str:

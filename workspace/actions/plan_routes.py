@@ -3,7 +3,7 @@ meeting's decision in one step."""
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, load_only
 
 from workspace import access
 from workspace.actions import bp, services
@@ -14,7 +14,7 @@ from workspace.clock import local_today
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.i18n import gettext as _
-from workspace.models import ActionPlan, AgendaItem, Decision, Organization
+from workspace.models import ActionPlan, AgendaItem, Committee, Decision, Organization
 from workspace.pages import paginate, render_form
 
 
@@ -62,7 +62,12 @@ def start_plan(owner_name: str, **owner):
 @login_required
 def plans():
     """The plans a person may see: of their committees and of their own group."""
-    query = select(ActionPlan).options(joinedload(ActionPlan.committee), joinedload(ActionPlan.organization)) \
+    # What a row shows: the plan's title and period and its owner's name, not their long texts.
+    query = select(ActionPlan).options(
+        load_only(ActionPlan.title, ActionPlan.period_start, ActionPlan.period_end, ActionPlan.committee_id,
+                  ActionPlan.organization_id),
+        joinedload(ActionPlan.committee).load_only(Committee.name),
+        joinedload(ActionPlan.organization).load_only(Organization.name)) \
         .order_by(ActionPlan.period_end.desc(), ActionPlan.id.desc())
     if not access.is_admin(current_user):
         query = query.where(ActionPlan.committee_id.in_(list(access.committee_roles(current_user)))

@@ -5,9 +5,11 @@ in the remember-me cookie); the row holds only the token's hash. A request is lo
 its row exists, has not expired and the user is active, so deleting rows ends sessions at once,
 copied cookies included. Nothing is written on an ordinary request.
 """
+from functools import cache
+
 from flask import current_app, redirect, request, session, url_for
 from flask_login import LoginManager, current_user, login_user, logout_user, user_loaded_from_cookie
-from sqlalchemy import delete, select
+from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
 from workspace.clock import utcnow
@@ -16,15 +18,21 @@ from workspace.i18n import lazy_gettext as _l
 from workspace.models import LoginSession, User, hash_token
 
 
+@cache
+def _user_of_session() -> Select:
+    """The active user holding a live login session, with their organisation (every page asks for
+    the user's sector: the menu does). Built once: every request runs it."""
+    return (select(User).join(LoginSession, LoginSession.user_id == User.id).options(joinedload(User.organization))
+            .where(User.id == bindparam("user_id"), User.active.is_(True),
+                   LoginSession.token_hash == bindparam("token_hash"), LoginSession.expires_at > bindparam("now")))
+
+
 def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not (user_id.isdigit() and token):
         return None
-    # The organisation comes with the user: every page asks for the user's sector (the menu does).
-    user = db.session.scalar(
-        select(User).join(LoginSession, LoginSession.user_id == User.id).options(joinedload(User.organization))
-        .where(User.id == int(user_id), User.active.is_(True),
-               LoginSession.token_hash == hash_token(token), LoginSession.expires_at > utcnow()))
+    user = db.session.scalar(_user_of_session(), {"user_id": int(user_id), "token_hash": hash_token(token),
+                                                  "now": utcnow()})
     if user is not None:
         user.login_token = token
     return user

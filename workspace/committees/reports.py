@@ -3,14 +3,16 @@ Each is a fixed number of queries, whatever the number of meetings."""
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from sqlalchemy import bindparam, case, func, select
+from sqlalchemy.orm import aliased
 
 from workspace.clock import local_today, to_utc
 from workspace.extensions import db
 from workspace.models import (
     OPEN_STATUSES, SECTOR_OF_KIND, Action, ActionPlan, AgendaItem, Attendance, Committee, Meeting, Membership,
-    Organization, User,
+    Area, Organization, User,
 )
 
 SECTOR_ORDER = ("government", "ngo", "community", "other")
@@ -32,6 +34,13 @@ class Compliance:
     def within_reach(self) -> bool:
         """Held and still planned meetings would meet the rule."""
         return self.held + self.planned >= self.required
+
+
+def read(statement, parameters: dict):
+    """The rows of a statement of plain columns, run on the session's connection (its transaction):
+    the session's own execute adds ORM work that such rows do not need, about as much again as
+    the query. For pages that only read: it does not flush the session first."""
+    return db.session.connection().execute(statement, parameters)
 
 
 def recent_held(committee_id, meetings: int = RECENT_MEETINGS):
@@ -61,8 +70,8 @@ def _open_actions(*where):
             .scalar_subquery())
 
 
-# Every count on a committee's page, in one statement (built once): each an indexed count.
-FIGURES = select(
+# Every count on a committee's page, each an indexed count.
+FIGURE_COLUMNS = (
     _count(Membership.committee_id == bindparam("committee")).label("members"),
     select(func.max(case((Membership.user_id == bindparam("user"), Membership.feed_token))))
     .where(Membership.committee_id == bindparam("committee")).scalar_subquery().label("feed_token"),
@@ -73,6 +82,7 @@ FIGURES = select(
     _open_actions().label("open_actions"),
     _open_actions(Action.due_date < bindparam("today")).label("overdue_actions"),
 )
+FIGURES = select(*FIGURE_COLUMNS)  # built once
 
 
 @dataclass
@@ -86,14 +96,40 @@ class Figures:
     overdue_actions: int
 
 
-def figures(committee: Committee, user) -> Figures:
+def _figures_parameters(committee_id: int, user) -> dict:
     today = local_today()
-    row = db.session.execute(FIGURES, {
-        "committee": committee.id, "user": user.id, "today": today,
-        "year_start": to_utc(datetime(today.year, 1, 1)), "year_end": to_utc(datetime(today.year + 1, 1, 1)),
-    }).one()
-    return Figures(Compliance(today.year, row.held, row.planned, committee.required_meetings_per_year),
+    return {"committee": committee_id, "user": user.id, "today": today,
+            "year_start": to_utc(datetime(today.year, 1, 1)), "year_end": to_utc(datetime(today.year + 1, 1, 1))}
+
+
+def _figures(row, required: int, year: int) -> Figures:
+    return Figures(Compliance(year, row.held, row.planned, required),
                    row.members, row.feed_token, row.waiting, row.covered, row.open_actions, row.overdue_actions)
+
+
+def figures(committee: Committee, user) -> Figures:
+    parameters = _figures_parameters(committee.id, user)
+    row = db.session.execute(FIGURES, parameters).one()
+    return _figures(row, committee.required_meetings_per_year, parameters["today"].year)
+
+
+_Parent = aliased(Committee)
+# A committee's page: what it shows of the committee, its area and the committee it reports to,
+# and every count, in one statement (built once).
+COMMITTEE_PAGE = (
+    select(Committee.id, Committee.name, Committee.level, Committee.parent_id, Committee.thematic_focus,
+           Committee.terms_of_reference, Committee.required_meetings_per_year, Area.name.label("area_name"),
+           _Parent.name.label("parent_name"), *FIGURE_COLUMNS)
+    .join(Area, Area.id == Committee.area_id).outerjoin(_Parent, _Parent.id == Committee.parent_id)
+    .where(Committee.id == bindparam("committee")))
+
+
+def committee_page(committee_id: int, user):
+    """The committee as its page shows it (a row: id, name, level, parent_id, thematic_focus,
+    terms_of_reference, area_name, parent_name) and its Figures; None if there is no such committee."""
+    parameters = _figures_parameters(committee_id, user)
+    row = read(COMMITTEE_PAGE, parameters).one_or_none()
+    return None if row is None else (row, _figures(row, row.required_meetings_per_year, parameters["today"].year))
 
 
 @dataclass
@@ -107,15 +143,19 @@ class SectorAttendance:
         return round(100 * self.present / self.expected) if self.expected else None
 
 
-def attendance_by_sector(committee: Committee, meetings: int = RECENT_MEETINGS) -> list[SectorAttendance]:
+@cache
+def _attendance_statement(meetings: int):
+    recent = recent_held(bindparam("committee"), meetings)
+    return (select(Organization.kind, Attendance.status, func.count())
+            .join(User, User.id == Attendance.user_id).join(Organization, Organization.id == User.organization_id)
+            .where(Attendance.meeting_id.in_(select(recent.c.id)))
+            .group_by(Organization.kind, Attendance.status))
+
+
+def attendance_by_sector(committee, meetings: int = RECENT_MEETINGS) -> list[SectorAttendance]:
     """Present against recorded attendance, by sector, over the last held meetings (as many
-    as Figures.covered)."""
-    recent = recent_held(committee.id, meetings)
-    rows = db.session.execute(
-        select(Organization.kind, Attendance.status, func.count())
-        .join(User, User.id == Attendance.user_id).join(Organization, Organization.id == User.organization_id)
-        .where(Attendance.meeting_id.in_(select(recent.c.id)))
-        .group_by(Organization.kind, Attendance.status)).all()
+    as Figures.covered). committee: a record, or a row with its id."""
+    rows = read(_attendance_statement(meetings), {"committee": committee.id}).all()
     totals: dict[str, list[int]] = {}
     for kind, status, count in rows:
         present_expected = totals.setdefault(SECTOR_OF_KIND[kind], [0, 0])

@@ -1,7 +1,9 @@
 """Committees: the list, a committee's page, its details and its members; the calendar feed."""
+from functools import cache
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, literal_column, select, union_all
 from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
 
 from workspace import access, audit
@@ -17,7 +19,8 @@ from workspace.inputs import whole_number
 from workspace.labels import translated
 from workspace.pages import render_form
 from workspace.models import (
-    COMMITTEE_LEVELS, COMMITTEE_ROLES, MEETING_STATUSES, SECTORS, ActionPlan, Area, Committee, Meeting, Membership, User,
+    COMMITTEE_LEVELS, COMMITTEE_ROLES, MEETING_STATUSES, SECTOR_OF_KIND, SECTORS, ActionPlan, Area, Committee, Meeting,
+    Membership, Organization, User,
 )
 
 UPCOMING_SHOWN = 5
@@ -78,34 +81,79 @@ def new_committee():
 @bp.route("/committees/<int:committee_id>")
 @login_required
 def committee(committee_id: int):
-    committee = get_committee_or_404(committee_id, options=(joinedload(Committee.area), joinedload(Committee.parent)))
-    now = utcnow()
-    memberships = db.session.scalars(members_in_order(committee).limit(MEMBERS_SHOWN)).all()
-    upcoming = db.session.scalars(
-        select(Meeting).where(Meeting.committee_id == committee.id, Meeting.status == "planned",
-                              Meeting.starts_at >= now).order_by(Meeting.starts_at).limit(UPCOMING_SHOWN)).all()
-    past = db.session.scalars(
-        select(Meeting).where(Meeting.committee_id == committee.id,
-                              (Meeting.starts_at < now) | (Meeting.status != "planned"))
-        .order_by(Meeting.starts_at.desc()).limit(PAST_SHOWN)).all()
-    plans = db.session.scalars(select(ActionPlan).where(ActionPlan.committee_id == committee.id)
-                               .order_by(ActionPlan.period_end.desc()).limit(PLANS_SHOWN)).all()
+    # As get_committee_or_404(): outsiders learn nothing, and nothing is read for them.
+    if not access.can_see_committee(current_user, committee_id):
+        abort(404)
+    page = reports.committee_page(committee_id, current_user)
+    if page is None:
+        abort(404)
+    committee, figures = page
+    upcoming, past = [], []
+    for meeting in reports.read(_meetings_shown(), {"committee": committee.id, "now": utcnow()}):
+        (upcoming if meeting.upcoming else past).append(meeting)
+    upcoming.sort(key=lambda meeting: meeting.starts_at)
+    past.sort(key=lambda meeting: meeting.starts_at, reverse=True)
+    plans = reports.read(_plans_shown(), {"committee": committee.id}).all()
+    memberships = reports.read(_members_shown(), {"committee": committee.id}).all()
+    sector_labels = translated(SECTORS)
     return render_template(
         "committees/committee.html", committee=committee, memberships=memberships, upcoming=upcoming, past=past,
-        figures=reports.figures(committee, current_user), sectors=reports.attendance_by_sector(committee),
-        role=access.committee_role(current_user, committee), plans=plans, sector_labels=translated(SECTORS),
+        figures=figures, sectors=reports.attendance_by_sector(committee),
+        role=access.committee_role(current_user, committee), plans=plans, sector_labels=sector_labels,
+        kind_sectors={kind: sector_labels[sector] for kind, sector in SECTOR_OF_KIND.items()},
         status_labels=translated(MEETING_STATUSES), role_labels=translated(COMMITTEE_ROLES),
         level_labels=translated(COMMITTEE_LEVELS), children=visible_children(committee), children_shown=CHILDREN_SHOWN)
 
 
-def visible_children(committee: Committee) -> list:
+# The committee page's lists, as rows of what they show, each statement built once.
+
+@cache
+def _meetings_shown():
+    """The next planned meetings and the last others, in one query: `upcoming` tells them apart."""
+    columns = (Meeting.id, Meeting.title, Meeting.starts_at, Meeting.place, Meeting.status)
+    upcoming = (select(*columns, literal_column("1").label("upcoming"))
+                .where(Meeting.committee_id == bindparam("committee"), Meeting.status == "planned",
+                       Meeting.starts_at >= bindparam("now"))
+                .order_by(Meeting.starts_at).limit(UPCOMING_SHOWN).subquery())
+    past = (select(*columns, literal_column("0").label("upcoming"))
+            .where(Meeting.committee_id == bindparam("committee"),
+                   (Meeting.starts_at < bindparam("now")) | (Meeting.status != "planned"))
+            .order_by(Meeting.starts_at.desc()).limit(PAST_SHOWN).subquery())
+    return union_all(select(upcoming), select(past))
+
+
+@cache
+def _plans_shown():
+    return (select(ActionPlan.id, ActionPlan.title, ActionPlan.period_start, ActionPlan.period_end)
+            .where(ActionPlan.committee_id == bindparam("committee"))
+            .order_by(ActionPlan.period_end.desc()).limit(PLANS_SHOWN))
+
+
+@cache
+def _members_shown():
+    """The first members: name, role, organisation and its kind; chair, secretary, members, observers, each by name."""
+    return (select(User.name, Membership.role, Organization.name.label("organization"), Organization.kind)
+            .join(User, User.id == Membership.user_id).join(Organization, Organization.id == User.organization_id)
+            .where(Membership.committee_id == bindparam("committee"))
+            .order_by(ROLE_RANK, func.lower(User.name), User.id).limit(MEMBERS_SHOWN))
+
+
+@cache
+def _children(for_admin: bool):
+    query = (select(Committee.id, Committee.name, Committee.level).where(Committee.parent_id == bindparam("committee"))
+             .order_by(Committee.name, Committee.id).limit(CHILDREN_SHOWN + 1))
+    if not for_admin:  # as access.can_see_committee: members only
+        query = query.where(Committee.id.in_(bindparam("mine", expanding=True)))
+    return query
+
+
+def visible_children(committee) -> list:
     """The first committees reporting to this one that the person may see (id, name, level), one
     more than are shown when there are more: a national committee has dozens."""
-    query = (select(Committee.id, Committee.name, Committee.level).where(Committee.parent_id == committee.id)
-             .order_by(Committee.name, Committee.id).limit(CHILDREN_SHOWN + 1))
-    if not access.is_admin(current_user):  # as access.can_see_committee: members only
-        query = query.where(Committee.id.in_(list(access.committee_roles(current_user))))
-    return db.session.execute(query).all()
+    if access.is_admin(current_user):
+        return reports.read(_children(True), {"committee": committee.id}).all()
+    return reports.read(_children(False), {"committee": committee.id,
+                                           "mine": list(access.committee_roles(current_user))}).all()
 
 
 def members_in_order(committee: Committee):

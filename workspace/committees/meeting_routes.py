@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from workspace import access, origins
@@ -19,7 +19,10 @@ from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.i18n import gettext as _
 from workspace.labels import translated
-from workspace.models import ACTION_STATUSES, ATTENDANCE, Action, AgendaItem, Attendance, Meeting, Membership, User
+from workspace.models import (
+    ACTION_STATUSES, ATTENDANCE, ITEM_KINDS, MEETING_STATUSES, Action, AgendaItem, Attendance, Committee, Meeting,
+    Membership, User,
+)
 from workspace.pages import render_form, render_page, wants_fragment
 
 
@@ -35,17 +38,20 @@ def new_meeting(committee_id: int):
     return render_form("committees/meeting_form.html", form, committee=committee, meeting=None)
 
 
-def load_meeting_page(meeting_id: int, need: str = "see", attendance: bool = False) -> Meeting:
-    """The meeting with its agenda and decisions (and its attendance records, for recording
+def load_meeting_page(meeting_id: int, need: str = "see", attendance: bool = False) -> tuple[Meeting, int]:
+    """The meeting with its committee, agenda, decisions and who proposed each item, in one query
+    with the number of the committee's voting members (and its attendance records, for recording
     them): a fixed number of queries."""
-    options = [joinedload(Meeting.committee), selectinload(Meeting.items).selectinload(AgendaItem.decisions),
-               selectinload(Meeting.items).joinedload(AgendaItem.proposed_by)]
+    options = [joinedload(Meeting.committee).joinedload(Committee.parent).load_only(Committee.name),
+               joinedload(Meeting.items).options(joinedload(AgendaItem.decisions),
+                                                 joinedload(AgendaItem.proposed_by).load_only(User.name))]
     if attendance:
         options.append(selectinload(Meeting.attendance).joinedload(Attendance.user).joinedload(User.organization))
-    meeting = db.session.scalar(select(Meeting).where(Meeting.id == meeting_id).options(*options))
-    if meeting is None:
+    row = db.session.execute(select(Meeting, reports.voting_count(Meeting.committee_id))
+                             .where(Meeting.id == meeting_id).options(*options)).unique().one_or_none()
+    if row is None:
         abort(404)
-    return get_meeting_or_404(meeting.id, need)
+    return get_meeting_or_404(row[0].id, need), row[1]
 
 
 def agenda_clock(meeting: Meeting) -> list[tuple[AgendaItem, object]]:
@@ -58,37 +64,52 @@ def agenda_clock(meeting: Meeting) -> list[tuple[AgendaItem, object]]:
     return rows
 
 
-def meeting_context(meeting: Meeting) -> dict:
+# The actions made from a meeting's decisions, as rows of what the agenda shows (built once).
+DECISION_ACTIONS = (select(Action.id, Action.title, Action.status, Action.origin_id)
+                    .where(Action.origin_type == "decision",
+                           Action.origin_id.in_(bindparam("decisions", expanding=True)))
+                    .order_by(Action.id))
+
+
+def meeting_context(meeting: Meeting, voting: int) -> dict:
+    """What the meeting's pages show; `voting`: how many voting members its committee has."""
     clock = agenda_clock(meeting)
-    attendance = reports.attendance_rows(meeting)
+    attendance = reports.attendance_with_voting(meeting)
     decision_ids = [d.id for item in meeting.items for d in item.decisions]
-    actions_by_decision: dict[int, list[Action]] = {}
-    for action in db.session.scalars(select(Action).where(  # run even with no decisions: a fixed count
-            Action.origin_type == "decision", Action.origin_id.in_(decision_ids)).order_by(Action.id)):
+    actions_by_decision: dict[int, list] = {}
+    # Run even with no decisions: a fixed count.
+    for action in reports.read(DECISION_ACTIONS, {"decisions": decision_ids}):
         actions_by_decision.setdefault(action.origin_id, []).append(action)
+    committee = meeting.committee
     return {
         "actions_by_decision": actions_by_decision,
         "agenda_order": services.agenda_order(meeting),
         "meeting": meeting,
-        "committee": meeting.committee,
+        "committee": committee,
         "agenda": clock,
         "ends_at": (clock[-1][1] + timedelta(minutes=clock[-1][0].minutes_allotted)) if clock else None,
         "attendance": attendance,
-        "quorum": reports.quorum(meeting.committee, reports.voting_members(meeting.committee), attendance),
+        "quorum": reports.quorum_of(committee, voting, attendance),
         "origins": origins.describe_many(((i.origin_type, i.origin_id) for i in meeting.items), current_user),
-        "can_run": access.can_run_committee(current_user, meeting.committee),
-        "has_parent": meeting.committee.parent_id is not None,
+        "can_run": access.can_run_committee(current_user, committee),
+        "has_parent": committee.parent_id is not None,
         "attendance_labels": translated(ATTENDANCE),
         "status_labels": translated(ACTION_STATUSES),
+        "kind_labels": translated(ITEM_KINDS),
+        "meeting_statuses": translated(MEETING_STATUSES),
+        # Sentences each agenda item fills in: translated once, filled per item.
+        "words": {"minutes": _("%(minutes)s min"), "proposed_by": _("Proposed by %(name)s")},
     }
 
 
 @bp.route("/meetings/<int:meeting_id>")
 @login_required
 def meeting(meeting_id: int):
-    meeting = load_meeting_page(meeting_id)
-    return render_template("committees/meeting.html", form=AgendaItemForm(), cancel_form=CancelForm(),
-                           **meeting_context(meeting))
+    context = meeting_context(*load_meeting_page(meeting_id))
+    # The forms are made only for those who see them: the chair and secretary of a planned meeting.
+    editable = context["can_run"] and context["meeting"].status == "planned"
+    return render_template("committees/meeting.html", form=AgendaItemForm() if editable else None,
+                           cancel_form=CancelForm() if editable else None, **context)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -119,17 +140,15 @@ def cancel_meeting(meeting_id: int):
         except services.CommitteeRuleError as error:
             flash(str(error), "error")
         return redirect(url_for("committees.meeting", meeting_id=meeting.id))
-    meeting = load_meeting_page(meeting_id, need="run")
     return render_template("committees/meeting.html", form=AgendaItemForm(formdata=None), cancel_form=form,
-                           **meeting_context(meeting)), 422
+                           **meeting_context(*load_meeting_page(meeting_id, need="run"))), 422
 
 
 def agenda_response(meeting_id: int, form: AgendaItemForm | None = None, status: int = 200):
     """The agenda section (htmx) or the whole meeting page."""
-    meeting = load_meeting_page(meeting_id, need="run")
-    form = form or AgendaItemForm(formdata=None)
-    return render_page("committees/meeting.html", "committees/_agenda.html", status, form=form,
-                       cancel_form=CancelForm(formdata=None), **meeting_context(meeting))
+    context = meeting_context(*load_meeting_page(meeting_id, need="run"))
+    return render_page("committees/meeting.html", "committees/_agenda.html", status,
+                       form=form or AgendaItemForm(formdata=None), cancel_form=CancelForm(formdata=None), **context)
 
 
 @bp.route("/meetings/<int:meeting_id>/items", methods=["POST"])
@@ -228,8 +247,8 @@ def record_people(meeting: Meeting, memberships: list[Membership]) -> list[User]
 @bp.route("/meetings/<int:meeting_id>/record", methods=["GET", "POST"])
 @login_required
 def record_meeting(meeting_id: int):
-    meeting = load_meeting_page(meeting_id, need="run", attendance=True)
-    context = meeting_context(meeting)
+    meeting, voting = load_meeting_page(meeting_id, need="run", attendance=True)
+    context = meeting_context(meeting, voting)
     memberships = db.session.scalars(
         select(Membership).where(Membership.committee_id == meeting.committee_id)
         .options(joinedload(Membership.user).joinedload(User.organization))).all()
@@ -258,14 +277,12 @@ def record_meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/print")
 @login_required
 def print_meeting(meeting_id: int):
-    meeting = load_meeting_page(meeting_id)
-    context = meeting_context(meeting)
-    return render_template("committees/print.html", now=utcnow(), **context)
+    return render_template("committees/print.html", now=utcnow(), **meeting_context(*load_meeting_page(meeting_id)))
 
 
 @bp.route("/meetings/<int:meeting_id>/meeting.ics")
 @login_required
 def meeting_ics(meeting_id: int):
-    meeting = load_meeting_page(meeting_id)
+    meeting = load_meeting_page(meeting_id)[0]
     date = to_local(meeting.starts_at).date().isoformat()
     return calendar_response([meeting], meeting.committee.name, f"{meeting.committee.name} {date}.ics")

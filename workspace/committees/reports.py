@@ -191,6 +191,34 @@ def attendance_rows(meeting: Meeting) -> list:
         .where(Attendance.meeting_id == meeting.id).order_by(func.lower(User.name), User.id)).all()
 
 
+def voting_count(committee_id):
+    """How many voting members the committee has (a scalar subquery; committee_id may be a column)."""
+    return (select(func.count()).where(Membership.committee_id == committee_id, Membership.role != "observer")
+            .scalar_subquery())
+
+
+# Who was recorded at a meeting, by name, and whether each is a voting member of its committee
+# today (built once): the rows the meeting's page lists and its quorum counts.
+ATTENDANCE_ROWS = (
+    select(Attendance.user_id, Attendance.status, User.name, Organization.name.label("organization"),
+           Membership.id.is_not(None).label("voting"))
+    .join(User, User.id == Attendance.user_id).join(Organization, Organization.id == User.organization_id)
+    .outerjoin(Membership, (Membership.committee_id == bindparam("committee"))
+               & (Membership.user_id == Attendance.user_id) & (Membership.role != "observer"))
+    .where(Attendance.meeting_id == bindparam("meeting")).order_by(func.lower(User.name), User.id))
+
+
+def attendance_with_voting(meeting: Meeting) -> list:
+    """attendance_rows() with `voting` (a voting member today) on each row."""
+    return read(ATTENDANCE_ROWS, {"meeting": meeting.id, "committee": meeting.committee_id}).all()
+
+
+def quorum_of(committee: Committee, voting: int, attendance) -> Quorum:
+    """As quorum(), from the number of voting members and attendance rows that say which are voting."""
+    present = sum(1 for row in attendance if row.status == "present" and row.voting)
+    return Quorum(voting, present, math.ceil(voting * committee.quorum_percent / 100))
+
+
 def quorum(committee: Committee, voting: set[int], attendance) -> Quorum:
     """Voting members are all but observers (`voting`: their ids); the rule is the committee's
     quorum percent. `attendance`: rows or records with user_id and status."""

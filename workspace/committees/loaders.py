@@ -2,6 +2,7 @@
 committee (they learn nothing, not even that it exists), 403 for a member without the right."""
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import bindparam, select
 
 from workspace import access
 from workspace.extensions import db
@@ -26,6 +27,22 @@ def get_committee_or_404(committee_id: int, need: str = "see", options=()) -> Co
     """options: loader options for what the page shows with it (its area, its parent)."""
     committee = db.get_or_404(Committee, committee_id, options=options)
     check(committee, need)
+    return committee
+
+
+COMMITTEE_NAME = select(Committee.id, Committee.name).where(Committee.id == bindparam("committee"))
+
+
+def committee_row_or_404(committee_id: int, need: str = "see"):
+    """The committee's id and name (a row), for pages that show no more of it, with the answers
+    of get_committee_or_404(): the rule that hides it needs only its id, so outsiders cost no read."""
+    if not access.can_see_committee(current_user, committee_id):
+        abort(404)
+    committee = db.session.connection().execute(COMMITTEE_NAME, {"committee": committee_id}).one_or_none()
+    if committee is None:
+        abort(404)
+    if not NEEDS[need](current_user, committee):
+        abort(403)
     return committee
 
 

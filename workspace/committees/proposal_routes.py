@@ -1,54 +1,66 @@
 """Proposed agenda items: any member proposes, the chair or secretary accepts or declines."""
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import case, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import bindparam, case, select
 
 from workspace import access, origins
 from workspace.clock import utcnow
-from workspace.committees import bp, services
+from workspace.committees import bp, reports, services
 from workspace.committees.forms import AcceptForm, DeclineForm, ProposalForm
-from workspace.committees.loaders import get_committee_or_404, get_proposal_or_404
+from workspace.committees.loaders import committee_row_or_404, get_committee_or_404, get_proposal_or_404
 from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.labels import translated
-from workspace.models import ITEM_KINDS, ITEM_STATUSES, AgendaItem, Committee, Meeting
+from workspace.models import ITEM_KINDS, ITEM_STATUSES, AgendaItem, Meeting, User
 from workspace.pages import paginate, render_form
 
 PROPOSALS_PER_PAGE = 20
 
 
-def planned_meetings(committee: Committee) -> list[Meeting]:
-    return list(db.session.scalars(select(Meeting).where(
-        Meeting.committee_id == committee.id, Meeting.status == "planned", Meeting.starts_at >= utcnow())
-        .order_by(Meeting.starts_at).limit(20)))
+# The next planned meetings a proposal can be put on: id and title (built once).
+PLANNED_MEETINGS = (select(Meeting.id, Meeting.title).where(
+    Meeting.committee_id == bindparam("committee"), Meeting.status == "planned", Meeting.starts_at >= bindparam("now"))
+    .order_by(Meeting.starts_at).limit(20))
+
+
+def planned_meetings(committee) -> list:
+    return reports.read(PLANNED_MEETINGS, {"committee": committee.id, "now": utcnow()}).all()
 
 
 # Waiting proposals first, then the newest.
 PROPOSAL_ORDER = (case((AgendaItem.status == "proposed", 0), else_=1), AgendaItem.created_at.desc(), AgendaItem.id.desc())
 
 
-def _with_proposer_and_meeting(page_ids) -> list[AgendaItem]:
-    """The page's proposals with who proposed them and their meeting, joined for these rows only."""
-    return list(db.session.scalars(
-        select(AgendaItem).join(page_ids, page_ids.c.id == AgendaItem.id)
-        .options(joinedload(AgendaItem.proposed_by), joinedload(AgendaItem.meeting)).order_by(*PROPOSAL_ORDER)))
+def _with_proposer_and_meeting(page_ids) -> list:
+    """The page's proposals as rows of what it shows, with who proposed them and their meeting's
+    title, joined for these rows only."""
+    return reports.read(
+        select(AgendaItem.id, AgendaItem.title, AgendaItem.status, AgendaItem.kind, AgendaItem.minutes_allotted,
+               AgendaItem.origin_type, AgendaItem.origin_id, AgendaItem.description, AgendaItem.decline_reason,
+               AgendaItem.created_at, AgendaItem.meeting_id, User.name.label("proposer"),
+               Meeting.title.label("meeting_title"))
+        .join(page_ids, page_ids.c.id == AgendaItem.id)
+        .outerjoin(User, User.id == AgendaItem.proposed_by_id).outerjoin(Meeting, Meeting.id == AgendaItem.meeting_id)
+        .order_by(*PROPOSAL_ORDER), {}).all()
 
 
 @bp.route("/committees/<int:committee_id>/proposals")
 @login_required
 def proposals(committee_id: int):
-    committee = get_committee_or_404(committee_id)
+    committee = committee_row_or_404(committee_id)
     query = (select(AgendaItem.id).where(AgendaItem.committee_id == committee.id,
                                          AgendaItem.proposed_by_id.is_not(None) | AgendaItem.origin_type.is_not(None))
              .order_by(*PROPOSAL_ORDER))
     page = paginate(query, PROPOSALS_PER_PAGE, load=_with_proposer_and_meeting)
     meetings = planned_meetings(committee)
+    can_run = access.can_run_committee(current_user, committee)
     return render_template(
         "committees/proposals.html", committee=committee, page=page, meetings=meetings,
-        accept_form=AcceptForm(meetings=meetings), decline_form=DeclineForm(formdata=None),
+        # Only the chair and secretary see the forms (their labels).
+        accept_form=AcceptForm(meetings=meetings) if can_run else None,
+        decline_form=DeclineForm(formdata=None) if can_run else None,
         origins=origins.describe_many(((i.origin_type, i.origin_id) for i in page.items), current_user),
-        can_run=access.can_run_committee(current_user, committee), item_statuses=translated(ITEM_STATUSES),
+        can_run=can_run, item_statuses=translated(ITEM_STATUSES),
         item_kinds=translated(ITEM_KINDS),
         # Sentences each proposal fills in: translated once, filled per proposal.
         words={"minutes": _("%(minutes)s min"), "proposed_by": _("Proposed by %(name)s")})

@@ -11,13 +11,13 @@ from workspace.clock import utcnow
 from workspace.committees import bp, reports, services
 from workspace.committees.calendar import calendar_response
 from workspace.committees.forms import CommitteeEditForm, CommitteeForm, MemberForm, RoleForm
-from workspace.committees.loaders import get_committee_or_404
+from workspace.committees.loaders import committee_row_or_404, get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.labels import translated
-from workspace.pages import render_form
+from workspace.pages import paginate, render_form
 from workspace.models import (
     COMMITTEE_LEVELS, COMMITTEE_ROLES, MEETING_STATUSES, SECTOR_OF_KIND, SECTORS, ActionPlan, Area, Committee, Meeting,
     Membership, Organization, User,
@@ -29,6 +29,7 @@ PLANS_SHOWN = 5
 MEMBERS_SHOWN = 12  # the chair and secretary first; "All members" lists everyone
 CHILDREN_SHOWN = 12  # committees reporting here; the committee list filtered by parent shows all
 COMMITTEES_PER_PAGE = MEETINGS_PER_PAGE = 25
+MEETINGS_COUNTED = 100_000
 ROLE_ORDER = {"chair": 0, "secretary": 1, "member": 2, "observer": 3}
 ROLE_RANK = case(ROLE_ORDER, value=Membership.role)
 
@@ -241,12 +242,20 @@ def remove_member(committee_id: int, membership_id: int):
 @bp.route("/committees/<int:committee_id>/meetings")
 @login_required
 def meetings(committee_id: int):
-    committee = get_committee_or_404(committee_id)
-    query = (select(Meeting).where(Meeting.committee_id == committee.id)
+    committee = committee_row_or_404(committee_id)
+    query = (select(Meeting.id).where(Meeting.committee_id == committee.id)
              .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
-    page = db.paginate(query, per_page=MEETINGS_PER_PAGE, error_out=False)
+    # A committee's meetings are a few hundred at most: all counted, the page says how many.
+    page = paginate(query, MEETINGS_PER_PAGE, count_up_to=MEETINGS_COUNTED, load=_meeting_rows)
     return render_template("committees/meetings.html", committee=committee, page=page,
                            status_labels=translated(MEETING_STATUSES))
+
+
+def _meeting_rows(page_ids) -> list:
+    """The page's meetings as rows of what the list shows."""
+    return reports.read(
+        select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.place, Meeting.call_link, Meeting.status)
+        .join(page_ids, page_ids.c.id == Meeting.id).order_by(Meeting.starts_at.desc(), Meeting.id.desc()), {}).all()
 
 
 @bp.route("/committees/<int:committee_id>/calendar/<token>.ics")

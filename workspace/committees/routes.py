@@ -4,14 +4,14 @@ from functools import cache
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, case, func, literal_column, select, union_all
-from sqlalchemy.orm import contains_eager, joinedload, load_only, selectinload
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from workspace import access, audit
 from workspace.clock import utcnow
 from workspace.committees import bp, reports, services
 from workspace.committees.calendar import calendar_response
 from workspace.committees.forms import CommitteeEditForm, CommitteeForm, MemberForm, RoleForm
-from workspace.committees.loaders import committee_row_or_404, get_committee_or_404
+from workspace.committees.loaders import COMMITTEE_NAME, committee_row_or_404, get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.i18n import gettext as _
@@ -37,11 +37,7 @@ ROLE_RANK = case(ROLE_ORDER, value=Membership.role)
 @bp.route("/committees")
 @login_required
 def committees():
-    # What a row shows of each committee and its area and parent (not their long texts).
-    query = (select(Committee).options(
-        load_only(Committee.name, Committee.level, Committee.area_id, Committee.parent_id),
-        joinedload(Committee.area).load_only(Area.name), joinedload(Committee.parent).load_only(Committee.name))
-        .order_by(Committee.name, Committee.id))
+    query = select(Committee.id).order_by(Committee.name, Committee.id)
     if not access.is_admin(current_user):
         query = query.where(Committee.id.in_(select(Membership.committee_id).where(Membership.user_id == current_user.id)))
     level = request.args.get("level", "")
@@ -51,17 +47,30 @@ def committees():
     parent = request.args.get("parent", type=whole_number)
     if parent:
         query = query.where(Committee.parent_id == parent)
-        parent = db.session.get(Committee, parent)
-    page = db.paginate(query, per_page=COMMITTEES_PER_PAGE, error_out=False)
-    ids = [c.id for c in page.items]
-    next_meetings = dict(db.session.execute(
-        select(Meeting.committee_id, db.func.min(Meeting.starts_at))
-        .where(Meeting.committee_id.in_(ids), Meeting.status == "planned", Meeting.starts_at >= utcnow())
-        .group_by(Meeting.committee_id)).all()) if ids else {}
+        parent = reports.read(COMMITTEE_NAME, {"committee": parent}).one_or_none()
+    page = paginate(query, COMMITTEES_PER_PAGE, load=_committee_rows)
     return render_template("committees/list.html", page=page, level=level, levels=COMMITTEE_LEVELS,
                            parent=parent if parent and access.can_see_committee(current_user, parent) else None,
-                           next_meetings=next_meetings, roles=translated(COMMITTEE_ROLES),
+                           my_roles=access.committee_roles(current_user), roles=translated(COMMITTEE_ROLES),
                            level_labels=translated(COMMITTEE_LEVELS))
+
+
+_Parent = aliased(Committee)
+
+
+def _committee_rows(page_ids) -> list:
+    """The page's committees as rows of what the list shows: name, level, area, the committee
+    each reports to, and the next planned meeting (from the index on committee, status, start)."""
+    next_meeting = (select(func.min(Meeting.starts_at))
+                    .where(Meeting.committee_id == Committee.id, Meeting.status == "planned",
+                           Meeting.starts_at >= bindparam("now"))
+                    .scalar_subquery())
+    return reports.read(
+        select(Committee.id, Committee.name, Committee.level, Area.name.label("area_name"),
+               _Parent.name.label("parent_name"), next_meeting.label("next_meeting"))
+        .join(page_ids, page_ids.c.id == Committee.id).join(Area, Area.id == Committee.area_id)
+        .outerjoin(_Parent, _Parent.id == Committee.parent_id).order_by(Committee.name, Committee.id),
+        {"now": utcnow()}).all()
 
 
 @bp.route("/committees/new", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Select, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from workspace import access, edits
@@ -89,10 +89,24 @@ def new_case():
     return render_form("feedback/new_case.html", form)
 
 
-def get_case_or_404(case_id: int) -> FeedbackCase:
-    case = db.session.scalar(select(FeedbackCase).where(FeedbackCase.id == case_id).options(
+# A case's page and its forms read the case with whom it names, and its history as the columns
+# shown with each note's author: statements built once (building one costs more than running it).
+@cache
+def _case_statement() -> Select:
+    return select(FeedbackCase).where(FeedbackCase.id == bindparam("case")).options(
         joinedload(FeedbackCase.area), joinedload(FeedbackCase.assigned_organization),
-        joinedload(FeedbackCase.assigned_user)))
+        joinedload(FeedbackCase.assigned_user))
+
+
+@cache
+def _notes_statement() -> Select:
+    return (select(CaseNote.created_at, CaseNote.from_status, CaseNote.to_status, CaseNote.text,
+                   User.name.label("author_name")).outerjoin(User, User.id == CaseNote.author_id)
+            .where(CaseNote.case_id == bindparam("case")).order_by(CaseNote.id.desc()))
+
+
+def get_case_or_404(case_id: int) -> FeedbackCase:
+    case = db.session.scalar(_case_statement(), {"case": case_id})
     if case is None or not access.can_handle_case(current_user, case):
         abort(404)  # not even whether it exists
     return case
@@ -106,12 +120,9 @@ def case_page(case: FeedbackCase, status: int = 200, **forms):
     response_form = forms.get("response_form") or ResponseForm(formdata=None, obj=case)
     for form in (move_form, assign_form, response_form):
         form.stamp(case)
-    # The history as the columns shown, each note's author named in the same query (not loaded
-    # one note at a time), and its statuses translated once.
-    notes = db.session.execute(
-        select(CaseNote.created_at, CaseNote.from_status, CaseNote.to_status, CaseNote.text,
-               User.name.label("author_name")).outerjoin(User, User.id == CaseNote.author_id)
-        .where(CaseNote.case_id == case.id).order_by(CaseNote.id.desc())).all()
+    # Each note's author named in the same query, not loaded one note at a time; statuses
+    # translated once.
+    notes = db.session.execute(_notes_statement(), {"case": case.id}).all()
     return render_template("feedback/case.html", case=case, move_form=move_form, assign_form=assign_form,
                            response_form=response_form, standing=standing(case, utcnow(), answer_times()),
                            actions=linked_actions(case), notes=notes, channels=CHANNELS,

@@ -14,11 +14,15 @@ LABELS = {"on_track": _l("On track"), "at_risk": _l("At risk"), "breached": _l("
 BADGES = {"on_track": "ok", "at_risk": "warn", "breached": "bad", "met": "ok", "late": "muted"}
 
 
+# Read on every page of cases: built once.
+ANSWER_TIMES = select(AnswerTime.category, AnswerTime.acknowledge_hours, AnswerTime.resolve_days)
+
+
 def answer_times() -> dict[str, tuple[int, int]]:
     """{category: (hours to acknowledge, days to resolve)}: one query."""
     times = dict(DEFAULT_ANSWER_TIMES)
-    for row in db.session.scalars(select(AnswerTime)):
-        times[row.category] = (row.acknowledge_hours, row.resolve_days)
+    for category, hours, days in db.session.execute(ANSWER_TIMES):
+        times[category] = (hours, days)
     return times
 
 

@@ -2,6 +2,7 @@
 board, cards, votes, phases, turning the top ideas into actions, the projector and the summary."""
 import secrets
 from collections import Counter, OrderedDict
+from functools import cache
 from typing import NamedTuple
 
 from flask import abort, current_app, flash, redirect, render_template, request, session as browser_session, url_for
@@ -9,7 +10,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import Row, bindparam, func, literal_column, or_, select, union_all
+from sqlalchemy import Row, Select, bindparam, func, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload
 from wtforms import DateField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
@@ -133,12 +134,27 @@ def startable_owners(user, committees: list[int], search: str) -> dict:
     `more` says there are others, to find by searching. One query reads both, as the columns shown."""
     if not (access.in_sector(user, "ngo") or access.in_sector(user, "government")):
         return {"startable": [], "groups": [], "more": False}
-    # The person's own group and the groups they verify (the rule below decides on each one shown).
-    verified = select(GroupRole.organization_id).where(GroupRole.user_id == user.id, GroupRole.role == "verifier")
+    query = _startable_query(search) if search else _startable_unsearched()
+    rows = db.session.execute(query, {"committees": committees, "user": user.id,
+                                      "organization": user.organization_id}).all()
+    startable = [owner for owner in (Startable(row.id, row.name) for row in rows if not row.kind)
+                 if access.can_start_session(user, owner)]
+    groups = [group for group in (StartableGroup(*row) for row in rows if row.kind)
+              if access.can_start_session(user, group)]
+    return {"startable": startable[:STARTABLE_SHOWN], "groups": groups[:STARTABLE_SHOWN],
+            "more": len(startable) > STARTABLE_SHOWN or len(groups) > STARTABLE_SHOWN}
+
+
+def _startable_query(search: str) -> Select:
+    """The first few committees (of those given) and community groups (the person's own, those they
+    verify) by name, with `search` in their name if given; who is bound on each use."""
+    # The person's own group and the groups they verify (the rule decides on each one shown).
+    verified = select(GroupRole.organization_id).where(GroupRole.user_id == bindparam("user"),
+                                                       GroupRole.role == "verifier")
     committee_query = select(Committee.id, Committee.name, literal_column("''").label("kind")).where(
-        Committee.id.in_(committees))
+        Committee.id.in_(bindparam("committees", expanding=True)))
     group_query = select(Organization.id, Organization.name, Organization.kind).where(
-        or_(Organization.id == user.organization_id, Organization.id.in_(verified)),
+        or_(Organization.id == bindparam("organization"), Organization.id.in_(verified)),
         Organization.kind == "community_group")
     if search:
         committee_query = committee_query.where(contains(Committee.name, search))
@@ -148,13 +164,14 @@ def startable_owners(user, committees: list[int], search: str) -> dict:
     first_groups = group_query.order_by(Organization.name, Organization.id).limit(STARTABLE_SHOWN + 1).subquery()
     both = union_all(select(first_committees), select(first_groups)).subquery()
     # A committee's kind is "" (an organisation has one): committees first, each side by name.
-    rows = db.session.execute(select(both).order_by(both.c.kind, both.c.name, both.c.id)).all()
-    startable = [owner for owner in (Startable(row.id, row.name) for row in rows if not row.kind)
-                 if access.can_start_session(user, owner)]
-    groups = [group for group in (StartableGroup(*row) for row in rows if row.kind)
-              if access.can_start_session(user, group)]
-    return {"startable": startable[:STARTABLE_SHOWN], "groups": groups[:STARTABLE_SHOWN],
-            "more": len(startable) > STARTABLE_SHOWN or len(groups) > STARTABLE_SHOWN}
+    return select(both).order_by(both.c.kind, both.c.name, both.c.id)
+
+
+@cache
+def _startable_unsearched() -> Select:
+    """Without a search, as on every view of the list: built once (building it costs more than
+    running it)."""
+    return _startable_query("")
 
 
 @bp.route("/committees/<int:committee_id>/sessions/new", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """Meetings: scheduling, the agenda and its order, recording what happened, print and calendar."""
 from datetime import timedelta
+from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
@@ -42,16 +43,21 @@ def load_meeting_page(meeting_id: int, need: str = "see", attendance: bool = Fal
     """The meeting with its committee, agenda, decisions and who proposed each item, in one query
     with the number of the committee's voting members (and its attendance records, for recording
     them): a fixed number of queries."""
+    row = db.session.execute(_meeting_statement(attendance), {"meeting": meeting_id}).unique().one_or_none()
+    if row is None:
+        abort(404)
+    return get_meeting_or_404(row[0].id, need), row[1]
+
+
+@cache
+def _meeting_statement(attendance: bool):
     options = [joinedload(Meeting.committee).joinedload(Committee.parent).load_only(Committee.name),
                joinedload(Meeting.items).options(joinedload(AgendaItem.decisions),
                                                  joinedload(AgendaItem.proposed_by).load_only(User.name))]
     if attendance:
         options.append(selectinload(Meeting.attendance).joinedload(Attendance.user).joinedload(User.organization))
-    row = db.session.execute(select(Meeting, reports.voting_count(Meeting.committee_id))
-                             .where(Meeting.id == meeting_id).options(*options)).unique().one_or_none()
-    if row is None:
-        abort(404)
-    return get_meeting_or_404(row[0].id, need), row[1]
+    return (select(Meeting, reports.voting_count(Meeting.committee_id))
+            .where(Meeting.id == bindparam("meeting")).options(*options))
 
 
 def agenda_clock(meeting: Meeting) -> list[tuple[AgendaItem, object]]:
@@ -277,7 +283,11 @@ def record_meeting(meeting_id: int):
 @bp.route("/meetings/<int:meeting_id>/print")
 @login_required
 def print_meeting(meeting_id: int):
-    return render_template("committees/print.html", now=utcnow(), **meeting_context(*load_meeting_page(meeting_id)))
+    context = meeting_context(*load_meeting_page(meeting_id))
+    by_status: dict[str, list] = {}  # the minutes list those present, then apologies, then absent
+    for row in context["attendance"]:
+        by_status.setdefault(row.status, []).append(row)
+    return render_template("committees/print.html", now=utcnow(), attendance_by_status=by_status, **context)
 
 
 @bp.route("/meetings/<int:meeting_id>/meeting.ics")

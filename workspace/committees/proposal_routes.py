@@ -1,5 +1,7 @@
 """Proposed agenda items: any member proposes, the chair or secretary accepts or declines."""
-from flask import flash, redirect, render_template, url_for
+from typing import NamedTuple
+
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import bindparam, case, select
 
@@ -7,11 +9,11 @@ from workspace import access, origins
 from workspace.clock import utcnow
 from workspace.committees import bp, reports, services
 from workspace.committees.forms import AcceptForm, DeclineForm, ProposalForm
-from workspace.committees.loaders import committee_row_or_404, get_committee_or_404, get_proposal_or_404
+from workspace.committees.loaders import get_committee_or_404, get_proposal_or_404
 from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.labels import translated
-from workspace.models import ITEM_KINDS, ITEM_STATUSES, AgendaItem, Meeting, User
+from workspace.models import ITEM_KINDS, ITEM_STATUSES, AgendaItem, Committee, Meeting, User
 from workspace.pages import paginate, render_form
 
 PROPOSALS_PER_PAGE = 20
@@ -25,6 +27,29 @@ PLANNED_MEETINGS = (select(Meeting.id, Meeting.title).where(
 
 def planned_meetings(committee) -> list:
     return reports.read(PLANNED_MEETINGS, {"committee": committee.id, "now": utcnow()}).all()
+
+
+_planned = PLANNED_MEETINGS.add_columns(Meeting.committee_id, Meeting.starts_at).subquery()
+# The committee's id and name with its next planned meetings (none: one row without a meeting), in one query.
+COMMITTEE_AND_PLANNED = (
+    select(Committee.id, Committee.name, _planned.c.id.label("meeting_id"), _planned.c.title.label("meeting_title"))
+    .outerjoin(_planned, _planned.c.committee_id == Committee.id).where(Committee.id == bindparam("committee"))
+    .order_by(_planned.c.starts_at))
+
+
+def committee_and_planned_or_404(committee_id: int):
+    """As committee_row_or_404() (need "see"), with planned_meetings()."""
+    if not access.can_see_committee(current_user, committee_id):
+        abort(404)
+    rows = reports.read(COMMITTEE_AND_PLANNED, {"committee": committee_id, "now": utcnow()}).all()
+    if not rows:
+        abort(404)
+    return rows[0], [Planned(row.meeting_id, row.meeting_title) for row in rows if row.meeting_id is not None]
+
+
+class Planned(NamedTuple):
+    id: int
+    title: str
 
 
 # Waiting proposals first, then the newest.
@@ -47,12 +72,11 @@ def _with_proposer_and_meeting(page_ids) -> list:
 @bp.route("/committees/<int:committee_id>/proposals")
 @login_required
 def proposals(committee_id: int):
-    committee = committee_row_or_404(committee_id)
+    committee, meetings = committee_and_planned_or_404(committee_id)
     query = (select(AgendaItem.id).where(AgendaItem.committee_id == committee.id,
                                          AgendaItem.proposed_by_id.is_not(None) | AgendaItem.origin_type.is_not(None))
              .order_by(*PROPOSAL_ORDER))
     page = paginate(query, PROPOSALS_PER_PAGE, load=_with_proposer_and_meeting)
-    meetings = planned_meetings(committee)
     can_run = access.can_run_committee(current_user, committee)
     return render_template(
         "committees/proposals.html", committee=committee, page=page, meetings=meetings,

@@ -3,7 +3,7 @@ from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, case, func, literal_column, select, union_all
+from sqlalchemy import Date, DateTime, String, bindparam, case, cast, func, literal_column, null, select, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from workspace import access, audit
@@ -98,12 +98,13 @@ def committee(committee_id: int):
     if page is None:
         abort(404)
     committee, figures = page
-    upcoming, past = [], []
-    for meeting in reports.read(_meetings_shown(), {"committee": committee.id, "now": utcnow()}):
-        (upcoming if meeting.upcoming else past).append(meeting)
-    upcoming.sort(key=lambda meeting: meeting.starts_at)
-    past.sort(key=lambda meeting: meeting.starts_at, reverse=True)
-    plans = reports.read(_plans_shown(), {"committee": committee.id}).all()
+    # The next planned meetings, the last others and the latest plans, each sorted here: one query.
+    shown = {"upcoming": [], "past": [], "plan": []}
+    for row in reports.read(_meetings_and_plans_shown(), {"committee": committee.id, "now": utcnow()}):
+        shown[row.list].append(row)
+    upcoming = sorted(shown["upcoming"], key=lambda meeting: meeting.starts_at)
+    past = sorted(shown["past"], key=lambda meeting: meeting.starts_at, reverse=True)
+    plans = sorted(shown["plan"], key=lambda plan: plan.period_end, reverse=True)
     memberships = reports.read(_members_shown(), {"committee": committee.id}).all()
     sector_labels = translated(SECTORS)
     return render_template(
@@ -117,26 +118,31 @@ def committee(committee_id: int):
 
 # The committee page's lists, as rows of what they show, each statement built once.
 
+def _shown(name: str, *columns):
+    """A list's columns, named alike in every list: list, id, title, starts_at, place, status, period_start, period_end."""
+    names = ("id", "title", "starts_at", "place", "status", "period_start", "period_end")
+    return select(literal_column(f"'{name}'").label("list"), *(column.label(n) for column, n in zip(columns, names)))
+
+
 @cache
-def _meetings_shown():
-    """The next planned meetings and the last others, in one query: `upcoming` tells them apart."""
-    columns = (Meeting.id, Meeting.title, Meeting.starts_at, Meeting.place, Meeting.status)
-    upcoming = (select(*columns, literal_column("1").label("upcoming"))
+def _meetings_and_plans_shown():
+    """The next planned meetings, the last others and the latest action plans, in one query:
+    `list` tells them apart; each has the columns its list shows, and nulls for the others'."""
+    no_plan = (cast(null(), Date), cast(null(), Date))
+    meeting = (Meeting.id, Meeting.title, Meeting.starts_at, Meeting.place, Meeting.status)
+    upcoming = (_shown("upcoming", *meeting, *no_plan)
                 .where(Meeting.committee_id == bindparam("committee"), Meeting.status == "planned",
                        Meeting.starts_at >= bindparam("now"))
                 .order_by(Meeting.starts_at).limit(UPCOMING_SHOWN).subquery())
-    past = (select(*columns, literal_column("0").label("upcoming"))
+    past = (_shown("past", *meeting, *no_plan)
             .where(Meeting.committee_id == bindparam("committee"),
                    (Meeting.starts_at < bindparam("now")) | (Meeting.status != "planned"))
             .order_by(Meeting.starts_at.desc()).limit(PAST_SHOWN).subquery())
-    return union_all(select(upcoming), select(past))
-
-
-@cache
-def _plans_shown():
-    return (select(ActionPlan.id, ActionPlan.title, ActionPlan.period_start, ActionPlan.period_end)
-            .where(ActionPlan.committee_id == bindparam("committee"))
-            .order_by(ActionPlan.period_end.desc()).limit(PLANS_SHOWN))
+    plans = (_shown("plan", ActionPlan.id, ActionPlan.title, cast(null(), DateTime), cast(null(), String),
+                    cast(null(), String), ActionPlan.period_start, ActionPlan.period_end)
+             .where(ActionPlan.committee_id == bindparam("committee"))
+             .order_by(ActionPlan.period_end.desc()).limit(PLANS_SHOWN).subquery())
+    return union_all(select(upcoming), select(past), select(plans))
 
 
 @cache

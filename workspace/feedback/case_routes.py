@@ -21,7 +21,8 @@ from workspace.feedback.forms import AssignForm, MoveForm, ResponseForm, StaffCa
 from workspace.feedback.timing import answer_times, standing, standing_labels, translated
 from workspace.forms import EmptyForm, choices
 from workspace.i18n import gettext as _
-from workspace.inputs import MAX_ID, whole_number
+from workspace.inputs import whole_number
+from workspace.links import url_pattern
 from workspace.models import (
     CASE_STATUSES, CATEGORIES, CHANNELS, NEXT_STATUSES, ActionPlan, Area, CaseNote, Committee, FeedbackCase,
     Organization, User,
@@ -67,13 +68,6 @@ def case_rows() -> Select:
             .outerjoin(Area, Area.id == FeedbackCase.area_id)
             .outerjoin(Organization, Organization.id == FeedbackCase.assigned_organization_id)
             .outerjoin(User, User.id == FeedbackCase.assigned_user_id))
-
-
-def url_pattern(endpoint: str, key: str, **values) -> str:
-    """The endpoint's address with `key` left as {0}, to fill in per row: url_for once per page.
-    The stand-in is one more than any id, so no other part of an address."""
-    marker = str(MAX_ID + 1)
-    return url_for(endpoint, **values, **{key: marker}).replace(marker, "{0}")
 
 
 @bp.route("/cases/new", methods=["GET", "POST"])

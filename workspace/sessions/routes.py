@@ -23,8 +23,9 @@ from workspace.edits import EditForm
 from workspace.extensions import db
 from workspace.forms import IntegerField, strip
 from workspace.i18n import gettext as _, lazy_gettext as _l, ngettext
-from workspace.inputs import MAX_ID, whole_number
+from workspace.inputs import whole_number
 from workspace.labels import translated
+from workspace.links import url_pattern
 from workspace.models import (
     MAX_CARD, PHASE_ORDER, PHASES, Action, Card, Committee, GroupRole, Organization, Participant, PlanningSession,
     Vote,
@@ -346,15 +347,6 @@ def tidy_words(session: PlanningSession) -> dict:
         "merge_url": url_pattern("sessions.session", "merge", anchor="tidy-", session_id=session.id),
         "new_words": _("New words for %(card)s"),
     }
-
-
-def url_pattern(endpoint: str, key: str, anchor: str | None = None, **values) -> str:
-    """The endpoint's address with `key` (and the end of the anchor) left as {0}, to fill in per
-    row: url_for once per page. The stand-in is one more than any id: no other part of an address."""
-    marker = str(MAX_ID + 1)
-    if anchor is not None:
-        values["_anchor"] = anchor + marker
-    return url_for(endpoint, **values, **{key: marker}).replace(marker, "{0}")
 
 
 @bp.route("/sessions/<int:session_id>")

@@ -56,17 +56,18 @@ class Planned(NamedTuple):
 PROPOSAL_ORDER = (case((AgendaItem.status == "proposed", 0), else_=1), AgendaItem.created_at.desc(), AgendaItem.id.desc())
 
 
+# What a proposal shows, with who proposed it and its meeting's title (built once; a page adds its ids).
+PROPOSAL_ROWS = (
+    select(AgendaItem.id, AgendaItem.title, AgendaItem.status, AgendaItem.kind, AgendaItem.minutes_allotted,
+           AgendaItem.origin_type, AgendaItem.origin_id, AgendaItem.description, AgendaItem.decline_reason,
+           AgendaItem.created_at, AgendaItem.meeting_id, User.name.label("proposer"), Meeting.title.label("meeting_title"))
+    .outerjoin(User, User.id == AgendaItem.proposed_by_id).outerjoin(Meeting, Meeting.id == AgendaItem.meeting_id)
+    .order_by(*PROPOSAL_ORDER))
+
+
 def _with_proposer_and_meeting(page_ids) -> list:
-    """The page's proposals as rows of what it shows, with who proposed them and their meeting's
-    title, joined for these rows only."""
-    return reports.read(
-        select(AgendaItem.id, AgendaItem.title, AgendaItem.status, AgendaItem.kind, AgendaItem.minutes_allotted,
-               AgendaItem.origin_type, AgendaItem.origin_id, AgendaItem.description, AgendaItem.decline_reason,
-               AgendaItem.created_at, AgendaItem.meeting_id, User.name.label("proposer"),
-               Meeting.title.label("meeting_title"))
-        .join(page_ids, page_ids.c.id == AgendaItem.id)
-        .outerjoin(User, User.id == AgendaItem.proposed_by_id).outerjoin(Meeting, Meeting.id == AgendaItem.meeting_id)
-        .order_by(*PROPOSAL_ORDER), {}).all()
+    """The page's proposals as rows, their people and meetings joined for these rows only."""
+    return reports.read(PROPOSAL_ROWS.where(AgendaItem.id.in_(select(page_ids.c.id))), {}).all()
 
 
 @bp.route("/committees/<int:committee_id>/proposals")

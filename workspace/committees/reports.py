@@ -14,6 +14,7 @@ from workspace.models import (
     OPEN_STATUSES, SECTOR_OF_KIND, Action, ActionPlan, AgendaItem, Attendance, Committee, Meeting, Membership,
     Area, Organization, User,
 )
+from workspace.pages import read  # the pages here read plain columns through it
 
 SECTOR_ORDER = ("government", "ngo", "community", "other")
 RECENT_MEETINGS = 4
@@ -34,13 +35,6 @@ class Compliance:
     def within_reach(self) -> bool:
         """Held and still planned meetings would meet the rule."""
         return self.held + self.planned >= self.required
-
-
-def read(statement, parameters: dict):
-    """The rows of a statement of plain columns, run on the session's connection (its transaction):
-    the session's own execute adds ORM work that such rows do not need, about as much again as
-    the query. For pages that only read: it does not flush the session first."""
-    return db.session.connection().execute(statement, parameters)
 
 
 def recent_held(committee_id, meetings: int = RECENT_MEETINGS):

@@ -10,6 +10,7 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import Select, bindparam, func, literal_column, select, text
 
+from workspace import pages
 from workspace.clock import to_local, to_utc, utcnow
 from workspace.extensions import db
 from workspace.formatting import as_date
@@ -117,9 +118,8 @@ def board_with(chosen, path, inside, whole_country: bool) -> Board:
 
 
 def read(query, values: dict | None = None) -> list:
-    """The rows of a query of columns, read through the session's connection: without the ORM's
-    work on each row, which costs more than the database on a page of a few hundred."""
-    return db.session.connection().execute(query, values).all()
+    """All the rows of a query of columns (pages.read: without the ORM's work on each row)."""
+    return pages.read(query, values).all()
 
 
 def _median(buckets: list[tuple[int, int]], total: int) -> float | None:

@@ -4,7 +4,7 @@ from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Select, String, Subquery, and_, bindparam, case, func, or_, select
+from sqlalchemy import Integer, Select, String, Subquery, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from workspace import access, edits
@@ -25,11 +25,11 @@ from workspace.inputs import whole_number
 from workspace.links import url_pattern
 from workspace.labels import translated
 from workspace.models import (
-    FREQUENCIES, UNITS, VALUE_STATES, AreaLineage, Committee, GroupRole, Indicator, IndicatorTarget, IndicatorValue,
-    IndicatorWording, Organization, User,
+    FREQUENCIES, UNITS, VALUE_STATES, Area, AreaLineage, Committee, GroupRole, Indicator, IndicatorTarget,
+    IndicatorValue, IndicatorWording, Organization, User,
 )
 from workspace.models.indicators import STANDINGS, IndicatorStanding, IndicatorTally
-from workspace.pages import Page, paginate, render_form
+from workspace.pages import Page, paginate, read, render_form
 
 DUE_SHOWN = 3  # the periods a group sees as due: this one and the two before
 CHART_PERIODS = 60  # five years of months
@@ -343,6 +343,31 @@ def return_value(value_id: int):
 
 # --- The committee's view ----------------------------------------------------------------------
 
+@cache
+def _tallies() -> Select:
+    """The committee's area's name, with its count of standings per rank (none: no rows of counts)."""
+    return (select(Area.name, IndicatorTally.rank, IndicatorTally.count).select_from(Area)
+            .outerjoin(IndicatorTally, IndicatorTally.committee_id == bindparam("committee_id"))
+            .where(Area.id == bindparam("area_id")))
+
+
+@cache
+def _standings(one_rank: bool) -> Select:
+    """One page of the committee's standings (of one rank, bound as `rank`, or all), with the name
+    of the group, or else the committee, owning each indicator."""
+    owner = aliased(Committee)  # the committee that owns an indicator, if no group does
+    standing = IndicatorStanding
+    query = (select(standing.indicator_id, standing.short_name, standing.rank, standing.period, standing.value,
+                    standing.target, func.coalesce(Organization.name, owner.name).label("owner_name"))
+             .join(Indicator, Indicator.id == standing.indicator_id)
+             .outerjoin(Organization, Organization.id == Indicator.organization_id)
+             .outerjoin(owner, owner.id == Indicator.committee_id)
+             .where(standing.committee_id == bindparam("committee_id"))
+             .order_by(standing.rank, standing.short_name, standing.indicator_id)
+             .limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer)))
+    return query.where(standing.rank == bindparam("rank")) if one_rank else query
+
+
 @bp.route("/committees/<int:committee_id>/indicators")
 @login_required
 def committee_indicators(committee_id: int):
@@ -352,26 +377,17 @@ def committee_indicators(committee_id: int):
     committee = get_committee_or_404(committee_id)
     status = request.args.get("status")
     rank = STANDINGS.index(status) if status in STANDINGS else None
-    counts = dict(db.session.execute(select(IndicatorTally.rank, IndicatorTally.count).where(
-        IndicatorTally.committee_id == committee.id)).all())
+    tallies = read(_tallies(), {"committee_id": committee.id, "area_id": committee.area_id}).all()
+    area_name = tallies[0].name if tallies else ""
+    counts = {row.rank: row.count for row in tallies if row.rank is not None}
     per_page = min(current_app.config["PER_PAGE"], SHORT_PAGE)
     total = counts.get(rank, 0) if rank is not None else sum(counts.values())
     number = min(max(request.args.get("page", 1, type=whole_number), 1), max(-(-total // per_page), 1))
-    owner = aliased(Committee)  # the committee that owns an indicator, if no group does
-    standing = IndicatorStanding
-    query = (select(standing.indicator_id, standing.short_name, standing.rank, standing.period, standing.value,
-                    standing.target, func.coalesce(Organization.name, owner.name).label("owner_name"))
-             .join(Indicator, Indicator.id == standing.indicator_id)
-             .outerjoin(Organization, Organization.id == Indicator.organization_id)
-             .outerjoin(owner, owner.id == Indicator.committee_id)
-             .where(standing.committee_id == committee.id)
-             .order_by(standing.rank, standing.short_name, standing.indicator_id)
-             .limit(per_page).offset((number - 1) * per_page))
-    if rank is not None:
-        query = query.where(standing.rank == rank)
-    page = Page(db.session.execute(query).all(), number, per_page, total, more=False)
-    return render_template("indicators/committee.html", committee=committee, page=page, status=status,
-                           counts={name: counts.get(n, 0) for n, name in enumerate(STANDINGS)},
+    rows = read(_standings(rank is not None), {"committee_id": committee.id, "rank": rank, "limit": per_page,
+                                               "offset": (number - 1) * per_page}).all()
+    page = Page(rows, number, per_page, total, more=False)
+    return render_template("indicators/committee.html", committee=committee, area_name=area_name, page=page,
+                           status=status, counts={name: counts.get(n, 0) for n, name in enumerate(STANDINGS)},
                            labels=STANDING_LABELS, standings_order=STANDINGS, period_label=periods.label)
 
 

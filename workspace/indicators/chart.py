@@ -1,6 +1,9 @@
 """An indicator's chart: its values over the periods, the baseline and the target, drawn on the
 server as SVG (it works without JavaScript and prints)."""
 from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
 
 from workspace.indicators import values as value_rules
 
@@ -28,18 +31,24 @@ class Chart:
     baseline_y: float | None
     ticks: list[tuple[float, str]]  # y, label
     labels: list[tuple[float, str]]  # x, period
+    dots: Markup  # the points' circles, written here: a template writing sixty of them escapes each part of each
     width: int = WIDTH
     height: int = HEIGHT
 
 
 def build(indicator, series: list, targets: dict) -> Chart | None:
-    """series: the indicator's total values (cell ""), oldest first; targets: the periods' own."""
+    """series: the indicator's total values (cell ""), oldest first, as rows that start (period,
+    value, state) (read by place: a row's names cost more to look up than the rest of a point);
+    targets: the periods' own."""
     if not series:
         return None
     # The indicator's fields read once, not once a point: five years of months are sixty points.
     usual, baseline = indicator.target, indicator.baseline_value
-    period_targets = [targets.get((indicator.id, v.period), usual) for v in series]
-    numbers = [v.value for v in series] + [n for n in (*period_targets, baseline) if n is not None]
+    indicator_id = indicator.id
+    series = [(v[0], v[1], v[2]) for v in series]
+    period_targets = [targets.get((indicator_id, period), usual) for period, _value, _state in series]
+    numbers = [number for _period, number, _state in series] + [
+        n for n in (*period_targets, baseline) if n is not None]
     top = {"percent": 100, "score": 5, "yes_no": 1}.get(indicator.unit) or max(max(numbers) * 1.15, 1)
     span_x = WIDTH - LEFT - RIGHT
     span_y = HEIGHT - TOP - BOTTOM
@@ -48,27 +57,34 @@ def build(indicator, series: list, targets: dict) -> Chart | None:
         return round(TOP + span_y - (value / top) * span_y, 1)
 
     step = span_x / max(len(series) - 1, 1)
-    points = []
-    for n, (value, target) in enumerate(zip(series, period_targets)):
-        x = round(LEFT + (n * step if len(series) > 1 else span_x / 2), 1)
-        points.append(Point(value.period, value.value, x, y(value.value),
-                            value_rules.judge(indicator, value.value, target).status, value.state, target,
-                            f"{value.period}: {value.value:g}"))
-    path = " ".join(f"{'M' if n == 0 else 'L'}{p.x},{p.y}" for n, p in enumerate(points))
+    many, higher = len(series) > 1, indicator.direction == "higher"
+    # Each point's place written out once, for the line, its circle and the target's step.
+    points, moves, dots = [], [], []
+    for n, ((period, number, state), target) in enumerate(zip(series, period_targets)):
+        point = Point(period, number, round(LEFT + (n * step if many else span_x / 2), 1), y(number),
+                      value_rules.standing(higher, number, target), state, target, f"{period}: {number:g}")
+        points.append(point)
+        x, point_y = str(point.x), str(point.y)
+        moves.append(f"L{x},{point_y}")
+        dots.append(f'<circle cx="{x}" cy="{point_y}" r="3.5" class="point {point.status} {escape(point.state)}">'
+                    f'<title>{escape(point.title)}</title></circle>')
+    moves[0] = "M" + moves[0][1:]
+    path = " ".join(moves)
     target_path = None
     if any(t is not None for t in period_targets):
         # Each period's target as a step: flat across the period, up or down at the next.
-        half = step / 2 if len(points) > 1 else span_x / 2
+        half = step / 2 if many else span_x / 2
         parts, levels = [], {}  # the same few targets over and over: each one's height worked out once
         for point, target in zip(points, period_targets):
             if target is not None:
                 level = levels.get(target)
                 if level is None:
-                    level = levels[target] = y(target)
+                    level = levels[target] = str(y(target))
                 start, end = round(max(point.x - half, LEFT), 1), round(min(point.x + half, WIDTH - RIGHT), 1)
                 parts.append(f"M{start},{level} L{end},{level}")
         target_path = " ".join(parts)
     ticks = [(y(top * k / 4), f"{top * k / 4:g}") for k in range(5)]
     every = max(len(points) // 6, 1)
     labels = [(p.x, p.period) for n, p in enumerate(points) if n % every == 0 or n == len(points) - 1]
-    return Chart(points, path, target_path, y(baseline) if baseline is not None else None, ticks, labels)
+    return Chart(points, path, target_path, y(baseline) if baseline is not None else None, ticks, labels,
+                 Markup("\n    ".join(dots)))

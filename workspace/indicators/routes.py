@@ -115,15 +115,15 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     key = {"owner_id": owner.id}
     today = local_today()
     due = {f: periods.last_periods(f, today, DUE_SHOWN)[::-1] for f in FREQUENCIES}  # newest first
-    indicators = db.session.execute(_owner_indicators(owner.is_group), {
+    indicators = read(_owner_indicators(owner.is_group), {
         **key, **{f"{f}_{n}": period for f, period_list in due.items() for n, period in enumerate(period_list)}}).all()
     adopted = [i for i in indicators if i.status == "adopted"]
     due = {f: period_list for f, period_list in due.items() if any(i.frequency == f for i in adopted)}
     # What only some people see is read only for them: the count waiting for those who verify,
     # what came back for those who enter.
-    waiting = db.session.scalar(_waiting(owner.is_group), key) if owner.can(current_user, "verify") else 0
+    waiting = read(_waiting(owner.is_group), key).scalar() if owner.can(current_user, "verify") else 0
     may_enter = owner.can(current_user, "enter")
-    returned = db.session.execute(_returned(owner.is_group), key).all() if may_enter else []
+    returned = read(_returned(owner.is_group), key).all() if may_enter else []
     missing = {(f, period): 0 for f, period_list in due.items() for period in period_list}
     for i in adopted:
         for period, entered in zip(due[i.frequency], i[-DUE_SHOWN:]):
@@ -173,7 +173,8 @@ def propose(group_id: int | None = None, committee_id: int | None = None):
 
 @cache
 def _series() -> Select:
-    """An indicator's newest totals, with what the table shows of each."""
+    """An indicator's newest totals, with what the table shows of each (the view unpacks the
+    columns in this order; chart.build() reads the first three by place)."""
     return (select(IndicatorValue.period, IndicatorValue.value, IndicatorValue.state, IndicatorValue.return_reason,
                    IndicatorValue.comment, IndicatorValue.explanation, IndicatorValue.story,
                    IndicatorValue.wording_version)
@@ -193,21 +194,20 @@ def indicator(indicator_id: int):
     indicator = get_indicator_or_404(indicator_id)
     owner = owner_of(indicator)
     key = {"indicator_id": indicator.id}
-    series = db.session.execute(_series(), key).all()[::-1]
+    series = read(_series(), key).all()[::-1]
     # Older words exist only once the indicator has been reworded.
-    wordings = dict(db.session.execute(select(IndicatorWording.version, IndicatorWording.question).where(
+    wordings = dict(read(select(IndicatorWording.version, IndicatorWording.question).where(
         IndicatorWording.indicator_id == indicator.id)).all()) if indicator.wording_version > 1 else {}
-    own_targets = db.session.execute(_own_targets(), key).all()
+    own_targets = read(_own_targets(), key).all()
     drawn = chart.build(indicator, series, {(indicator.id, t.period): t.target for t in own_targets})
     # Each value's row as the table shows it, newest first, worked out here rather than once a row
     # in the template; its target and status are those of its point on the chart.
     states, wording_version = translated(VALUE_STATES), indicator.wording_version
-    rows = [(periods.label(value.period),
-             wordings.get(value.wording_version) if value.wording_version != wording_version else None,
-             f"{value.value:g}", "—" if point.target is None else f"{point.target:g}", point.status,
-             states[value.state], value.return_reason if value.state == "returned" else None,
-             value.comment, value.explanation, value.story)
-            for value, point in zip(reversed(series), reversed(drawn.points))] if drawn else []
+    rows = [(periods.label(period), wordings.get(version) if version != wording_version else None,
+             f"{number:g}", "—" if point.target is None else f"{point.target:g}", point.status,
+             states[state], reason if state == "returned" else None, comment, explanation, story)
+            for (period, number, state, reason, comment, explanation, story, version), point
+            in zip(reversed(series), reversed(drawn.points))] if drawn else []
     # Only an off-track indicator is raised: the committees to raise it to are looked up for one.
     off_track = bool(drawn) and drawn.points[-1].status == "off_track"
     committees = raise_targets(indicator) if off_track else []
@@ -406,14 +406,15 @@ def _raise_targets(own: bool) -> Select:
 def raise_targets(indicator: Indicator) -> list:
     """The committees (id, name) over the group's area, or the one owning a committee's own
     indicator, that the person may propose items to."""
-    mine = [cid for cid in access.committee_roles(current_user) if access.can_propose_item(current_user, cid)]
+    user = current_user._get_current_object()  # the proxy looked up once, not once a committee
+    mine = [cid for cid in access.committee_roles(user) if access.can_propose_item(user, cid)]
     if not mine:
         return []
     if indicator.committee_id is not None:  # a committee's own indicator goes to that committee
-        return db.session.execute(_raise_targets(True), {"mine": mine, "committee_id": indicator.committee_id}).all()
+        return read(_raise_targets(True), {"mine": mine, "committee_id": indicator.committee_id}).all()
     if indicator.organization.kind != "community_group":
         return []
-    return db.session.execute(_raise_targets(False), {"mine": mine, "area_id": indicator.organization.area_id}).all()
+    return read(_raise_targets(False), {"mine": mine, "area_id": indicator.organization.area_id}).all()
 
 
 @bp.route("/indicators/<int:indicator_id>/raise", methods=["POST"])

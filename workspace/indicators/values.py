@@ -86,15 +86,18 @@ def target_of(indicator, period: str | None, targets: dict) -> float | None:
     return targets.get((indicator.id, period), indicator.target)
 
 
+def standing(higher: bool, value: float | None, target: float | None) -> str:
+    """The status of a value against a target: judge() for lists of one indicator's values."""
+    if value is None:
+        return "no_data"
+    if target is None:
+        return "no_target"
+    if higher:
+        return "on_track" if value >= target - abs(target) * MARGIN else "off_track"
+    return "on_track" if value <= target + abs(target) * MARGIN else "off_track"
+
+
 def judge(indicator, value: float | None, target: float | None = None) -> Judgement:
     """On or off track against the period's target (the indicator's usual one if none is given)."""
-    target = indicator.target if target is None else target
-    if value is None:
-        status = "no_data"
-    elif target is None:
-        status = "no_target"
-    elif indicator.direction == "higher":
-        status = "on_track" if value >= target - abs(target) * MARGIN else "off_track"
-    else:
-        status = "on_track" if value <= target + abs(target) * MARGIN else "off_track"
-    return Judgement(status)
+    return Judgement(standing(indicator.direction == "higher", value,
+                              indicator.target if target is None else target))

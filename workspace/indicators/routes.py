@@ -4,7 +4,7 @@ from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Integer, Select, String, Subquery, and_, bindparam, case, func, or_, select
+from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
 from workspace import access, edits
@@ -29,7 +29,7 @@ from workspace.models import (
     IndicatorValue, IndicatorWording, Organization, User,
 )
 from workspace.models.indicators import STANDINGS, IndicatorStanding, IndicatorTally
-from workspace.pages import Page, paginate, read, render_form
+from workspace.pages import COUNT_UP_TO, Page, paginate, read, render_form
 
 DUE_SHOWN = 3  # the periods a group sees as due: this one and the two before
 CHART_PERIODS = 60  # five years of months
@@ -275,16 +275,29 @@ def _waiting_values(is_group: bool) -> Select:
             .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell, IndicatorValue.id))
 
 
-def _waiting_page(ids: Subquery) -> list:
-    """One page of the queue with what it shows of each value, its indicator and who entered it."""
-    return db.session.execute(
-        select(IndicatorValue.id, IndicatorValue.period, IndicatorValue.cell, IndicatorValue.value,
-               IndicatorValue.state, IndicatorValue.version, IndicatorValue.comment, IndicatorValue.explanation,
-               IndicatorValue.entered_by_id, User.name.label("entered_by"), Indicator.short_name, Indicator.question,
-               Indicator.verification)
-        .join(ids, ids.c.id == IndicatorValue.id).join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-        .outerjoin(User, User.id == IndicatorValue.entered_by_id)
-        .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell, IndicatorValue.id)).all()
+# The queue's two statements are built once (building them costs more than running them): the
+# owner, the count's limit and the page's place are bound on each use.
+@cache
+def _waiting_count(is_group: bool) -> Select:
+    """How many values wait, counted up to `up_to` (as pages.paginate() counts)."""
+    return select(func.count()).select_from(
+        _waiting_values(is_group).order_by(None).limit(bindparam("up_to", type_=Integer)).subquery())
+
+
+@cache
+def _waiting_page(is_group: bool) -> Select:
+    """One page of the queue with what it shows of each value, its indicator and who entered it
+    (the view unpacks the columns in this order): the database sorts the ids and joins the rest
+    for that page only."""
+    ids = (_waiting_values(is_group).limit(bindparam("limit", type_=Integer))
+           .offset(bindparam("offset", type_=Integer)).subquery())
+    return (select(IndicatorValue.id, IndicatorValue.period, IndicatorValue.cell, IndicatorValue.value,
+                   IndicatorValue.state, IndicatorValue.version, IndicatorValue.comment, IndicatorValue.explanation,
+                   IndicatorValue.entered_by_id, User.name.label("entered_by"), Indicator.short_name,
+                   Indicator.question, Indicator.verification)
+            .join(ids, ids.c.id == IndicatorValue.id).join(Indicator, Indicator.id == IndicatorValue.indicator_id)
+            .outerjoin(User, User.id == IndicatorValue.entered_by_id)
+            .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell, IndicatorValue.id))
 
 
 @bp.route("/groups/<int:group_id>/verify")
@@ -292,17 +305,26 @@ def _waiting_page(ids: Subquery) -> list:
 @login_required
 def verify_queue(group_id: int | None = None, committee_id: int | None = None):
     owner = get_owner_or_404(group_id, committee_id, need="verify")
-    page = paginate(_waiting_values(owner.is_group).params(owner_id=owner.id),
-                    per_page=min(current_app.config["PER_PAGE"], SHORT_PAGE), load=_waiting_page)
+    # One page as pages.paginate() makes it: a count that stops at COUNT_UP_TO, then the page's rows.
+    per_page = min(current_app.config["PER_PAGE"], SHORT_PAGE)
+    counted = read(_waiting_count(owner.is_group), {"owner_id": owner.id, "up_to": COUNT_UP_TO + 1}).scalar()
+    total = min(counted, COUNT_UP_TO)
+    number = min(max(request.args.get("page", 1, type=whole_number) or 1, 1), max(-(-total // per_page), 1))
+    items = read(_waiting_page(owner.is_group), {"owner_id": owner.id, "limit": per_page,
+                                                 "offset": (number - 1) * per_page}).all()
+    page = Page(items, number, per_page, total, counted > COUNT_UP_TO)
     # Each value as the queue shows it, worked out here rather than once a value in the template:
     # the words filled in from one translation, cells named once, the stamp its buttons carry.
-    cells = cell_labels(value.cell for value in page.items if value.cell)
+    cells = cell_labels(value.cell for value in items if value.cell)
     entered_by, check_against = _("entered by %(name)s"), _("check against: %(means)s")
-    rows = [(value.id, value.short_name, f"{value.value:g}", periods.label(value.period), cells.get(value.cell),
-             value.question, entered_by % {"name": value.entered_by if value.entered_by is not None else "?"},
-             check_against % {"means": value.verification} if value.verification else None,
-             value.comment, value.explanation, value.entered_by_id == current_user.id,
-             edits.stamp(value, VerifyForm.edit_fields)) for value in page.items]
+    user_id, rows = current_user.id, []
+    for value in items:  # unpacked: a row's columns by name cost more to look up than the rest
+        (value_id, period, cell, number, _state, _version, comment, explanation, entered_by_id, name, short_name,
+         question, verification) = value
+        rows.append((value_id, short_name, f"{number:g}", periods.label(period), cells.get(cell), question,
+                     entered_by % {"name": name if name is not None else "?"},
+                     check_against % {"means": verification} if verification else None, comment, explanation,
+                     entered_by_id == user_id, edits.stamp(value, VerifyForm.edit_fields)))
     return render_template("indicators/verify.html", owner=owner, page=page, rows=rows,
                            verify_url=url_pattern("indicators.verify_value", "value_id"),
                            return_url=url_pattern("indicators.return_value", "value_id"),

@@ -6,6 +6,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.util import identity_key
 
 from workspace.extensions import db
 from workspace.indicators.owners import Owner, owner_of
@@ -32,9 +33,14 @@ def _value() -> Select:
         joinedload(IndicatorValue.indicator).joinedload(Indicator.committee))
 
 
+def _get(model: type, record_id: int):
+    """As session.get(): one already loaded (a person's own group is, with them) is not read again."""
+    record = db.session.identity_map.get(identity_key(model, record_id))
+    return record if record is not None else db.session.scalar(_record(model), {"id": record_id})
+
+
 def get_owner_or_404(group_id: int | None = None, committee_id: int | None = None, need: str = "see") -> Owner:
-    record = db.session.scalar(_record(Organization if group_id is not None else Committee),
-                               {"id": group_id if group_id is not None else committee_id})
+    record = _get(Organization, group_id) if group_id is not None else _get(Committee, committee_id)
     if record is None:
         abort(404)
     owner = Owner(record)

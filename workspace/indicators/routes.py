@@ -20,7 +20,7 @@ from workspace.indicators.forms import (
 )
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
-from workspace.indicators.values import STANDING_LABELS, cell_labels, judge, target_of
+from workspace.indicators.values import STANDING_LABELS, cell_labels, judge, standing, target_of
 from workspace.inputs import whole_number
 from workspace.links import url_pattern
 from workspace.labels import translated
@@ -70,7 +70,7 @@ def _owner_indicators(is_group: bool) -> Select:
     """The owner's indicators with what the page shows of each; each one's newest total with that
     period's own target (for values.target_of()), read from its index; and, as entered_0, entered_1
     ..., whether its total of each period due (newest first, bound as monthly_0, quarterly_0 ...)
-    was submitted or verified."""
+    was submitted or verified. (The view unpacks the columns in this order.)"""
     column = Indicator.organization_id if is_group else Indicator.committee_id
     total, latest = aliased(IndicatorValue), aliased(IndicatorValue)
     newest = (select(total.id).where(total.indicator_id == Indicator.id, total.cell == "")
@@ -121,34 +121,36 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     due = {f: period_list for f, period_list in due.items() if any(i.frequency == f for i in adopted)}
     # What only some people see is read only for them: the count waiting for those who verify,
     # what came back for those who enter.
-    waiting = read(_waiting(owner.is_group), key).scalar() if owner.can(current_user, "verify") else 0
-    may_enter = owner.can(current_user, "enter")
+    user = current_user._get_current_object()  # the proxy looked up once, not once a rule
+    may_verify, may_enter = owner.can(user, "verify"), owner.can(user, "enter")
+    waiting = read(_waiting(owner.is_group), key).scalar() if may_verify else 0
     returned = read(_returned(owner.is_group), key).all() if may_enter else []
-    missing = {(f, period): 0 for f, period_list in due.items() for period in period_list}
-    for i in adopted:
-        for period, entered in zip(due[i.frequency], i[-DUE_SHOWN:]):
-            if not entered:
-                missing[i.frequency, period] += 1
     # The rows as shown, worked out here rather than once a row in the template: addresses filled
-    # in from one url_for, numbers formatted, each indicator judged against its latest period's target.
+    # in from one url_for, numbers formatted, each indicator judged against its latest period's
+    # target; and the indicators not entered for each period due. Each row's columns are unpacked
+    # once (by name, each costs more to look up than the rest of the row).
     indicator_url, enter_url = url_pattern("indicators.indicator", "indicator_id"), \
         url_pattern("indicators.enter", "period", **owner.args)
+    missing = {(f, period): 0 for f, period_list in due.items() for period in period_list}
     rows = []
-    for i in adopted:
-        value = i.latest_value if i.latest_period is not None else None
-        target = i.latest_target if i.latest_target is not None else i.target
-        rows.append((indicator_url.format(i.id), i.short_name, i.question,
-                     None if value is None else f"{value:g}", None if value is None else periods.label(i.latest_period),
-                     "—" if target is None else f"{target:g}", judge(i, value, target).status))
+    for (indicator_id, short_name, question, _why, _status, _unit, frequency, usual, direction, _proposed_by,
+         latest_period, latest_value, latest_target, *entered_due) in adopted:
+        for period, entered in zip(due[frequency], entered_due):
+            if not entered:
+                missing[frequency, period] += 1
+        value = latest_value if latest_period is not None else None
+        target = latest_target if latest_target is not None else usual
+        rows.append((indicator_url.format(indicator_id), short_name, question,
+                     None if value is None else f"{value:g}", None if value is None else periods.label(latest_period),
+                     "—" if target is None else f"{target:g}", standing(direction == "higher", value, target)))
     cells = cell_labels(v.cell for v in returned if v.cell)
-    returned = [(enter_url.format(v.period), v.short_name, periods.label(v.period), cells.get(v.cell, ""),
-                 v.return_reason) for v in returned]
+    returned = [(enter_url.format(period), short_name, periods.label(period), cells.get(cell, ""), reason)
+                for period, cell, reason, short_name in returned]
     return render_template("indicators/group.html", owner=owner, rows=rows, due=due, missing=missing,
                            waiting=waiting, returned=returned, may_enter=may_enter,
                            proposed=[i for i in indicators if i.status == "proposed"],
-                           may_define=owner.can(current_user, "define"),
-                           may_verify=owner.can(current_user, "verify"),
-                           may_coordinate=owner.can(current_user, "coordinate"),
+                           may_define=owner.can(user, "define"), may_verify=may_verify,
+                           may_coordinate=owner.can(user, "coordinate"),
                            adopt_url=url_pattern("indicators.decide", "indicator_id", decision="adopt"),
                            drop_url=url_pattern("indicators.decide", "indicator_id", decision="drop"),
                            edit_url=url_pattern("indicators.edit_indicator", "indicator_id"),

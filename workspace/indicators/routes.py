@@ -146,16 +146,27 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     cells = cell_labels(v.cell for v in returned if v.cell)
     returned = [(enter_url.format(period), short_name, periods.label(period), cells.get(cell, ""), reason)
                 for period, cell, reason, short_name in returned]
+    # Each proposal as shown, its words and (for the coordinator) its buttons' addresses worked out
+    # here, as the rows are.
+    may_coordinate, proposed = owner.can(user, "coordinate"), []
+    frequencies = translated(FREQUENCIES)
+    if any(i.status == "proposed" for i in indicators):
+        units, proposed_by = translated(UNITS), _("proposed by %(name)s")
+        adopt_url, drop_url, edit_url = (
+            url_pattern("indicators.decide", "indicator_id", decision="adopt"),
+            url_pattern("indicators.decide", "indicator_id", decision="drop"),
+            url_pattern("indicators.edit_indicator", "indicator_id")) if may_coordinate else (None, None, None)
+        for (indicator_id, short_name, question, why, status, unit, frequency, _usual, _direction, name,
+             *_latest) in indicators:
+            if status == "proposed":
+                proposed.append((indicator_id, short_name, question, units[unit], frequencies[frequency],
+                                 None if name is None else proposed_by % {"name": name}, why,
+                                 *((adopt_url.format(indicator_id), drop_url.format(indicator_id),
+                                    edit_url.format(indicator_id)) if may_coordinate else (None, None, None))))
     return render_template("indicators/group.html", owner=owner, rows=rows, due=due, missing=missing,
-                           waiting=waiting, returned=returned, may_enter=may_enter,
-                           proposed=[i for i in indicators if i.status == "proposed"],
+                           waiting=waiting, returned=returned, may_enter=may_enter, proposed=proposed,
                            may_define=owner.can(user, "define"), may_verify=may_verify,
-                           may_coordinate=owner.can(user, "coordinate"),
-                           adopt_url=url_pattern("indicators.decide", "indicator_id", decision="adopt"),
-                           drop_url=url_pattern("indicators.decide", "indicator_id", decision="drop"),
-                           edit_url=url_pattern("indicators.edit_indicator", "indicator_id"),
-                           enter_url=enter_url,
-                           frequencies=translated(FREQUENCIES), units=translated(UNITS),
+                           may_coordinate=may_coordinate, enter_url=enter_url, frequencies=frequencies,
                            period_label=periods.label, labels=STANDING_LABELS)
 
 

@@ -79,7 +79,8 @@ def _owner_indicators(is_group: bool) -> Select:
     for n in range(DUE_SHOWN):
         period = case({f: bindparam(f"{f}_{n}", type_=String) for f in FREQUENCIES}, value=Indicator.frequency)
         entered.append(select(total.id).where(total.indicator_id == Indicator.id, total.cell == "",
-                                              total.period == period, total.state.in_(("submitted", "verified")))
+                                              total.period == period,
+                                              or_(total.state == "submitted", total.state == "verified"))
                        .correlate(Indicator).exists().label(f"entered_{n}"))
     return (select(Indicator.id, Indicator.short_name, Indicator.question, Indicator.why, Indicator.status,
                    Indicator.unit, Indicator.frequency, Indicator.target, Indicator.direction,

@@ -74,6 +74,13 @@ def read(statement, parameters: dict | None = None) -> Result:
     return db.session.connection().execute(statement, parameters)
 
 
+def page_asked(total: int, per_page: int, page_number: int | None = None) -> int:
+    """The page to show of `total` rows: page_number, else ?page=, kept between the first and the last."""
+    if page_number is None:
+        page_number = request.args.get("page", 1, type=whole_number) or 1
+    return min(max(page_number, 1), max(1, math.ceil(total / per_page)))
+
+
 def paginate(query: Select, per_page: int, count_up_to: int | None = None, page_number: int | None = None,
              load: Callable[[Subquery], list] | None = None, many: Select | None = None) -> Page:
     """The page asked for (page_number, else ?page=), its rows, and a count that stops at
@@ -86,10 +93,7 @@ def paginate(query: Select, per_page: int, count_up_to: int | None = None, page_
     count_up_to = count_up_to or COUNT_UP_TO
     counted = read(select(func.count()).select_from(query.order_by(None).limit(count_up_to + 1).subquery())).scalar()
     total, more = min(counted, count_up_to), counted > count_up_to
-    pages = max(1, math.ceil(total / per_page))
-    if page_number is None:
-        page_number = request.args.get("page", 1, type=whole_number) or 1
-    number = min(max(page_number, 1), pages)
+    number = page_asked(total, per_page, page_number)
     rows = (many if more and many is not None else query).limit(per_page).offset((number - 1) * per_page)
     items = load(rows.subquery()) if load else db.session.scalars(rows).unique().all()
     return Page(items, number, per_page, total, more)

@@ -7,6 +7,7 @@ from sqlalchemy import bindparam, select
 from workspace import access
 from workspace.extensions import db
 from workspace.models import AgendaItem, Committee, Meeting
+from workspace.pages import read
 
 NEEDS = {
     "see": access.can_see_committee,
@@ -38,7 +39,7 @@ def committee_row_or_404(committee_id: int, need: str = "see"):
     of get_committee_or_404(): the rule that hides it needs only its id, so outsiders cost no read."""
     if not access.can_see_committee(current_user, committee_id):
         abort(404)
-    committee = db.session.connection().execute(COMMITTEE_NAME, {"committee": committee_id}).one_or_none()
+    committee = read(COMMITTEE_NAME, {"committee": committee_id}).one_or_none()
     if committee is None:
         abort(404)
     if not NEEDS[need](current_user, committee):

@@ -6,7 +6,6 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import joinedload
-from sqlalchemy.orm.util import identity_key
 
 from workspace.extensions import db
 from workspace.indicators.owners import Owner, owner_of
@@ -15,11 +14,6 @@ from workspace.models import Committee, Indicator, IndicatorValue, Organization
 
 # The statements are built once (building one, with its options, costs about as much as running
 # it); the id is bound on each use.
-@cache
-def _record(model: type) -> Select:
-    return select(model).where(model.id == bindparam("id"))
-
-
 @cache
 def _indicator() -> Select:
     return (select(Indicator).where(Indicator.id == bindparam("id"))
@@ -33,14 +27,9 @@ def _value() -> Select:
         joinedload(IndicatorValue.indicator).joinedload(Indicator.committee))
 
 
-def _get(model: type, record_id: int):
-    """As session.get(): one already loaded (a person's own group is, with them) is not read again."""
-    record = db.session.identity_map.get(identity_key(model, record_id))
-    return record if record is not None else db.session.scalar(_record(model), {"id": record_id})
-
-
 def get_owner_or_404(group_id: int | None = None, committee_id: int | None = None, need: str = "see") -> Owner:
-    record = _get(Organization, group_id) if group_id is not None else _get(Committee, committee_id)
+    # session.get: a group already loaded (a person's own, with them) is not read again.
+    record = db.session.get(Organization, group_id) if group_id is not None else db.session.get(Committee, committee_id)
     if record is None:
         abort(404)
     owner = Owner(record)

@@ -21,7 +21,6 @@ from workspace.indicators.forms import (
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
 from workspace.indicators.values import STANDING_LABELS, cell_labels, judge, standing, target_of
-from workspace.inputs import whole_number
 from workspace.links import url_pattern
 from workspace.labels import translated
 from workspace.models import (
@@ -29,7 +28,7 @@ from workspace.models import (
     IndicatorValue, IndicatorWording, Organization, User,
 )
 from workspace.models.indicators import STANDINGS, IndicatorStanding, IndicatorTally
-from workspace.pages import COUNT_UP_TO, Page, paginate, read, render_form
+from workspace.pages import COUNT_UP_TO, Page, page_asked, paginate, read, render_form
 
 DUE_SHOWN = 3  # the periods a group sees as due: this one and the two before
 CHART_PERIODS = 60  # five years of months
@@ -323,7 +322,7 @@ def verify_queue(group_id: int | None = None, committee_id: int | None = None):
     per_page = min(current_app.config["PER_PAGE"], SHORT_PAGE)
     counted = read(_waiting_count(owner.is_group), {"owner_id": owner.id, "up_to": COUNT_UP_TO + 1}).scalar()
     total = min(counted, COUNT_UP_TO)
-    number = min(max(request.args.get("page", 1, type=whole_number) or 1, 1), max(-(-total // per_page), 1))
+    number = page_asked(total, per_page)
     items = read(_waiting_page(owner.is_group), {"owner_id": owner.id, "limit": per_page,
                                                  "offset": (number - 1) * per_page}).all()
     page = Page(items, number, per_page, total, counted > COUNT_UP_TO)
@@ -418,7 +417,7 @@ def committee_indicators(committee_id: int):
     counts = {row.rank: row.count for row in tallies if row.rank is not None}
     per_page = min(current_app.config["PER_PAGE"], SHORT_PAGE)
     total = counts.get(rank, 0) if rank is not None else sum(counts.values())
-    number = min(max(request.args.get("page", 1, type=whole_number), 1), max(-(-total // per_page), 1))
+    number = page_asked(total, per_page)
     rows = read(_standings(rank is not None), {"committee_id": committee.id, "rank": rank, "limit": per_page,
                                                "offset": (number - 1) * per_page}).all()
     page = Page(rows, number, per_page, total, more=False)

@@ -38,6 +38,9 @@ def create_app(test_config: dict | None = None) -> Flask:
             app.config.get("DATABASE_URL"), app.instance_path
         )
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
+    if app.config["BABEL_DEFAULT_LOCALE"] not in app.config["LANGUAGES"]:
+        raise RuntimeError(f"BABEL_DEFAULT_LOCALE must be one of the shipped languages: "
+                           f"{', '.join(app.config['LANGUAGES'])}.")
 
     from workspace import access, assets, edits, errors, formatting, i18n, inputs, links, richtext, security
     from workspace.extensions import babel, csrf, db, htmx, login_manager, migrate
@@ -46,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)
-    babel.init_app(app)
+    babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     assets.init_app(app)  # compressed responses, static files under content-hashed URLs
 
@@ -60,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.sessions import bp as sessions_bp
     from workspace.indicators import bp as indicators_bp
     from workspace.pickers import bp as pickers_bp
+    from workspace.words import bp as words_bp
 
     inputs.register(app)  # before the blueprints: their <int:...> ids are bounded
     configure_login(login_manager)
@@ -72,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(feedback_bp)
     app.register_blueprint(sessions_bp)
     app.register_blueprint(pickers_bp)
+    app.register_blueprint(words_bp)
 
     access.register(app)
     formatting.register(app)

@@ -18,6 +18,9 @@ DEFAULTS = {
     "PERMANENT_SESSION_LIFETIME": timedelta(hours=12),
     "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+    # The languages the interface ships in (catalogs in workspace/translations/), and the one a
+    # reader gets who has chosen none and whose browser asks for none of them.
+    "LANGUAGES": ["en", "bn", "fr"],
     "BABEL_DEFAULT_LOCALE": "en",
     "TIMEZONE": "UTC",  # the deployment's time zone: timestamps are stored in UTC, shown in this
     "LOGIN_MAX_FAILURES": 5,  # per email address within the window
@@ -50,6 +53,7 @@ ENVIRONMENT = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "TIMEZONE": str,
+    "BABEL_DEFAULT_LOCALE": str,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in {"1", "true", "yes"},
     "TRUSTED_PROXIES": int,
     "MAIL_SERVER": str,

@@ -5,9 +5,17 @@ looks it up anew for every string, which on a page of a few hundred strings (tab
 status names, the labels of fifty rows) is a large part of the page's time. Code and templates
 translate through the functions here; Flask-Babel chooses the locale and loads the catalogs.
 """
-from flask import g, has_app_context
-from flask_babel import get_translations
+from contextlib import contextmanager
+
+from babel import Locale
+from flask import current_app, g, has_app_context, has_request_context, request
+from flask_babel import force_locale, get_locale, get_translations
 from flask_babel.speaklater import LazyString
+
+# The cookie that keeps the language of someone without an account (or not logged in).
+LANGUAGE_COOKIE = "language"
+# The per-request caches of this module and of formatting.py, emptied when the language changes.
+_CACHED = ("_translations", "_reader_context")
 
 
 def request_translations():
@@ -36,7 +44,58 @@ def lazy_gettext(string: str, **variables) -> LazyString:
     return LazyString(gettext, string, **variables)
 
 
+def shipped_languages() -> dict[str, str]:
+    """Code → the language's own name (English, বাংলা, Français), in the order offered."""
+    return {code: Locale.parse(code).get_display_name(code).capitalize()
+            for code in current_app.config["LANGUAGES"]}
+
+
+def select_locale() -> str:
+    """The language a request reads in: the person's own choice if logged in, then the choice
+    kept in the cookie, then the browser's Accept-Language, then the deployment's default."""
+    languages = current_app.config["LANGUAGES"]
+    if has_request_context():
+        from flask_login import current_user
+
+        chosen = current_user.is_authenticated and current_user.language
+        if chosen in languages:
+            return chosen
+        if (cookie := request.cookies.get(LANGUAGE_COOKIE)) in languages:
+            return cookie
+        if asked := request.accept_languages.best_match(languages):
+            return asked
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def reading_language() -> str:
+    """The request's language code, for <html lang>."""
+    return str(get_locale())
+
+
+def text_direction() -> str:
+    """ltr or rtl, for <html dir>: a right-to-left language lays out from the right."""
+    return "rtl" if get_locale().character_order == "right-to-left" else "ltr"
+
+
+@contextmanager
+def in_language(code: str | None):
+    """Words, dates and numbers in `code` (a recipient's language) for the block's length, then
+    back to the request's own."""
+    code = code if code in current_app.config["LANGUAGES"] else current_app.config["BABEL_DEFAULT_LOCALE"]
+    saved = {name: g.pop(name, None) for name in _CACHED}
+    try:
+        with force_locale(code):
+            yield
+    finally:
+        for name, value in saved.items():
+            g.pop(name, None)
+            if value is not None:
+                setattr(g, name, value)
+
+
 def register(app) -> None:
+    app.jinja_env.globals.update(shipped_languages=shipped_languages, text_direction=text_direction,
+                                 reading_language=reading_language, language_cookie=LANGUAGE_COOKIE)
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: request_translations().ugettext(s),
         ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),

@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from workspace.i18n import lazy_gettext as _l
@@ -30,3 +30,17 @@ class ChangePasswordForm(NewPasswordForm):
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     submit = SubmitField(_l("Change password"))
 
+
+
+class LanguageForm(FlaskForm):
+    """The language switch: on every page as one button per language, on the account page as a list."""
+
+    language = SelectField(_l("Language"), validators=[DataRequired()])
+    next = HiddenField()
+    submit = SubmitField(_l("Save language"))
+
+    def __init__(self, *args, **kwargs):
+        from workspace.i18n import shipped_languages
+
+        super().__init__(*args, **kwargs)
+        self.language.choices = list(shipped_languages().items())

@@ -1,16 +1,17 @@
 from urllib.parse import urlsplit
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required, logout_user
 
 from workspace.auth import bp
 from workspace.auth.attempts import TooManyAttempts
-from workspace.auth.forms import ChangePasswordForm, LoginForm, NewPasswordForm
+from workspace.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, NewPasswordForm
 from workspace.auth.services import authenticate, change_password, find_link, use_link
 from workspace.auth.sessions import end_sessions, log_in, log_out
 from workspace.extensions import db
 from workspace.forms import EmptyForm
-from workspace.i18n import gettext as _
+from workspace.i18n import LANGUAGE_COOKIE, gettext as _
 
 
 def _safe_next(target: str | None) -> str:
@@ -86,7 +87,26 @@ def change_own_password():
             return redirect(url_for("home.index"))
     elif form.is_submitted():
         status = 422
-    return render_template("auth/change_password.html", form=form, everywhere_form=EmptyForm()), status
+    return render_template("auth/change_password.html", form=form, everywhere_form=EmptyForm(),
+                           language_form=LanguageForm(language=str(get_locale()))), status
+
+
+@bp.route("/language", methods=["POST"])
+def choose_language():
+    """Kept in a cookie for this browser and, for someone logged in, on their account, so that
+    their other devices and their emails follow it. A preference each person sets only for
+    themselves: the last choice wins, no edit to merge."""
+    form = LanguageForm()
+    back = _safe_next(form.next.data)
+    if not form.validate_on_submit():
+        return redirect(back)
+    response = redirect(back)
+    response.set_cookie(LANGUAGE_COOKIE, form.language.data, max_age=365 * 24 * 3600, httponly=True,
+                        samesite="Lax", secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
+    if current_user.is_authenticated and current_user.language != form.language.data:
+        current_user.language = form.language.data
+        db.session.commit()
+    return response
 
 
 @bp.route("/set-password/<token>", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from workspace.models import (
     CATEGORIES, Action, AgendaItem, Area, Decision, FeedbackCase,
 )
 from workspace.models.feedback import FeedbackClusterCase
+from workspace.words import in_reader_language
 
 PUBLIC_STATUSES = {"received": "received", "acknowledged": "acknowledged", "in_progress": "in_progress",
                    "resolved": "resolved", "closed": "resolved"}
@@ -92,7 +93,8 @@ def board():
     shown = figures.board(request.args.get("area", type=whole_number))
     category = request.args.get("category", "")
     query = (select(FeedbackCase.id, FeedbackCase.category, FeedbackCase.programme, FeedbackCase.resolved_at,
-                    FeedbackCase.public_summary, FeedbackCase.response, Area.name.label("area_name"))
+                    FeedbackCase.public_summary, FeedbackCase.response, FeedbackCase.language,
+                    Area.name.label("area_name"))
              .outerjoin(Area, Area.id == FeedbackCase.area_id).where(figures.PUBLISHED))
     if shown.area:
         query = query.where(figures.inside(shown.area[0], shown.figures[0].received, shown.everywhere))
@@ -100,4 +102,5 @@ def board():
         query = query.where(FeedbackCase.category == category)
     page = figures.newest_answered_window(query, figures.page_size(), request.args.get("after", ""))
     return render_template("feedback/board.html", page=page, shown=shown, categories=translated(CATEGORIES),
-                           category=category, dates=figures.local_dates(row.resolved_at for row in page.items))
+                           category=category, dates=figures.local_dates(row.resolved_at for row in page.items),
+                           responses=in_reader_language(page.items, "case"))

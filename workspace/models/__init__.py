@@ -64,3 +64,6 @@ from workspace.models.sessions import (  # noqa: E402
 )
 
 __all__ += ["CARD_KINDS", "MAX_CARD", "PHASE_ORDER", "PHASES", "Card", "Participant", "PlanningSession", "Vote"]
+from workspace.models.words import MAX_WORDS, WordsTranslation  # noqa: E402
+
+__all__ += ["MAX_WORDS", "WordsTranslation"]

@@ -33,6 +33,8 @@ class User(UserMixin, Versioned, db.Model):
     password_hash: Mapped[str | None] = mapped_column(String(255))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_login_at: Mapped[datetime | None]
+    # The interface language the person chose (a code of LANGUAGES); None follows the browser.
+    language: Mapped[str | None] = mapped_column(String(12))
 
     organization: Mapped[Organization] = relationship()
 

@@ -43,6 +43,7 @@ class ActionPlan(Versioned, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str | None] = mapped_column(String(12))  # the language the title is written in (None: the default)
     purpose: Mapped[str] = mapped_column(Text, default="")
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
     organization_id: Mapped[int | None] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)

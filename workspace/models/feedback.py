@@ -80,6 +80,7 @@ class FeedbackCase(Versioned, db.Model):
         ForeignKey("organizations.id", ondelete="SET NULL"))
     assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     response: Mapped[str] = mapped_column(Text, default="")  # for the person and the community
+    language: Mapped[str | None] = mapped_column(String(12))  # the language the response is written in (None: the default)
     publishable: Mapped[bool] = mapped_column(default=False)
     public_summary: Mapped[str] = mapped_column(String(1000), default="")  # what was raised, fit to publish
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -79,6 +79,7 @@ class Indicator(Versioned, db.Model):
     committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"), index=True)
     short_name: Mapped[str] = mapped_column(String(80))
     question: Mapped[str] = mapped_column(String(500))  # in the group's own words
+    language: Mapped[str | None] = mapped_column(String(12))  # the language the question is written in (None: the default)
     why: Mapped[str] = mapped_column(Text, default="")
     unit: Mapped[str] = mapped_column(String(20))
     score_labels: Mapped[list] = mapped_column(JSON, default=list)  # five labels, for scores

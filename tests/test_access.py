@@ -148,6 +148,8 @@ TABLE = [
     Row("auth.login", "POST", lambda w: "/login", signed_in(302, anonymous=422)),
     Row("auth.logout", "POST", lambda w: "/logout", everyone(302)),
     Row("auth.logout_everywhere", "POST", lambda w: "/account/logout-everywhere", everyone(302)),
+    Row("auth.choose_language", "POST", lambda w: "/language", everyone(302)),
+    Row("auth.choose_language", "POST", lambda w: "/language", everyone(302), data={"language": "bn", "next": "/"}),
     Row("auth.change_own_password", "GET", lambda w: "/account/password", signed_in(200)),
     Row("auth.change_own_password", "POST", lambda w: "/account/password", signed_in(422)),
     Row("auth.set_password", "GET", lambda w: "/set-password/not-a-real-token", everyone(404)),
@@ -371,6 +373,20 @@ TABLE = [
     Row("pickers.options", "GET", lambda w: "/pick/groups", signed_in(200, anonymous=401)),
     Row("pickers.options", "GET", lambda w: "/pick/committees", signed_in(200, anonymous=401)),
     Row("pickers.options", "GET", lambda w: "/pick/people", {**staff(200), "anonymous": 401}),
+    # Translations of a community's own words: whoever looks after the record
+    Row("words.translations", "GET", lambda w: f"/words/indicator/{w.indicator.id}",
+        {**group_data(403), "community": 200, "ngo": 200}),
+    Row("words.translations", "GET", lambda w: f"/words/indicator/{w.committee_indicator.id}", proposers(200)),
+    Row("words.translations", "GET", lambda w: f"/words/plan/{w.plan.id}", runners(200)),
+    Row("words.translations", "GET", lambda w: f"/words/case/{w.case.id}", handlers(200)),
+    Row("words.translations", "GET", lambda w: f"/words/meeting/{w.meeting.id}", signed_in(404)),
+    Row("words.save_translation", "POST", lambda w: f"/words/indicator/{w.indicator.id}/fr",
+        {**group_data(403), "community": 422, "ngo": 422}),
+    Row("words.save_translation", "POST", lambda w: f"/words/plan/{w.plan.id}/bn", runners(422)),
+    Row("words.save_translation", "POST", lambda w: f"/words/case/{w.case.id}/fr", handlers(422)),
+    Row("words.save_translation", "POST", lambda w: f"/words/case/{w.case.id}/xx", {**handlers(404)}),
+    Row("words.written_in_language", "POST", lambda w: f"/words/plan/{w.plan.id}/written-in", runners(422)),
+    Row("words.written_in_language", "POST", lambda w: f"/words/case/{w.case.id}/written-in", handlers(422)),
 ]
 
 # Routes that are not the application's pages: the static files.
@@ -464,5 +480,5 @@ def test_access(app, client, row, role):
     assert response.status_code == expected, response.get_data(as_text=True)[:500]
     if response.status_code == 302 and role == "anonymous" and row.expect["anonymous"] == 302 \
             and not row.endpoint.startswith("sessions.") \
-            and row.endpoint not in {"auth.logout"}:
+            and row.endpoint not in {"auth.logout", "auth.choose_language"}:
         assert "/login" in response.headers["Location"]

@@ -37,7 +37,21 @@ def _formatted(kind: str, value, style: str, locale, zone) -> str:
         pattern = dates.get_datetime_format("full", locale=locale).replace("'", "")
         return (pattern.replace("{0}", dates.format_time(value, "short", tzinfo=zone, locale=locale))
                 .replace("{1}", dates.format_date(value, "full", locale=locale)))
+    if kind == "period":
+        return _period(value, style, locale)
+    if kind == "percent":
+        return numbers.format_percent(value, locale=locale)
     return numbers.format_decimal(value, locale=locale)
+
+
+def _period(period: str, style: str, locale) -> str:
+    """A reporting period (2026-11, 2026-Q4, 2026) in the locale's words: November 2026, T4 2026."""
+    year, _, rest = period.partition("-")
+    if not rest:
+        return year
+    if rest.startswith("Q"):
+        return dates.format_skeleton("yQQQ", date(int(year), 3 * int(rest[1:]) - 2, 1), locale=locale)
+    return dates.format_skeleton("yMMM" if style == "short" else "yMMMM", date(int(year), int(rest), 1), locale=locale)
 
 
 def _format(kind: str, value, style: str = "") -> str:
@@ -67,9 +81,21 @@ def as_number(value) -> str:
     return _format("number", value)
 
 
+def as_percent(share) -> str:
+    """0.42 → 42% (in the locale's way of writing it)."""
+    return _format("percent", share)
+
+
+def as_period(period: str | None, short: bool = False) -> str:
+    """How a reporting period reads: November 2026 (short: Nov 2026), Q4 2026, 2026."""
+    return _format("period", period, "short" if short else "")
+
+
 def register(app) -> None:
     app.jinja_env.filters["datetime"] = as_datetime
     app.jinja_env.filters["date"] = as_date
     app.jinja_env.filters["time"] = as_time
     app.jinja_env.filters["when"] = as_when
     app.jinja_env.filters["number"] = as_number
+    app.jinja_env.filters["percent"] = as_percent
+    app.jinja_env.filters["period"] = as_period

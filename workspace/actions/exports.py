@@ -19,12 +19,15 @@ from sqlalchemy.orm import aliased
 from workspace.actions.queries import filtered, listed_columns
 from workspace.exports import safe_row
 from workspace.extensions import db
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.models import (
     ACTION_STATUSES, OPEN_STATUSES, Action, ActionPlan, Committee, Organization, User, action_supporters,
 )
 
-COLUMNS = ["ID", "Action", "Plan", "Committee or group", "Responsible organisation", "Focal person",
-           "Supporting organisations", "Start", "Due", "Status", "Progress (%)", "Overdue", "Blocked because"]
+# The headings, in the language of whoever exports.
+COLUMNS = [_l("ID"), _l("Action"), _l("Plan"), _l("Committee or group"), _l("Responsible organisation"),
+           _l("Focal person"), _l("Supporting organisations"), _l("Start"), _l("Due"), _l("Status"),
+           _l("Progress (%)"), _l("Overdue"), _l("Blocked because")]
 WIDTHS = (6, 40, 28, 28, 28, 20, 28, 11, 11, 12, 10, 8, 30)
 MAX_ROWS = 50000
 BATCH = 1000
@@ -36,6 +39,7 @@ def rows(user, filters, today):
     of 50,000 actions builds no ORM objects), each batch's supporting organisations in one query."""
     query = filtered(listed_columns(), user, filters, today).limit(MAX_ROWS).execution_options(yield_per=BATCH)
     statuses = {status: str(label) for status, label in ACTION_STATUSES.items()}
+    yes = _("yes")
     for batch in db.session.execute(query).partitions():
         supporters = defaultdict(list)
         for action_id, name in db.session.execute(
@@ -48,7 +52,7 @@ def rows(user, filters, today):
             overdue = status in OPEN_STATUSES and due < today
             yield safe_row([action_id, title, plan, owner, responsible_name, focal_name or "",
                             "; ".join(supporters[action_id]), start, due, statuses[status], progress,
-                            "yes" if overdue else "", blocked])
+                            yes if overdue else "", blocked])
 
 
 def csv_response(user, filters, today, filename: str) -> Response:
@@ -56,7 +60,7 @@ def csv_response(user, filters, today, filename: str) -> Response:
         out = io.StringIO()
         out.write("\ufeff")  # so that Excel reads the file as UTF-8
         writer = csv.writer(out)
-        writer.writerow(COLUMNS)
+        writer.writerow([str(title) for title in COLUMNS])
         for number, row in enumerate(rows(user, filters, today), start=1):
             writer.writerow(row)
             if number % BATCH == 0:
@@ -76,12 +80,12 @@ def _take(out: io.StringIO) -> str:
 
 def xlsx_response(user, filters, today, filename: str) -> Response:
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Actions")
+    sheet = book.create_sheet(_("Actions")[:31])  # a sheet's name holds at most 31 characters
     for column, width in zip("ABCDEFGHIJKLM", WIDTHS):
         sheet.column_dimensions[column].width = width
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)
-    sheet.append([_bold(sheet, title, bold) for title in COLUMNS])
+    sheet.append([_bold(sheet, str(title), bold) for title in COLUMNS])
     for row in rows(user, filters, today):
         sheet.append(row)
     # Kept in memory while small, on disk past 8 MB; deleted when the response closes it.

@@ -13,30 +13,48 @@ from sqlalchemy.orm import joinedload
 
 from workspace.clock import local_today, utcnow
 from workspace.extensions import db
+from workspace.formatting import as_percent
+from workspace.i18n import gettext as _, in_language, ngettext
 from workspace.models import OPEN_STATUSES, SOON_DAYS, Action, FeedbackCase, OutboxMessage, User
 
 KIND = "action_digest"
 
 
 def digest_body(user: User, overdue: list[Action], soon: list[Action], today: date, breached=()) -> str:
-    lines = [f"Dear {user.name},", "", "This is your daily summary in Workspace.", ""]
+    """The digest's text, in the language of whoever is translating now (see send_reminders)."""
+    lines = [_("Dear %(name)s,", name=user.name), "", _("This is your daily summary in Workspace."), ""]
     if breached:
-        lines.append("Feedback cases past their answer time:")
+        lines.append(_("Feedback cases past their answer time:"))
         for case in breached:
             link = url_for("feedback.case", case_id=case.id, _external=True)
-            lines.append(f"- {case.code} ({case.category}, {case.status.replace('_', ' ')})\n  {link}")
+            lines.append(_("- %(code)s (%(category)s, %(status)s)", code=case.code, category=case.category_label,
+                           status=case.status_label) + "\n  " + link)
         lines.append("")
-    for heading, actions in (("Overdue", overdue), (f"Due in the next {SOON_DAYS} days", soon)):
+    for heading, actions in ((_("Overdue:"), overdue),
+                             (ngettext("Due in the next %(num)s day:", "Due in the next %(num)s days:", SOON_DAYS), soon)):
         if actions:
-            lines.append(f"{heading}:")
+            lines.append(heading)
             for action in actions:
                 days = (action.due_date - today).days
-                when = f"{-days} days late" if days < 0 else ("due today" if days == 0 else f"due in {days} days")
+                if days < 0:
+                    when = ngettext("%(num)s day late", "%(num)s days late", -days)
+                elif days == 0:
+                    when = _("due today")
+                else:
+                    when = ngettext("due in %(num)s day", "due in %(num)s days", days)
                 link = url_for("actions.action", action_id=action.id, _external=True)
-                lines.append(f"- {action.title} ({when}, {action.progress}% done)\n  {link}")
+                lines.append(_("- %(title)s (%(when)s, %(progress)s done)", title=action.title, when=when,
+                               progress=as_percent(action.progress / 100)) + "\n  " + link)
             lines.append("")
-    lines.append("Post an update on each action's page so that your committee sees where it stands.")
+    lines.append(_("Post an update on each action's page so that your committee sees where it stands."))
     return "\n".join(lines)
+
+
+def digest_subject(overdue: int, soon: int, breached: int) -> str:
+    if breached:
+        return _("Workspace: %(overdue)s overdue, %(soon)s due soon, %(breached)s feedback cases past their "
+                 "answer time", overdue=overdue, soon=soon, breached=breached)
+    return _("Workspace: %(overdue)s overdue, %(soon)s due soon", overdue=overdue, soon=soon)
 
 
 def _send(message: OutboxMessage) -> None:
@@ -84,12 +102,11 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
         breached = breached_by_person.get(person_id, [])
         overdue = [a for a in theirs if a.due_date < today]
         soon = [a for a in theirs if a.due_date >= today]
-        subject = f"Workspace: {len(overdue)} overdue, {len(soon)} due soon"
-        if breached:
-            subject += f", {len(breached)} feedback cases past their answer time"
-        message = OutboxMessage(
-            recipient=person, to_address=person.email, kind=KIND, day=today, subject=subject,
-            body=digest_body(person, overdue, soon, today, breached))
+        with in_language(person.language):  # each person reads theirs in their own language
+            subject = digest_subject(len(overdue), len(soon), len(breached))
+            body = digest_body(person, overdue, soon, today, breached)
+        message = OutboxMessage(recipient=person, to_address=person.email, kind=KIND, day=today, subject=subject,
+                                body=body)
         db.session.add(message)
         try:
             db.session.commit()  # the unique key makes a second run on the same day a no-op

@@ -5,6 +5,7 @@ from flask import Response, request, url_for
 
 from workspace.clock import utcnow
 from workspace.exports import without_control_characters
+from workspace.i18n import gettext as _
 from workspace.models import Meeting
 
 DEFAULT_LENGTH = timedelta(hours=2)
@@ -42,9 +43,11 @@ def meeting_length(meeting: Meeting) -> timedelta:
 
 def _event(meeting: Meeting) -> list[str]:
     agenda = "\n".join(f"{n}. {item.title}" for n, item in enumerate(meeting.items, start=1))
-    description = meeting.committee.name + ("\n\nAgenda:\n" + agenda if agenda else "")
+    description = meeting.committee.name
+    if agenda:
+        description += "\n\n" + _("Agenda:") + "\n" + agenda
     if meeting.status == "cancelled" and meeting.cancel_reason:
-        description += "\n\nCancelled: " + meeting.cancel_reason
+        description += "\n\n" + _("Cancelled: %(reason)s", reason=meeting.cancel_reason)
     location = ", ".join(part for part in (meeting.place, meeting.call_link) if part)
     lines = [
         "BEGIN:VEVENT",

@@ -5,6 +5,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from workspace.formatting import as_number, as_period
+from workspace.i18n import gettext as _
 from workspace.indicators import values as value_rules
 
 WIDTH, HEIGHT = 400, 200
@@ -20,7 +22,7 @@ class Point:
     status: str
     state: str
     target: float | None  # the period's target: its own, else the indicator's usual one
-    title: str  # what the point says on hover: "2026-11: 40"
+    title: str  # what the point says on hover: "Nov 2026: 40", in the reader's language
 
 
 @dataclass
@@ -62,7 +64,8 @@ def build(indicator, series: list, targets: dict) -> Chart | None:
     points, moves, dots = [], [], []
     for n, ((period, number, state), target) in enumerate(zip(series, period_targets)):
         point = Point(period, number, round(LEFT + (n * step if many else span_x / 2), 1), y(number),
-                      value_rules.standing(higher, number, target), state, target, f"{period}: {number:g}")
+                      value_rules.standing(higher, number, target), state, target,
+                      _("%(period)s: %(value)s", period=as_period(period, short=True), value=as_number(number)))
         points.append(point)
         x, point_y = str(point.x), str(point.y)
         moves.append(f"L{x},{point_y}")
@@ -83,8 +86,9 @@ def build(indicator, series: list, targets: dict) -> Chart | None:
                 start, end = round(max(point.x - half, LEFT), 1), round(min(point.x + half, WIDTH - RIGHT), 1)
                 parts.append(f"M{start},{level} L{end},{level}")
         target_path = " ".join(parts)
-    ticks = [(y(top * k / 4), f"{top * k / 4:g}") for k in range(5)]
+    ticks = [(y(top * k / 4), as_number(top * k / 4)) for k in range(5)]
     every = max(len(points) // 6, 1)
-    labels = [(p.x, p.period) for n, p in enumerate(points) if n % every == 0 or n == len(points) - 1]
+    labels = [(p.x, as_period(p.period, short=True)) for n, p in enumerate(points)
+              if n % every == 0 or n == len(points) - 1]
     return Chart(points, path, target_path, y(baseline) if baseline is not None else None, ticks, labels,
                  Markup("\n    ".join(dots)))

@@ -6,6 +6,7 @@ from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Length, ValidationError
 
 from workspace.extensions import db
+from workspace.formatting import as_number
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.indicators import periods, values
 from workspace.indicators.services import EDITABLE, Entry
@@ -106,7 +107,7 @@ def entry_form(sheet: Sheet, formdata=None):
             if values.big_jump(sheet.previous.get(indicator.id), total) and not entry.explanation.strip():
                 self[f"explanation_{indicator.id}"].errors.append(_(
                     "This is more than half as much again, or half as little, as last period (%(previous)s). "
-                    "Say in a few words why.", previous=f"{sheet.previous[indicator.id]:g}"))
+                    "Say in a few words why.", previous=as_number(sheet.previous[indicator.id])))
                 valid = False
         return valid
 

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from workspace.extensions import db
+from workspace.formatting import as_number
 from workspace.i18n import gettext as _, lazy_gettext as _l, ngettext
 from workspace.indicators import bp, imports, periods, services, values
 from workspace.indicators.entry import Sheet, entry_form, field_name, read_entry
@@ -196,7 +197,7 @@ def read_import(reader, sheet: Sheet):
             continue
         typed.setdefault(indicator.id, {})[cell] = number
         report.append((line, True, _("%(name)s, %(cell)s: %(value)s", name=indicator.short_name,
-                                     cell=values.cell_label(cell), value=f"{number:g}")))
+                                     cell=values.cell_label(cell), value=as_number(number))))
     entries = []
     for indicator_id, cells in typed.items():
         indicator = by_id[str(indicator_id)]

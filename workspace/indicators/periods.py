@@ -1,7 +1,8 @@
 """Reporting periods, named from the frequency: 2026-11 (monthly), 2026-Q4 (quarterly), 2026 (yearly)."""
 import re
-from functools import lru_cache
 from datetime import date
+
+from workspace.formatting import as_period
 
 PATTERNS = {
     "monthly": re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$"),
@@ -70,14 +71,6 @@ def between(first: str, last: str) -> list[str]:
     return [_name(frequency, i) for i in range(start, end + 1)]
 
 
-@lru_cache(maxsize=4096)  # the same few periods on every page; the words do not depend on the reader
 def label(period: str) -> str:
-    """How a period reads: November 2026, 2026 Q4, 2026."""
-    frequency = frequency_of(period)
-    if frequency == "monthly":
-        year, month = period.split("-")
-        return date(int(year), int(month), 1).strftime("%B %Y")
-    if frequency == "quarterly":
-        year, quarter = period.split("-")
-        return f"{year} {quarter}"
-    return period
+    """How a period reads in the reader's language: November 2026, Q4 2026, 2026."""
+    return as_period(period)

@@ -13,6 +13,7 @@ from workspace.committees import services as committee_services
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
+from workspace.formatting import as_number
 from workspace.i18n import gettext as _
 from workspace.indicators import bp, chart, periods, services
 from workspace.indicators.forms import (
@@ -141,8 +142,8 @@ def group(group_id: int | None = None, committee_id: int | None = None):
         value = latest_value if latest_period is not None else None
         target = latest_target if latest_target is not None else usual
         rows.append((indicator_url.format(indicator_id), short_name, question,
-                     None if value is None else f"{value:g}", None if value is None else periods.label(latest_period),
-                     "—" if target is None else f"{target:g}", standing(direction == "higher", value, target)))
+                     None if value is None else as_number(value), None if value is None else periods.label(latest_period),
+                     "—" if target is None else as_number(target), standing(direction == "higher", value, target)))
     cells = cell_labels(v.cell for v in returned if v.cell)
     returned = [(enter_url.format(period), short_name, periods.label(period), cells.get(cell, ""), reason)
                 for period, cell, reason, short_name in returned]
@@ -217,7 +218,7 @@ def indicator(indicator_id: int):
     # in the template; its target and status are those of its point on the chart.
     states, wording_version = translated(VALUE_STATES), indicator.wording_version
     rows = [(periods.label(period), wordings.get(version) if version != wording_version else None,
-             f"{number:g}", "—" if point.target is None else f"{point.target:g}", point.status,
+             as_number(number), "—" if point.target is None else as_number(point.target), point.status,
              states[state], reason if state == "returned" else None, comment, explanation, story)
             for (period, number, state, reason, comment, explanation, story, version), point
             in zip(reversed(series), reversed(drawn.points))] if drawn else []
@@ -334,7 +335,7 @@ def verify_queue(group_id: int | None = None, committee_id: int | None = None):
     for value in items:  # unpacked: a row's columns by name cost more to look up than the rest
         (value_id, period, cell, number, _state, _version, comment, explanation, entered_by_id, name, short_name,
          question, verification) = value
-        rows.append((value_id, short_name, f"{number:g}", periods.label(period), cells.get(cell), question,
+        rows.append((value_id, short_name, as_number(number), periods.label(period), cells.get(cell), question,
                      entered_by % {"name": name if name is not None else "?"},
                      check_against % {"means": verification} if verification else None, comment, explanation,
                      entered_by_id == user_id, edits.stamp(value, VerifyForm.edit_fields)))
@@ -470,8 +471,8 @@ def raise_indicator(indicator_id: int):
             return redirect(url_for("indicators.indicator", indicator_id=indicator.id))
         description = _("%(group)s asks: “%(question)s” In %(period)s the answer was %(value)s against a target of "
                         "%(target)s. The chart: %(link)s", group=indicator.owner_name,
-                        question=indicator.question, period=periods.label(latest.period), value=f"{latest.value:g}",
-                        target=f"{target_of(indicator, latest.period, targets):g}",
+                        question=indicator.question, period=periods.label(latest.period), value=as_number(latest.value),
+                        target=as_number(target_of(indicator, latest.period, targets)),
                         link=url_for("indicators.indicator", indicator_id=indicator.id, _external=True))
         committee = db.session.get(Committee, form.committee.data)
         committee_services.propose_item(committee, current_user, origin=("indicator", indicator.id),

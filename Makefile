@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test bench install install-test messages clean
+.PHONY: run test bench install install-test messages translations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,33 +19,43 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+install: $(VENV)/.installed translations
+install-test: $(VENV)/.installed-test translations
+
+# The catalogs compiled for the app (workspace/translations/<code>/LC_MESSAGES/messages.mo),
+# each again whenever its .po changes.
+CATALOGS := $(wildcard workspace/translations/*/LC_MESSAGES/messages.po)
+translations: $(CATALOGS:.po=.mo)
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@
 
 # A random secret for this machine, made once and kept out of git.
 instance/config.py:
 	mkdir -p instance
 	$(PYTHON) -c "import secrets; print('SECRET_KEY = ' + repr(secrets.token_hex(32)))" > $@
 
-run: $(VENV)/.installed instance/config.py
+run: $(VENV)/.installed translations instance/config.py
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 # The suite in parallel, one process per CPU, each with its own database (see tests/conftest.py).
 TEST_WORKERS ?= auto
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test translations
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Measure the main pages as production serves them (gunicorn, 2 workers) on DATABASE_URL's data:
 # BENCH_SECONDS per page, BENCH_PAGES=word,word for some of them (README: Benchmark).
-bench: $(VENV)/.installed instance/config.py
+bench: $(VENV)/.installed translations instance/config.py
 	command -v wrk >/dev/null 2>&1 || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m bench.run
 
-# Collect the interface's strings for translators (messages.pot).
+# Collect the interface's strings (messages.pot) and bring each language's catalog up to date:
+# new strings arrive empty (or marked fuzzy with a guess) for a translator to fill in, and the
+# suite fails until they are (tests/test_translations.py).
 messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o messages.pot .
+	$(BIN)/pybabel update -i messages.pot -d workspace/translations --width 100 --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -11,9 +11,17 @@ from sqlalchemy import URL, create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
 
 from workspace import create_app
+from workspace.i18n import compile_catalogs
 from workspace.config import DEFAULTS, database_uri
 from workspace.extensions import db
 from tests import factories
+
+
+def pytest_configure(config):
+    """The catalogs compiled, as `make test` does, so that pytest alone runs the same suite (once,
+    in the process that starts the workers)."""
+    if not hasattr(config, "workerinput"):
+        compile_catalogs()
 
 TEST_SECRET = "test-secret-not-for-production"
 

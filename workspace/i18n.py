@@ -5,13 +5,16 @@ looks it up anew for every string, which on a page of a few hundred strings (tab
 status names, the labels of fifty rows) is a large part of the page's time. Code and templates
 translate through the functions here; Flask-Babel chooses the locale and loads the catalogs.
 """
+import os
 from contextlib import contextmanager
+from pathlib import Path
 
 from babel import Locale
 from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import force_locale, get_locale, get_translations
 from flask_babel.speaklater import LazyString
 
+CATALOGS = Path(__file__).parent / "translations"
 # The cookie that keeps the language of someone without an account (or not logged in).
 LANGUAGE_COOKIE = "language"
 # The per-request caches of this module and of formatting.py, emptied when the language changes.
@@ -103,3 +106,24 @@ def register(app) -> None:
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+
+
+def compile_catalogs() -> list[Path]:
+    """Compiles each catalog whose .mo is missing or older than its .po (what `make translations`
+    does, for whoever runs the app or its tests without make)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    compiled = []
+    for po in sorted(CATALOGS.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        with po.open("rb") as file:
+            catalog = read_po(file, locale=po.parent.parent.name)
+        partial = mo.with_suffix(f".mo.{os.getpid()}")
+        with partial.open("wb") as file:
+            write_mo(file, catalog)
+        partial.replace(mo)  # whole or not at all, for a process reading it meanwhile
+        compiled.append(mo)
+    return compiled

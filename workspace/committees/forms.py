@@ -12,7 +12,7 @@ from workspace.extensions import db
 from workspace import edits
 from workspace.edits import EditForm
 from workspace.forms import IntegerField, choices, id_number, strip
-from workspace.i18n import lazy_gettext as _l
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.pickers import PickerField
 from workspace.models import (
     ATTENDANCE, COMMITTEE_LEVELS, COMMITTEE_ROLES, ITEM_KINDS, MAX_ITEM_MINUTES, Committee, Meeting, User,
@@ -193,7 +193,7 @@ class MoveForm(FlaskForm):
 
     def validate_direction(self, field):
         if field.data not in ("up", "down"):
-            raise ValidationError("up or down")
+            raise ValidationError(_("Move it up or down."))
 
 
 def record_form(meeting: Meeting, people: list[User], formdata=None):

@@ -9,6 +9,7 @@ from workspace import audit, edits
 from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.feedback.timing import answer_times, current_due
+from workspace.formatting import as_period
 from workspace.i18n import gettext as _
 from workspace.models.feedback import FeedbackClusterCase, new_tracking_code
 from workspace.models import (
@@ -150,8 +151,9 @@ def raise_cluster(committee, user: User, category: str, programme: str, month: s
     db.session.execute(insert(FeedbackClusterCase), [{"cluster_id": cluster.id, "case_id": case_id}
                                                      for case_id in sorted(set(case_ids))])
     audit.record("create", cluster, after=audit.snapshot(cluster))
-    title = _("%(count)s %(category)s cases about %(programme)s, %(month)s", count=len(case_ids),
-              category=category, programme=programme or _("no programme named"), month=month)
+    title = _("%(count)s cases (%(category)s) about %(programme)s, %(month)s", count=len(case_ids),
+              category=CATEGORIES[category], programme=programme or _("no programme named"),
+              month=as_period(month))
     return committee_services.propose_item(committee, user, origin=("feedback_cluster", cluster.id),
                                            title=title[:200], kind="discussion", minutes_allotted=15,
                                            description=_("Raised from the feedback cases of the area."))

@@ -37,14 +37,20 @@ def cell_labels(cells) -> dict[str, str]:
     return {cell: cell_label(cell) for cell in set(cells)}
 
 
+YES = {"yes", "y", "1", "true", "হ্যাঁ", "হাঁ", "oui", "o"}
+NO = {"no", "n", "0", "false", "না", "non"}
+
+
 def parse(unit: str, raw: str) -> float:
     """The value typed, checked against its unit; ValueError with a message for the person."""
     text = (raw or "").strip().replace(",", ".")
     if unit == "yes_no":
         answer = text.lower()
-        if answer in ("yes", "y", "1", "true"):
+        # Whatever language the person answers in (a file may come from anyone): English, Bengali,
+        # French, and the reader's own words for yes and no.
+        if answer in YES or answer == _("yes").lower():
             return 1.0
-        if answer in ("no", "n", "0", "false"):
+        if answer in NO or answer == _("no").lower():
             return 0.0
         raise ValueError(_("Answer yes or no."))
     try:

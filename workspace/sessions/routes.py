@@ -449,7 +449,7 @@ class TidyForm(EditForm, FlaskForm):
 
     def validate_action(self, field):
         if field.data not in ("reword", "toggle", "merge"):
-            raise ValidationError("reword, toggle or merge")
+            raise ValidationError(_("Reword, set aside or merge the card."))
 
 
 @bp.route("/sessions/<int:session_id>/cards/<int:card_id>/tidy", methods=["POST"])

@@ -18,7 +18,7 @@ from workspace.indicators import services as indicator_services
 from workspace.indicators.owners import Owner
 from workspace.models import (
     AgendaItem, Area, Committee, FeedbackCase, GroupRole, Indicator, IndicatorValue, Meeting, Membership,
-    Organization, PlanningSession, User,
+    Organization, PlanningSession, User, WordsTranslation,
 )
 
 DEMO_PASSWORD = "demo-workspace-2026"
@@ -70,13 +70,13 @@ USERS = [
     ("Samuel Tetteh", "samuel.tetteh@workspace.example", "Coastal Livelihoods Trust", False,
      "NGO: field officer"),
     ("Mariam Sultana", "mariam.sultana@workspace.example", "Kanta Women's Savings Group", False,
-     "community: savings group coordinator"),
+     "community: savings group coordinator (reads in Bengali)"),
     ("Ruth Achieng", "ruth.achieng@workspace.example", "Greenhill Mothers' Group", False,
      "community: mothers' group member"),
     ("Peter Banda", "peter.banda@workspace.example", "Dovepoint Village Development Committee", False,
      "community: village committee secretary"),
     ("Nasima Akter", "nasima.akter@workspace.example", "Kanta Women's Savings Group", False,
-     "community: savings group member"),
+     "community: savings group member (reads in Bengali)"),
 ]
 
 
@@ -126,15 +126,23 @@ MEMBERS = [
 ]
 
 
-# (short name, question in the group's words, unit, frequency, target, split, why)
+# The Kanta group works in Bengali: its indicators are in its own words, with the English that its
+# verifier added for the committee.
+# (short name, question in the group's words, its English, unit, frequency, target, split, why)
 INDICATORS = [
-    ("Weekly savers", "How many of us put money in the box every week this month?", "percent", "monthly", 80, [],
-     "Saving every week is what keeps the group's fund alive."),
-    ("Children in school", "How many of our children went to school every day this month?", "count", "monthly", 40,
-     ["sex"], "We want every child to finish primary school, girls as much as boys."),
-    ("Payment point", "How well does the payment point serve us?", "score", "quarterly", 4, [],
-     "Long queues and unclear dates cost us a day's work."),
+    ("Weekly savers", "এই মাসে আমাদের কতজন প্রতি সপ্তাহে বাক্সে টাকা রেখেছেন?",
+     "How many of us put money in the box every week this month?", "percent", "monthly", 80, [],
+     "প্রতি সপ্তাহের সঞ্চয়ই দলের তহবিল টিকিয়ে রাখে।"),
+    ("Children in school", "এই মাসে আমাদের কতজন শিশু প্রতিদিন স্কুলে গিয়েছে?",
+     "How many of our children went to school every day this month?", "count", "monthly", 40, ["sex"],
+     "আমরা চাই প্রতিটি শিশু প্রাথমিক বিদ্যালয় শেষ করুক, ছেলেদের মতো মেয়েরাও।"),
+    ("Payment point", "ভাতা বিতরণ কেন্দ্র আমাদের কতটা ভালো সেবা দেয়?",
+     "How well does the payment point serve us?", "score", "quarterly", 4, [],
+     "লম্বা লাইন আর অস্পষ্ট তারিখের কারণে আমাদের একদিনের কাজ নষ্ট হয়।"),
 ]
+GROUP_LANGUAGE = "bn"
+BENGALI_GROUP = "Kanta Women's Savings Group"
+SCORE_WORDS = ["খুব খারাপ", "খারাপ", "মোটামুটি", "ভালো", "খুব ভালো"]
 
 
 def _seed_indicators(group: Organization) -> None:
@@ -148,19 +156,23 @@ def _seed_indicators(group: Organization) -> None:
         _get_or_create(GroupRole, {"organization_id": group.id, "user_id": user.id, "role": role})
     today = local_today()
     made = []
-    for short, question, unit, frequency, target, split, why in INDICATORS:
+    for short, question, english, unit, frequency, target, split, why in INDICATORS:
         indicator = indicator_services.propose(
             Owner(group), member, short_name=short, question=question, unit=unit, frequency=frequency, target=target,
             dimensions=split, why=why, baseline_value=None, baseline_date=None,
-            score_labels=["very bad", "bad", "fair", "good", "very good"] if unit == "score" else [],
-            verification="The group's record book" if unit != "score" else "Members' show of hands")
+            score_labels=SCORE_WORDS if unit == "score" else [],
+            verification="দলের হিসাবের খাতা" if unit != "score" else "সদস্যদের হাত তুলে মত")
+        indicator.language = GROUP_LANGUAGE
         indicator_services.decide(indicator, "adopted")
+        db.session.add(WordsTranslation(indicator_id=indicator.id, language="en", text=english,
+                                        translated_by_id=verifier.id))
         made.append(indicator)
     savers, school, _payment = made
-    indicator_services.propose(Owner(group), member, short_name="Loans repaid on time",
-                               question="How many loans were paid back on the agreed day?", unit="count",
-                               frequency="monthly", target=None, dimensions=[], why="", baseline_value=None,
-                               baseline_date=None, score_labels=[], verification="")
+    loans = indicator_services.propose(Owner(group), member, short_name="Loans repaid on time",
+                                       question="কতগুলো ঋণ নির্ধারিত দিনে শোধ হয়েছে?", unit="count",
+                                       frequency="monthly", target=None, dimensions=[], why="", baseline_value=None,
+                                       baseline_date=None, score_labels=[], verification="")
+    loans.language = GROUP_LANGUAGE
     # Eight months of history: verified, except one returned and the current month as a draft.
     months = periods.last_periods("monthly", today, 9)
     for n, period in enumerate(months[:-1]):
@@ -267,12 +279,14 @@ def seed_demo() -> list[tuple[str, str]]:
     for name, email, organization, is_admin, role in USERS:
         user = _get_or_create(User, {"email": email}, name=name, is_admin=is_admin,
                               organization_id=organizations[organization].id)
+        if organization == BENGALI_GROUP and user.language is None:
+            user.language = GROUP_LANGUAGE  # the app opens in Bengali for them
         if user.password_hash is None:
             user.set_password(DEMO_PASSWORD)
         logins.append((email, role))
     db.session.commit()
     _seed_committees(areas)
-    _seed_indicators(organizations["Kanta Women's Savings Group"])
+    _seed_indicators(organizations[BENGALI_GROUP])
     _seed_feedback(areas, organizations)
     _seed_session()
     return logins

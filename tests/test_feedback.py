@@ -285,7 +285,7 @@ def test_patterns_and_raising_a_cluster(client, app, office):
                            data={"category": "complaint", "programme": "Child grant", "month": month})
     assert response.status_code == 302
     item = db.session.scalar(db.select(AgendaItem))
-    assert item.origin_type == "feedback_cluster" and item.status == "proposed" and "5 complaint" in item.title
+    assert item.origin_type == "feedback_cluster" and item.status == "proposed" and "5 cases (Complaint)" in item.title
     refused = client.post(f"/committees/{committee.id}/feedback/raise",
                           data={"category": "suggestion", "programme": "", "month": month}, follow_redirects=True)
     assert "no longer a cluster" in refused.get_data(as_text=True)

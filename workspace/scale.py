@@ -272,6 +272,9 @@ class Loader:
         columns = list(table.c.keys())
         constants = {c.name: c.default.arg for c in table.c if c.default is not None and c.default.is_scalar}
         missing = {name: constants[name] for name in constants.keys() - first.keys()}
+        # A column the world leaves empty (a person's language: they follow their browser).
+        missing.update({c.name: None for c in table.c if c.nullable and c.name not in first and c.name not in missing
+                        and c.default is None and c.server_default is None})
         if first.keys() | missing.keys() != set(columns):
             raise KeyError(f"{table.name}: rows must name {columns}, not {sorted(first)}")
         values = itemgetter(*columns)

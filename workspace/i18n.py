@@ -127,3 +127,8 @@ def compile_catalogs() -> list[Path]:
         partial.replace(mo)  # whole or not at all, for a process reading it meanwhile
         compiled.append(mo)
     return compiled
+
+
+if __name__ == "__main__":  # python -m workspace.i18n: compile the catalogs of an installed copy
+    for path in compile_catalogs():
+        print(f"compiled {path}")

@@ -96,7 +96,16 @@ def in_language(code: str | None):
                 setattr(g, name, value)
 
 
+def _vary_by_language(response):
+    """What the app writes depends on the reader's language: a shared cache must keep one copy per
+    language asked for (the cookie and the account already vary it by Cookie)."""
+    if request.endpoint != "static":
+        response.vary.add("Accept-Language")
+    return response
+
+
 def register(app) -> None:
+    app.after_request(_vary_by_language)
     app.jinja_env.globals.update(shipped_languages=shipped_languages, text_direction=text_direction,
                                  reading_language=reading_language, language_cookie=LANGUAGE_COOKIE)
     app.jinja_env.install_gettext_callables(

@@ -179,8 +179,8 @@ def _seed_indicators(group: Organization) -> None:
         saved = [65, 70, 72, 58, 75, 78, 81, 84][n]
         girls, boys = 15 + n, 16 + n // 2
         indicator_services.save_period(Owner(group), period, member, [
-            indicator_services.Entry(savers, {"": float(saved)}, comment="From the record book",
-                                     explanation="Harvest money came in" if n == 4 else ""),
+            indicator_services.Entry(savers, {"": float(saved)}, comment="হিসাবের খাতা থেকে",
+                                     explanation="ফসল বিক্রির টাকা এসেছে" if n == 4 else ""),
             indicator_services.Entry(school, {"sex=female": float(girls), "sex=male": float(boys),
                                               "": float(girls + boys)}),
         ], submit=True)

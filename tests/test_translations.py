@@ -74,6 +74,8 @@ def test_no_catalog_keeps_fuzzy_or_obsolete_entries():
 JINJA_COMMENT = re.compile(r"\{#.*?#\}", re.S)
 JINJA_CODE = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.S)
 SCRIPT_OR_STYLE = re.compile(r"<(script|style)\b.*?</\1>", re.S | re.I)
+# Blocks that fill in an attribute (`{% block body_class %}projector-page{% endblock %}`), entities.
+NOT_TEXT = re.compile(r"\{% block \w*class %\}.*?\{% endblock %\}|&#?\w+;", re.S)
 TAG = re.compile(r"<[^>]*>", re.S)
 READ_ATTRIBUTE = re.compile(r'\b(title|placeholder|aria-label|alt)="([^"]*)"')
 WORD = re.compile(r"[A-Za-z]{2,}")
@@ -84,7 +86,7 @@ NOT_WORDS = {"Workspace", "CSV", "XLSX", "ID", "ABCDE"}
 def bare_words(html: str) -> list[str]:
     """Text a person reads in a template that is not passed through _(), its words found after
     taking out Jinja's code (the translated strings are inside it) and the markup."""
-    html = SCRIPT_OR_STYLE.sub("", JINJA_COMMENT.sub("", html))
+    html = NOT_TEXT.sub("", SCRIPT_OR_STYLE.sub("", JINJA_COMMENT.sub("", html)))
     # A tag split by Jinja code ("<p {% if x %}class=…{% endif %}>") stays one tag.
     html = JINJA_CODE.sub("\x00", html)
     found = [value for _name, value in READ_ATTRIBUTE.findall(html) if set(WORD.findall(value)) - NOT_WORDS]
@@ -97,7 +99,8 @@ def bare_words(html: str) -> list[str]:
 
 def test_bare_words_are_found():
     assert bare_words('<p title="Open it">{{ _("Hello") }} there</p>') == ["Open it", "there"]
-    assert bare_words('<p class="x">{{ _("Hello") }} · {{ n|number }}</p><!-- -->') == []
+    assert bare_words('<p class="x">{{ _("Hello") }} · {{ n|number }} &lt;{{ a }}&gt;</p>') == []
+    assert bare_words('{% block body_class %}wide-page{% endblock %}<b>Done</b>') == ["Done"]
 
 
 def test_templates_translate_every_word():

@@ -7,6 +7,7 @@ translate through the functions here; Flask-Babel chooses the locale and loads t
 """
 import os
 from contextlib import contextmanager
+from functools import lru_cache
 from pathlib import Path
 
 from babel import Locale
@@ -49,8 +50,12 @@ def lazy_gettext(string: str, **variables) -> LazyString:
 
 def shipped_languages() -> dict[str, str]:
     """Code → the language's own name (English, বাংলা, Français), in the order offered."""
-    return {code: Locale.parse(code).get_display_name(code).capitalize()
-            for code in current_app.config["LANGUAGES"]}
+    return _own_names(tuple(current_app.config["LANGUAGES"]))
+
+
+@lru_cache(maxsize=8)  # every page shows the switch; the names never change
+def _own_names(codes: tuple[str, ...]) -> dict[str, str]:
+    return {code: Locale.parse(code).get_display_name(code).capitalize() for code in codes}
 
 
 def select_locale() -> str:

@@ -52,7 +52,7 @@ def add_agenda_item(page, title: str, kind: str, minutes: int):
     form = add.locator("form")
     form.get_by_label("Title").fill(title)
     form.get_by_label("Kind").select_option(label=kind)
-    form.get_by_label("Minutes", exact=True).fill(str(minutes))
+    form.get_by_label("Time (minutes)", exact=True).fill(str(minutes))
     form.get_by_role("button", name="Add to agenda").click()
     expect(page.locator("#agenda")).to_contain_text(f"Added “{title}” to the agenda.")
 
@@ -62,7 +62,7 @@ def propose_item(page, live_server, committee, title: str):
     page.get_by_role("link", name="Propose an agenda item").click()
     page.get_by_label("Title").fill(title)
     page.get_by_label("Kind").select_option(label="Discussion")
-    page.get_by_label("Minutes", exact=True).fill("15")
+    page.get_by_label("Time (minutes)", exact=True).fill("15")
     page.get_by_label("Why should the committee discuss this?").fill("Two of the four water points are broken.")
     page.get_by_role("button", name="Send proposal").click()
     expect(page.get_by_text("Your proposal is with the chair and secretary.")).to_be_visible()

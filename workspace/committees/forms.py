@@ -152,7 +152,7 @@ class AgendaItemForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=choices(ITEM_KINDS), default="discussion")
     presenter = StringField(_l("Presenter"), validators=[Length(max=120)], filters=[strip])
     minutes_allotted = IntegerField(
-        _l("Minutes"), default=15,
+        _l("Time (minutes)"), default=15,
         validators=[InputRequired(message=_l("Give the time in minutes.")),
                     NumberRange(1, MAX_ITEM_MINUTES, message=_l("Give between 1 and %(most)s minutes.",
                                                                 most=MAX_ITEM_MINUTES))])

@@ -157,7 +157,8 @@ def test_a_group_defines_enters_and_verifies_an_indicator_on_phones(page, open_p
     chart = page.locator("svg.chart-svg")
     expect(chart).to_be_visible()
     expect(chart.locator("path.target")).to_have_count(1)
-    expect(chart.locator("circle.point title")).to_have_text([f"{last}: 20", f"{period}: 40"])
+    short = {p: datetime.strptime(p, "%Y-%m").strftime("%b %Y") for p in (last, period)}  # "Nov 2026"
+    expect(chart.locator("circle.point title")).to_have_text([f"{short[last]}: 20", f"{short[period]}: 40"])
     expect(chart.locator("circle.point").nth(1)).to_have_class("point on_track verified")
     row = page.locator("tbody tr", has_text=periods.label(period))
     expect(row.locator('td[data-label="Value"]')).to_have_text("40")

@@ -33,7 +33,7 @@ class CommitteeForm(FlaskForm):
         _l("Meetings required each year"), default=4,
         validators=[InputRequired(), NumberRange(0, 52, message=_l("Give a number from 0 to 52."))])
     quorum_percent = IntegerField(
-        _l("Quorum (% of voting members present)"), default=50,
+        _l("Quorum (percentage of voting members present)"), default=50,
         validators=[InputRequired(), NumberRange(1, 100, message=_l("Give a percentage from 1 to 100."))])
     terms_of_reference = TextAreaField(_l("Terms of reference"), validators=[Length(max=LONG_TEXT)],
                                        render_kw={"rows": 8})

@@ -87,8 +87,8 @@ def build(indicator, series: list, targets: dict) -> Chart | None:
                 parts.append(f"M{start},{level} L{end},{level}")
         target_path = " ".join(parts)
     ticks = [(y(top * k / 4), as_number(top * k / 4)) for k in range(5)]
-    every = max(len(points) // 6, 1)
-    labels = [(p.x, as_period(p.period, short=True)) for n, p in enumerate(points)
-              if n % every == 0 or n == len(points) - 1]
+    # At most five labels, counted back from the newest (a month's name is wider in some languages).
+    every, last = max(-(-len(points) // 5), 1), len(points) - 1
+    labels = [(p.x, as_period(p.period, short=True)) for n, p in enumerate(points) if (last - n) % every == 0]
     return Chart(points, path, target_path, y(baseline) if baseline is not None else None, ticks, labels,
                  Markup("\n    ".join(dots)))

@@ -67,3 +67,11 @@ __all__ += ["CARD_KINDS", "MAX_CARD", "PHASE_ORDER", "PHASES", "Card", "Particip
 from workspace.models.words import MAX_WORDS, WordsTranslation  # noqa: E402
 
 __all__ += ["MAX_WORDS", "WordsTranslation"]
+from workspace.models.programmes import (  # noqa: E402
+    MAX_BUDGET, MAX_PEOPLE, PROGRAMME_STATUSES, SUPPORT_KINDS, VERDICTS, GdpFigure, LifecycleGroup, OverlapReview,
+    Programme, ProgrammeCluster, ProgrammeYear, programme_areas, programme_groups, programme_partners,
+)
+
+__all__ += ["MAX_BUDGET", "MAX_PEOPLE", "PROGRAMME_STATUSES", "SUPPORT_KINDS", "VERDICTS", "GdpFigure",
+            "LifecycleGroup", "OverlapReview", "Programme", "ProgrammeCluster", "ProgrammeYear", "programme_areas",
+            "programme_groups", "programme_partners"]

@@ -77,7 +77,7 @@ class Action(Versioned, db.Model):
         Index("ix_actions_due", "due_date", "id"),
     )
     __audit_fields__ = ("title", "description", "responsible_organization_id", "focal_person_id", "start_date",
-                        "due_date", "status", "progress", "blocked_reason", "version")
+                        "due_date", "status", "progress", "blocked_reason", "programme_id", "version")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     plan_id: Mapped[int] = mapped_column(ForeignKey("action_plans.id", ondelete="CASCADE"), index=True)
@@ -91,6 +91,7 @@ class Action(Versioned, db.Model):
     status: Mapped[str] = mapped_column(String(20), default="not_started")
     progress: Mapped[int] = mapped_column(default=0)
     blocked_reason: Mapped[str] = mapped_column(String(500), default="")
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
     # Where it came from: a decision, a session, a feedback case, an indicator (workspace/origins.py).
     origin_type: Mapped[str | None] = mapped_column(String(40))
     origin_id: Mapped[int | None]

@@ -61,7 +61,8 @@ class FeedbackCase(Versioned, db.Model):
         Index("ix_feedback_cases_published_area", "area_id", "resolved_at", "id",
               sqlite_where=text(PUBLISHED_SQL), postgresql_where=text(PUBLISHED_SQL)),
     )
-    __audit_fields__ = ("category", "channel", "area_id", "programme", "status", "assigned_organization_id",
+    __audit_fields__ = ("category", "channel", "area_id", "programme", "programme_id", "status",
+                        "assigned_organization_id",
                         "assigned_user_id", "response", "publishable", "public_summary")
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -72,6 +73,8 @@ class FeedbackCase(Versioned, db.Model):
     category: Mapped[str] = mapped_column(String(20), active_history=True)
     area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="SET NULL"), active_history=True)
     programme: Mapped[str] = mapped_column(String(200), default="", active_history=True)
+    # The programme from the repository, when the case names one there (the words above are kept).
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
     anonymous: Mapped[bool] = mapped_column(default=False)
     contact_name: Mapped[str] = mapped_column(String(120), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")

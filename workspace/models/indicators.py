@@ -71,7 +71,8 @@ class Indicator(Versioned, db.Model):
         CheckConstraint("(organization_id IS NULL) <> (committee_id IS NULL)", name="one_owner"),
     )
     __audit_fields__ = ("short_name", "question", "why", "unit", "direction", "frequency", "baseline_value",
-                        "baseline_date", "target", "dimensions", "verification", "status", "wording_version")
+                        "baseline_date", "target", "dimensions", "verification", "programme_id", "status",
+                        "wording_version")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # Owned by a community group, or by a committee.
@@ -90,6 +91,7 @@ class Indicator(Versioned, db.Model):
     target: Mapped[float | None] = mapped_column(Float)  # each period's target
     dimensions: Mapped[list] = mapped_column(JSON, default=list)  # chosen from DIMENSIONS
     verification: Mapped[str] = mapped_column(String(500), default="")  # means of verification
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
     status: Mapped[str] = mapped_column(String(20), default="proposed")
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     wording_version: Mapped[int] = mapped_column(default=1)

@@ -63,6 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.sessions import bp as sessions_bp
     from workspace.indicators import bp as indicators_bp
     from workspace.pickers import bp as pickers_bp
+    from workspace.programmes import bp as programmes_bp
     from workspace.words import bp as words_bp
 
     inputs.register(app)  # before the blueprints: their <int:...> ids are bounded
@@ -75,6 +76,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(indicators_bp)
     app.register_blueprint(feedback_bp)
     app.register_blueprint(sessions_bp)
+    app.register_blueprint(programmes_bp)
     app.register_blueprint(pickers_bp)
     app.register_blueprint(words_bp)
 

@@ -207,6 +207,27 @@ def can_record_cases(user) -> bool:
     return is_admin(user) or in_sector(user, "government") or in_sector(user, "ngo")
 
 
+# --- Programmes -------------------------------------------------------------------------------------
+
+def can_read_programmes(user) -> bool:
+    """Every signed-in person reads the repository: who does what where is no secret among partners."""
+    return bool(user and user.is_authenticated)
+
+
+def can_add_programmes(user) -> bool:
+    """Government and NGO people keep their organisations' programmes; administrators keep any."""
+    return is_admin(user) or in_sector(user, "government") or in_sector(user, "ngo")
+
+
+def can_edit_programme(user, programme) -> bool:
+    return is_admin(user) or (can_add_programmes(user) and same_organization(user, programme.organization_id))
+
+
+def can_manage_programme_lists(user) -> bool:
+    """Lifecycle groups, clusters and GDP figures: the repository's settings, kept by administrators."""
+    return is_admin(user)
+
+
 # --- Action-planning sessions -----------------------------------------------------------------------
 
 def may_join_session(user, session) -> bool:
@@ -281,6 +302,10 @@ RULES = {
     "can_enter_values": can_enter_values,
     "can_handle_case": can_handle_case,
     "can_record_cases": can_record_cases,
+    "can_read_programmes": can_read_programmes,
+    "can_add_programmes": can_add_programmes,
+    "can_edit_programme": can_edit_programme,
+    "can_manage_programme_lists": can_manage_programme_lists,
     "may_join_session": may_join_session,
     "can_facilitate": can_facilitate,
     "can_start_session": can_start_session,

@@ -289,7 +289,68 @@ def seed_demo() -> list[tuple[str, str]]:
     _seed_indicators(organizations[BENGALI_GROUP])
     _seed_feedback(areas, organizations)
     _seed_session()
+    _seed_programmes(areas, organizations)
     return logins
+
+
+# (name, owner, cluster, groups, support, areas, start year, delivered for the government,
+#  {fiscal year: (people planned, people reached, budget in BDT)})
+PROGRAMMES = [
+    ("Old-age allowance", "Ministry of Social Welfare", "social_allowances", ["elderly"], "cash", ["National"],
+     1998, False, {2025: (5_800_000, 5_750_000, 42_000_000_000), 2026: (6_000_000, None, 44_000_000_000)}),
+    ("Allowance for widowed and deserted women", "Ministry of Social Welfare", "social_allowances",
+     ["working_age"], "cash", ["National"], 1998, False, {2025: (2_550_000, 2_500_000, 16_300_000_000)}),
+    ("Disability allowance", "Ministry of Social Welfare", "social_allowances", ["disability"], "cash",
+     ["National"], 2005, False, {2025: (2_900_000, 2_880_000, 28_000_000_000)}),
+    ("School stipends", "Ministry of Education", "human_development", ["school_age"], "cash", ["National"],
+     2002, False, {2025: (13_000_000, 12_400_000, 19_000_000_000)}),
+    ("Vulnerable group feeding", "Department of Disaster Management", "food_security",
+     ["children", "working_age", "elderly"], "in_kind", ["Seaview District", "Mapleton District"], 2010, False,
+     {2025: (120_000, 131_000, 2_100_000_000)}),
+    ("Employment generation programme for the poorest", "Department of Disaster Management", "labour",
+     ["working_age"], "employment", ["Seaview District"], 2009, False, {2025: (40_000, 38_500, 1_600_000_000)}),
+    ("Child grant", "Ministry of Women and Children Affairs", "social_allowances", ["children"], "cash",
+     ["Seaview District"], 2019, False, {2025: (65_000, 61_000, 950_000_000)}),
+    ("Elderly cash support", "Community Action for Social Protection", "social_allowances", ["elderly"], "cash",
+     ["Mapleton District"], 2024, True, {2025: (4_000, 3_900, 120_000_000)}),
+    ("Flood relief food packs", "Coastal Livelihoods Trust", "food_security", ["children", "working_age"],
+     "in_kind", ["Seaview Municipality"], 2023, False, {2025: (9_000, 9_400, 45_000_000)}),
+    ("Savings groups for women", "Community Action for Social Protection", "labour", ["working_age"], "services",
+     ["Eastbrook Sub-district"], 2021, False, {2025: (1_200, 1_150, 30_000_000)}),
+    ("Child protection in Greenhill", "Child Rights Forum", "human_development", ["children"], "services",
+     ["Greenhill Ward"], 2022, False, {2025: (800, 760, 12_000_000)}),
+]
+GDP_2025 = 50_000_000_000_000  # BDT: the demo country's GDP in fiscal year 2025
+
+
+def _seed_programmes(areas: dict[str, Area], organizations: dict[str, Organization]) -> None:
+    """The strategy's programmes across the demo areas, with two real overlaps: the NGO's elderly
+    cash support inside the national old-age allowance, and flood relief food packs inside the
+    vulnerable group feeding. Only where there are no programmes yet."""
+    from datetime import date
+
+    from workspace.models import GdpFigure, LifecycleGroup, Programme, ProgrammeCluster, ProgrammeYear
+    from workspace.programmes import services as programme_services
+
+    if db.session.scalar(select(Programme.id)):
+        return
+    clusters = {c.key: c for c in db.session.scalars(select(ProgrammeCluster))}
+    groups = {g.key: g for g in db.session.scalars(select(LifecycleGroup))}
+    for name, owner, cluster, served, support, where, start, for_government, years in PROGRAMMES:
+        programme = programme_services.create_programme(
+            name=name, organization_id=organizations[owner].id, cluster_id=clusters[cluster].id,
+            support_kind=support, starts_on=date(start, 7, 1), status="active", for_government=for_government,
+            objectives="", groups=[groups[key] for key in served], areas=[areas[a] for a in where], commit=False)
+        for year, (planned, reached, budget) in years.items():
+            db.session.add(ProgrammeYear(programme=programme, year=year, beneficiaries_planned=planned,
+                                         beneficiaries_reached=reached, budget=budget, currency="BDT",
+                                         funding_source="Government revenue budget"
+                                         if organizations[owner].kind == "government" else "Donor grant",
+                                         reached_note="An emergency top-up after the floods."
+                                         if reached and reached > planned else ""))
+    if db.session.get(GdpFigure, 2025) is None:
+        db.session.add(GdpFigure(year=2025, amount=GDP_2025, currency="BDT"))
+    db.session.commit()
 
 
 def _seed_committees(areas: dict[str, Area]) -> None:

@@ -40,7 +40,15 @@ def _formatted(kind: str, value, style: str, locale, zone) -> str:
     if kind == "period":
         return _period(value, style, locale)
     if kind == "percent":
-        return numbers.format_percent(value, locale=locale)
+        if not style:
+            return numbers.format_percent(value, locale=locale)
+        pattern = numbers.parse_pattern(locale.percent_formats[None].pattern)
+        pattern.frac_prec = (int(style), int(style))  # a small share (of a GDP) needs its decimals
+        return pattern.apply(value, locale)
+    if kind == "money":  # style is the currency's code; whole units, as budgets are read
+        pattern = numbers.parse_pattern(locale.currency_formats["standard"].pattern)
+        pattern.frac_prec = (0, 0)
+        return pattern.apply(value, locale, currency=style, currency_digits=False)
     return numbers.format_decimal(value, locale=locale)
 
 
@@ -81,9 +89,14 @@ def as_number(value) -> str:
     return _format("number", value)
 
 
-def as_percent(share) -> str:
-    """0.42 → 42% (in the locale's way of writing it)."""
-    return _format("percent", share)
+def as_percent(share, digits: int = 0) -> str:
+    """0.42 → 42% (in the locale's way of writing it); digits after the decimal point if asked."""
+    return _format("percent", share, str(digits) if digits else "")
+
+
+def as_money(amount, currency: str) -> str:
+    """An amount in its currency, as the reader's language writes it: ৳1,20,000 or 120 000 $US."""
+    return _format("money", round(amount), currency) if amount is not None else ""
 
 
 def as_period(period: str | None, short: bool = False) -> str:
@@ -98,4 +111,5 @@ def register(app) -> None:
     app.jinja_env.filters["when"] = as_when
     app.jinja_env.filters["number"] = as_number
     app.jinja_env.filters["percent"] = as_percent
+    app.jinja_env.filters["money"] = as_money
     app.jinja_env.filters["period"] = as_period

@@ -23,7 +23,7 @@ from workspace.extensions import db
 from workspace.forms import optional_id
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.inputs import whole_number
-from workspace.models import AREA_DEPTH, Area, Committee, Organization, User
+from workspace.models import AREA_DEPTH, Area, Committee, Organization, Programme, User
 
 LIMIT = 30
 MAX_SEARCH = 100
@@ -89,6 +89,12 @@ def _people_rows() -> Select:
             .join(Organization, Organization.id == User.organization_id).where(User.active.is_(True)))
 
 
+@cache
+def _programme_rows() -> Select:
+    return (select(Programme.id, (Programme.name + " — " + Organization.name).label("label"))
+            .join(Organization, Organization.id == Programme.organization_id))
+
+
 def _by_name(model) -> Callable[[], list]:
     order = [model.name, model.id]
     return lambda: order
@@ -110,6 +116,8 @@ KINDS: dict[str, Kind] = {
     "groups": Kind(_group_rows, Organization.id, Organization.name, _by_name(Organization)),
     "committees": Kind(_committee_rows, Committee.id, Committee.name, _by_name(Committee), per_person=True),
     "people": Kind(_people_rows, User.id, User.name, _by_name(User), may_search=_may_search_people),
+    "programmes": Kind(_programme_rows, Programme.id, Programme.name, _by_name(Programme),
+                       search_hint=_l("Type a programme's name to search")),
 }
 
 
@@ -226,7 +234,7 @@ class MultiPickerField(PickerField, SelectMultipleField):
         self.data = [getattr(v, "id", v) for v in value] if value else []
 
 
-@bp.route("/pick/<any(areas, organizations, groups, committees, people):kind_name>")
+@bp.route("/pick/<any(areas, organizations, groups, committees, people, programmes):kind_name>")
 def options(kind_name: str):
     """The options of a picker for what was typed: the fragment htmx swaps into its <select>."""
     kind = KINDS[kind_name]

@@ -4,19 +4,14 @@ Both are written a batch of actions at a time, so memory stays flat however long
 CSV goes out as it is written; the XLSX (a zip, complete only at its end) is written by openpyxl's
 write-only mode to a temporary file, then sent from it.
 """
-import csv
-import io
-import tempfile
 from collections import defaultdict
 
-from flask import Response, stream_with_context
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
+from flask import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
 from workspace.actions.queries import filtered, listed_columns
+from workspace import exports
 from workspace.exports import safe_row
 from workspace.extensions import db
 from workspace.i18n import gettext as _, lazy_gettext as _l
@@ -30,8 +25,7 @@ COLUMNS = [_l("ID"), _l("Action"), _l("Plan"), _l("Committee or group"), _l("Res
            _l("Progress (%)"), _l("Overdue"), _l("Blocked because")]
 WIDTHS = (6, 40, 28, 28, 28, 20, 28, 11, 11, 12, 10, 8, 30)
 MAX_ROWS = 50000
-BATCH = 1000
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+BATCH = exports.BATCH
 
 
 def rows(user, filters, today):
@@ -56,57 +50,9 @@ def rows(user, filters, today):
 
 
 def csv_response(user, filters, today, filename: str) -> Response:
-    def lines():
-        out = io.StringIO()
-        out.write("\ufeff")  # so that Excel reads the file as UTF-8
-        writer = csv.writer(out)
-        writer.writerow([str(title) for title in COLUMNS])
-        for number, row in enumerate(rows(user, filters, today), start=1):
-            writer.writerow(row)
-            if number % BATCH == 0:
-                yield _take(out)
-        yield _take(out)
-
-    return Response(stream_with_context(lines()), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}.csv"'})
-
-
-def _take(out: io.StringIO) -> str:
-    text = out.getvalue()
-    out.seek(0)
-    out.truncate()
-    return text
+    return exports.csv_response([str(title) for title in COLUMNS], rows(user, filters, today), filename)
 
 
 def xlsx_response(user, filters, today, filename: str) -> Response:
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Actions")[:31])  # a sheet's name holds at most 31 characters
-    for column, width in zip("ABCDEFGHIJKLM", WIDTHS):
-        sheet.column_dimensions[column].width = width
-    sheet.freeze_panes = "A2"
-    bold = Font(bold=True)
-    sheet.append([_bold(sheet, str(title), bold) for title in COLUMNS])
-    for row in rows(user, filters, today):
-        sheet.append(row)
-    # Kept in memory while small, on disk past 8 MB; deleted when the response closes it.
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    book.save(out)
-    size = out.tell()
-    out.seek(0)
-    return Response(_chunks(out), mimetype=XLSX, headers={
-        "Content-Disposition": f'attachment; filename="{filename}.xlsx"', "Content-Length": str(size)})
-
-
-def _chunks(file, size: int = 64 * 1024):
-    """The file's bytes, then the file closed, even when the client goes away halfway."""
-    try:
-        while data := file.read(size):
-            yield data
-    finally:
-        file.close()
-
-
-def _bold(sheet, value, font) -> WriteOnlyCell:
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = font
-    return cell
+    return exports.xlsx_response([[str(title) for title in COLUMNS]], rows(user, filters, today), filename,
+                                 _("Actions"), WIDTHS)

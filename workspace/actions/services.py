@@ -84,39 +84,22 @@ def post_update(action: Action, author: User, stated: edits.Stated, *, text: str
     return update
 
 
-def next_meeting(committee_id: int) -> Meeting | None:
-    return db.session.scalar(select(Meeting).where(
-        Meeting.committee_id == committee_id, Meeting.status == "planned", Meeting.starts_at >= utcnow())
-        .order_by(Meeting.starts_at).limit(1))
-
-
 def raise_to_agenda(action: Action, user: User) -> AgendaItem:
-    """Puts an overdue or blocked action before its committee: straight onto the next meeting's
-    agenda when the chair or secretary raises it, otherwise as a proposal to them."""
+    """Puts an overdue or blocked action before its committee (committee_services.raise_item)."""
     plan = action.plan
     if plan.committee_id is None:
         raise ActionRuleError(_("This action belongs to a group's plan, not to a committee."))
     if not (action.status == "blocked" or action.is_overdue(local_today())):
         raise ActionRuleError(_("Only an overdue or blocked action is raised to the agenda."))
-    waiting = db.session.scalar(select(AgendaItem).where(
-        AgendaItem.origin_type == "action", AgendaItem.origin_id == action.id,
-        AgendaItem.committee_id == plan.committee_id, AgendaItem.status != "declined")
-        .order_by(AgendaItem.id.desc()).limit(1))
-    if waiting is not None and (waiting.status == "proposed" or waiting.meeting.status == "planned"):
-        raise ActionRuleError(_("This action is already waiting for the committee."))
     reason = action.blocked_reason if action.status == "blocked" else _("Overdue since %(date)s.",
                                                                           date=action.due_date.isoformat())
     fields = {"title": _("Action: %(title)s", title=action.title)[:200], "kind": "discussion",
               "minutes_allotted": 10, "description": reason,
               "presenter": action.focal_person.name if action.focal_person else ""}
-    meeting = next_meeting(plan.committee_id)
-    if meeting is not None and access.can_run_committee(user, plan.committee_id):
-        item = committee_services.add_item(meeting, **fields)
-        item.origin_type, item.origin_id = "action", action.id
-        item.proposed_by = user
-        db.session.commit()
-        return item
-    return committee_services.propose_item(plan.committee, user, origin=("action", action.id), **fields)
+    try:
+        return committee_services.raise_item(plan.committee, user, ("action", action.id), **fields)
+    except committee_services.AlreadyWaiting as error:
+        raise ActionRuleError(_("This action is already waiting for the committee.")) from error
 
 
 def actions_from_decision(decision: Decision, plan: ActionPlan | None, new_plan_title: str, **fields) -> Action:

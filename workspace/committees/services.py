@@ -2,7 +2,7 @@
 and recording a meeting. Each is audited and committed whole, or not at all."""
 from sqlalchemy import func, select
 
-from workspace import audit, edits
+from workspace import access, audit, edits
 from workspace.clock import local_today, to_local, utcnow
 from workspace.extensions import db
 from workspace.i18n import gettext as _
@@ -194,6 +194,37 @@ def propose_item(committee: Committee, proposer: User, origin: tuple[str, int] |
     _create(item)
     db.session.commit()
     return item
+
+
+class AlreadyWaiting(CommitteeRuleError):
+    """What is raised is already before the committee: proposed, or on a planned meeting's agenda."""
+
+
+def next_meeting(committee_id: int) -> Meeting | None:
+    return db.session.scalar(select(Meeting).where(
+        Meeting.committee_id == committee_id, Meeting.status == "planned", Meeting.starts_at >= utcnow())
+        .order_by(Meeting.starts_at).limit(1))
+
+
+def raise_item(committee: Committee, user: User, origin: tuple[str, int], **fields) -> AgendaItem:
+    """The one way a record (an overdue action, an overlap of programmes) is raised to a committee:
+    straight onto the next meeting's agenda when its chair or secretary raises it, otherwise as a
+    proposal to them; refused while an earlier raising of the same record still waits."""
+    origin_type, origin_id = origin
+    waiting = db.session.scalar(select(AgendaItem).where(
+        AgendaItem.origin_type == origin_type, AgendaItem.origin_id == origin_id,
+        AgendaItem.committee_id == committee.id, AgendaItem.status != "declined")
+        .order_by(AgendaItem.id.desc()).limit(1))
+    if waiting is not None and (waiting.status == "proposed" or waiting.meeting.status == "planned"):
+        raise AlreadyWaiting(_("This is already waiting for the committee."))
+    meeting = next_meeting(committee.id)
+    if meeting is not None and access.can_run_committee(user, committee.id):
+        item = add_item(meeting, **fields)
+        item.origin_type, item.origin_id = origin
+        item.proposed_by = user
+        db.session.commit()
+        return item
+    return propose_item(committee, user, origin=origin, **fields)
 
 
 # A proposal's status moves once (proposed → accepted or declined): the status check, and the

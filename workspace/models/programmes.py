@@ -59,7 +59,7 @@ VERDICTS = {
 }
 
 # The largest yearly budget and number of people a programme may state: beyond any country's.
-MAX_BUDGET = Decimal(10) ** 15
+MAX_BUDGET = Decimal(10) ** 15  # a yearly budget; a GDP may be larger
 MAX_PEOPLE = 2_000_000_000
 
 

@@ -138,3 +138,23 @@ def make_action(plan, organization: Organization | None = None, focal_person: Us
     db.session.add(action)
     db.session.commit()
     return action
+
+
+# --- Programmes ------------------------------------------------------------------------------------
+
+def make_programme(name: str | None = None, organization: Organization | None = None, areas=(),
+                   groups=("elderly",), support: str = "cash", cluster: str = "social_allowances",
+                   starts_on=None, ends_on=None, **fields):
+    """A programme in the repository: groups and cluster by their seed keys, areas as records."""
+    from datetime import date
+
+    from workspace.models import LifecycleGroup, ProgrammeCluster
+    from workspace.programmes import services
+
+    services.ensure_lists()
+    by_key = {g.key: g for g in db.session.scalars(db.select(LifecycleGroup))}
+    cluster_id = db.session.scalar(db.select(ProgrammeCluster.id).where(ProgrammeCluster.key == cluster))
+    return services.create_programme(
+        name=name or f"Programme {_n()}", organization_id=(organization or make_organization(kind="ngo")).id,
+        cluster_id=cluster_id, support_kind=support, starts_on=starts_on or date(2024, 1, 1), ends_on=ends_on,
+        groups=[by_key[key] for key in groups], areas=list(areas) or [national_area()], **fields)

@@ -334,6 +334,7 @@ def _seed_programmes(areas: dict[str, Area], organizations: dict[str, Organizati
 
     if db.session.scalar(select(Programme.id)):
         return
+    programme_services.ensure_lists()
     clusters = {c.key: c for c in db.session.scalars(select(ProgrammeCluster))}
     groups = {g.key: g for g in db.session.scalars(select(LifecycleGroup))}
     for name, owner, cluster, served, support, where, start, for_government, years in PROGRAMMES:

@@ -68,10 +68,10 @@ from workspace.models.words import MAX_WORDS, WordsTranslation  # noqa: E402
 
 __all__ += ["MAX_WORDS", "WordsTranslation"]
 from workspace.models.programmes import (  # noqa: E402
-    MAX_BUDGET, MAX_PEOPLE, PROGRAMME_STATUSES, SUPPORT_KINDS, VERDICTS, GdpFigure, LifecycleGroup, OverlapReview,
+    MAX_BUDGET, MAX_PEOPLE, PROGRAMME_STATUSES, SEEDED_CLUSTERS, SEEDED_GROUPS, SUPPORT_KINDS, VERDICTS, GdpFigure, LifecycleGroup, OverlapReview,
     Programme, ProgrammeCluster, ProgrammeYear, programme_areas, programme_groups, programme_partners,
 )
 
-__all__ += ["MAX_BUDGET", "MAX_PEOPLE", "PROGRAMME_STATUSES", "SUPPORT_KINDS", "VERDICTS", "GdpFigure",
+__all__ += ["MAX_BUDGET", "MAX_PEOPLE", "PROGRAMME_STATUSES", "SEEDED_CLUSTERS", "SEEDED_GROUPS", "SUPPORT_KINDS", "VERDICTS", "GdpFigure",
             "LifecycleGroup", "OverlapReview", "Programme", "ProgrammeCluster", "ProgrammeYear", "programme_areas",
             "programme_groups", "programme_partners"]

@@ -26,8 +26,9 @@ def _pair_or_404(first_id: int, second_id: int) -> tuple[Programme, Programme]:
 
 def _overlapping_here(committee, first: Programme, second: Programme) -> bool:
     """The pair overlaps in the committee's area: the rule the list applies, asked of one pair."""
-    query = overlaps.overlap_query(*overlaps.of_programme(first.id), overlaps.in_area(committee.area_id))
-    return any(row.second_id == second.id or row.first_id == second.id for row in db.session.execute(query))
+    here = overlaps.in_area(committee.area_id)
+    query = overlaps.overlap_query(*(overlaps.both(scope, here) for scope in overlaps.of_programme(first.id)))
+    return any(second.id in (row.first_id, row.second_id) for row in db.session.execute(query))
 
 
 @bp.route("/committees/<int:committee_id>/overlaps")
@@ -64,7 +65,7 @@ def review_overlap(committee_id: int, first_id: int, second_id: int):
         form.stamp(review)
     if form.validate_on_submit():
         services.review_overlap(committee, first, second, current_user, form.verdict.data, form.note.data or "",
-                                form.stated() if review is not None else None, form.labels())
+                                *((form.stated(), form.labels()) if review is not None else (None, None)))
         flash(_("Saved the committee's view."), "success")
         return redirect(url_for("programmes.committee_overlaps", committee_id=committee.id,
                                 _anchor=f"pair-{first.id}-{second.id}"))

@@ -124,11 +124,12 @@ class ProgrammeEditForm(EditForm, ProgrammeForm):
         super().__init__(*args, **kwargs)
 
 
+YEAR_FIELDS = ("beneficiaries_planned", "beneficiaries_reached", "reached_note", "budget", "currency",
+               "funding_source")
+
+
 class YearForm(FlaskForm):
     """A programme's figures for one fiscal year."""
-
-    edit_fields = ("beneficiaries_planned", "beneficiaries_reached", "reached_note", "budget", "currency",
-                   "funding_source")
 
     year = IntegerField(_l("Fiscal year (the year it starts in)"),
                         validators=[InputRequired(message=_l("Give the year.")), YEAR_RULE])
@@ -165,7 +166,7 @@ class YearForm(FlaskForm):
             raise ValidationError(_l("Give the budget's currency."))
 
     def year_fields(self) -> dict:
-        return {name: getattr(self, name).data for name in self.edit_fields} | {
+        return {name: getattr(self, name).data for name in YEAR_FIELDS} | {
             "reached_note": self.reached_note.data or "", "currency": self.currency.data or "",
             "funding_source": self.funding_source.data or ""}
 
@@ -173,13 +174,12 @@ class YearForm(FlaskForm):
 class YearEditForm(EditForm, YearForm):
     """Corrects a year's figures; the year itself is where they are kept, not a field."""
 
+    edit_fields = YEAR_FIELDS
     year = None
 
 
 class ReviewForm(FlaskForm):
     """A committee's verdict on an overlap."""
-
-    edit_fields = ("verdict", "note")
 
     verdict = SelectField(_l("The committee finds them"), choices=choices(VERDICTS))
     note = TextAreaField(_l("Note"), validators=[Length(max=MAX_TEXT)], render_kw={"rows": 2})
@@ -187,6 +187,8 @@ class ReviewForm(FlaskForm):
 
 class ReviewEditForm(EditForm, ReviewForm):
     """A change of the committee's verdict, from the one it had."""
+
+    edit_fields = ("verdict", "note")
 
 
 class GdpForm(FlaskForm):

@@ -66,6 +66,11 @@ def of_programme(programme_id: int):
             lambda outer, inner: inner.c.programme_id == programme_id)
 
 
+def both(*scopes):
+    """A scope met only where all of these are."""
+    return lambda outer, inner: and_(*(scope(outer, inner) for scope in scopes))
+
+
 def overlap_query(*scopes, min_score: int = 3):
     """select(first_id, second_id, area_id, score, same_support, same_cluster), best first."""
     meeting = _pairs(*scopes)

@@ -6,8 +6,22 @@ from sqlalchemy import func, select, update
 from workspace import audit, edits
 from workspace.committees import services as committee_services
 from workspace.extensions import db
-from workspace.i18n import gettext as _
+from workspace.i18n import gettext as _, in_language
 from workspace.models import AgendaItem, Committee, FeedbackCase, OverlapReview, Programme, ProgrammeYear, User
+
+
+def ensure_lists() -> None:
+    """The strategy's lifecycle groups and clusters, where they are missing (the migration adds them
+    to a new database; a database emptied since, as between tests, gets them here)."""
+    from workspace.models import SEEDED_CLUSTERS, SEEDED_GROUPS, LifecycleGroup, ProgrammeCluster
+
+    for model, seeded in ((LifecycleGroup, SEEDED_GROUPS), (ProgrammeCluster, SEEDED_CLUSTERS)):
+        present = set(db.session.scalars(select(model.key)))
+        with in_language("en"):  # the stored name is the source text; readers see their language's
+            missing = [model(key=key, name=str(label), position=position)
+                       for position, (key, label) in enumerate(seeded.items()) if key not in present]
+        db.session.add_all(missing)
+    db.session.commit()
 
 
 class ProgrammeRuleError(Exception):

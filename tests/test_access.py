@@ -15,7 +15,10 @@ from tests.conftest import login
 from workspace.extensions import db
 from workspace.indicators import periods
 from workspace.sessions import services as session_services
-from workspace.models import Card, Decision, FeedbackCase, GroupRole, Indicator, IndicatorValue, Membership, OutboxMessage
+from workspace.models import (
+    Card, Decision, FeedbackCase, GdpFigure, GroupRole, Indicator, IndicatorValue, Membership, OutboxMessage,
+    ProgrammeYear,
+)
 
 # The sectors (people outside the committee under test), administrators, and the four roles in
 # the committee under test.
@@ -76,6 +79,11 @@ def starters(status: int) -> dict:
     return committee(403, status, status, status, 403)
 
 
+def owners(status: int) -> dict:
+    """A programme's keepers: its organisation's people (the NGO outsider's) and administrators."""
+    return {**everyone(403), "anonymous": 302, "ngo": status, "admin": status}
+
+
 def session_people(status: int) -> dict:
     """An open session's participants: the member who runs it, the chair who joined, the guest."""
     return {**everyone(404), "member": status, "chair": status, "guest": status}
@@ -128,6 +136,8 @@ class World:
     case: object
     session: object
     card: object
+    programme: object
+    government_programme: object
 
 
 @dataclass
@@ -387,6 +397,40 @@ TABLE = [
     Row("words.save_translation", "POST", lambda w: f"/words/case/{w.case.id}/xx", {**handlers(404)}),
     Row("words.written_in_language", "POST", lambda w: f"/words/plan/{w.plan.id}/written-in", runners(422)),
     Row("words.written_in_language", "POST", lambda w: f"/words/case/{w.case.id}/written-in", handlers(422)),
+    # Programmes: everyone signed in reads the repository; government and NGO people keep their
+    # organisation's programmes (the NGO outsider's organisation owns the programme under test).
+    Row("programmes.programmes", "GET", lambda w: "/programmes", signed_in(200)),
+    Row("programmes.programme", "GET", lambda w: f"/programmes/{w.programme.id}", signed_in(200)),
+    Row("programmes.new_programme", "GET", lambda w: "/programmes/new", staff(200)),
+    Row("programmes.new_programme", "POST", lambda w: "/programmes/new", staff(422)),
+    Row("programmes.edit_programme", "GET", lambda w: f"/programmes/{w.programme.id}/edit", owners(200)),
+    Row("programmes.edit_programme", "POST", lambda w: f"/programmes/{w.programme.id}/edit", owners(422),
+        data=BLANK_NAME),
+    Row("programmes.new_year", "GET", lambda w: f"/programmes/{w.programme.id}/years/new", owners(200)),
+    Row("programmes.new_year", "POST", lambda w: f"/programmes/{w.programme.id}/years/new", owners(422)),
+    Row("programmes.edit_year", "GET", lambda w: f"/programmes/{w.programme.id}/years/2025", owners(200)),
+    Row("programmes.edit_year", "POST", lambda w: f"/programmes/{w.programme.id}/years/2025", owners(422),
+        data={"budget": "-1"}),
+    Row("programmes.edit_year", "GET", lambda w: f"/programmes/{w.programme.id}/years/2031", owners(404)),
+    Row("programmes.where", "GET", lambda w: "/programmes/where", signed_in(200)),
+    Row("programmes.spending", "GET", lambda w: "/programmes/spending", signed_in(200)),
+    Row("programmes.export", "GET", lambda w: "/programmes/export.csv", signed_in(200)),
+    Row("programmes.export", "GET", lambda w: "/programmes/export.xlsx", signed_in(200)),
+    Row("programmes.import_programmes", "GET", lambda w: "/programmes/import", staff(200)),
+    Row("programmes.import_programmes", "POST", lambda w: "/programmes/import", staff(422)),
+    Row("programmes.committee_overlaps", "GET", lambda w: f"/committees/{w.committee.id}/overlaps", members_read()),
+    Row("programmes.review_overlap", "GET", lambda w: f"/committees/{w.committee.id}/overlaps/{w.programme.id}/"
+        f"{w.government_programme.id}", runners(200)),
+    Row("programmes.review_overlap", "POST", lambda w: f"/committees/{w.committee.id}/overlaps/{w.programme.id}/"
+        f"{w.government_programme.id}", runners(422)),
+    Row("programmes.raise_overlap", "POST", lambda w: f"/committees/{w.committee.id}/overlaps/{w.programme.id}/"
+        f"{w.government_programme.id}/raise", proposers(302)),
+    Row("programmes.settings", "GET", lambda w: "/admin/programme-settings", admin_only(200)),
+    Row("programmes.add_list_entry", "POST", lambda w: "/admin/programme-settings/groups", admin_only(422)),
+    Row("programmes.rename_list_entry", "POST", lambda w: "/admin/programme-settings/clusters/1", admin_only(422)),
+    Row("programmes.add_gdp", "POST", lambda w: "/admin/programme-settings/gdp", admin_only(422)),
+    Row("programmes.change_gdp", "POST", lambda w: "/admin/programme-settings/gdp/2025", admin_only(422)),
+    Row("pickers.options", "GET", lambda w: "/pick/programmes", signed_in(200, anonymous=401)),
 ]
 
 # Routes that are not the application's pages: the static files.
@@ -444,13 +488,19 @@ def make_world() -> World:
     card = Card(session_id=session.id, kind="problem", text="Payments come late")
     db.session.add(card)
     db.session.commit()
+    programme = factories.make_programme("Elderly cash", organization=users["ngo"].organization, areas=[district])
+    government_programme = factories.make_programme("Old-age allowance", organization=users["government"].organization)
+    db.session.add_all([ProgrammeYear(programme=programme, year=2025, budget=10, currency="BDT"),
+                        GdpFigure(year=2025, amount=1000, currency="BDT")])
+    db.session.commit()
     return World(users=users, area=leaf, organization=empty_organization, person=person, committee=committee,
                  meeting=meeting, item=meeting.items[1],
                  proposal=factories.make_proposal(committee, users["member"]),
                  observer_membership=memberships["observer"], feed_token=memberships["member"].feed_token,
                  plan=plan, action=action, decision=decision, group=group, message=message, indicator=indicator,
                  proposed_indicator=proposed, value=value, period=period, group_role=group_role,
-                 committee_indicator=committee_indicator, case=case, session=session, card=card)
+                 committee_indicator=committee_indicator, case=case, session=session, card=card,
+                 programme=programme, government_programme=government_programme)
 
 
 def test_every_route_has_a_row(app):

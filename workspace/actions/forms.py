@@ -50,6 +50,7 @@ class ActionForm(FlaskForm):
                             validators=[InputRequired(message=_l("Give the progress, 0 to 100.")), PROGRESS_RULE])
     complete = BooleanField(_l("It is done: set progress to 100%"))
     blocked_reason = StringField(_l("What blocks it"), validators=[Length(max=500)], filters=[strip])
+    programme_id = PickerField(_l("Programme it concerns"), kind="programmes", blank=_l("— none —"))
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -83,12 +84,13 @@ class ActionForm(FlaskForm):
             "start_date": self.start_date.data, "due_date": self.due_date.data, "status": status,
             "progress": 100 if status == "done" else self.progress.data,
             "blocked_reason": self.blocked_reason.data if status == "blocked" else "",
+            "programme_id": self.programme_id.data,
         }
 
 
 class ActionEditForm(EditForm, ActionForm):
     edit_fields = ("title", "description", "responsible_organization_id", "focal_person", "supporters",
-                   "start_date", "due_date", "status", "progress", "blocked_reason")
+                   "start_date", "due_date", "status", "progress", "blocked_reason", "programme_id")
     field_names = {"focal_person": "focal_person_id", "supporters": "supporter_ids"}
 
 

@@ -8,7 +8,7 @@ from workspace.extensions import db
 from workspace.forms import IntegerField, choices, strip
 from workspace.i18n import lazy_gettext as _l
 from workspace.pickers import PickerField
-from workspace.models import CATEGORIES, CHANNELS, AnswerTime, User
+from workspace.models import CATEGORIES, CHANNELS, AnswerTime, Programme, User
 
 MAX_TEXT = 4000
 
@@ -42,9 +42,13 @@ class FeedbackForm(FlaskForm):
 class StaffCaseForm(FeedbackForm):
     channel = SelectField(_l("How did it come in?"), choices=choices({k: v for k, v in CHANNELS.items() if k != "web"}))
     anonymous = BooleanField(_l("The person asked to stay anonymous"))
+    programme_id = PickerField(_l("The programme in the repository"), kind="programmes", blank=_l("— none —"))
 
     def case_fields(self) -> dict:
-        return {**super().case_fields(), "channel": self.channel.data}
+        fields = {**super().case_fields(), "channel": self.channel.data, "programme_id": self.programme_id.data}
+        if self.programme_id.data and not fields["programme"]:  # the words say it too, for the patterns
+            fields["programme"] = db.session.get(Programme, self.programme_id.data).name[:200]
+        return fields
 
 
 class MoveForm(EditForm, FlaskForm):

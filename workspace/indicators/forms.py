@@ -7,6 +7,7 @@ from workspace.forms import FloatField, choices, id_number, strip
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.indicators import values
 from workspace.models import DIMENSIONS, DIRECTIONS, FREQUENCIES, UNITS
+from workspace.pickers import PickerField
 
 
 class IndicatorForm(FlaskForm):
@@ -27,6 +28,7 @@ class IndicatorForm(FlaskForm):
         {name: label for name, (label, _cells) in DIMENSIONS.items()}), validators=[Optional()])
     verification = StringField(_l("How it can be checked"), validators=[Length(max=500)], filters=[strip],
                                description=_l("For example: the school attendance register"))
+    programme_id = PickerField(_l("Programme it concerns"), kind="programmes", blank=_l("— none —"))
 
     def validate(self, extra_validators=None):
         # A baseline is a value at a date: both or neither. (Both fields are optional on their
@@ -68,13 +70,13 @@ class IndicatorForm(FlaskForm):
             "score_labels": [p.strip() for p in (self.score_labels.data or "").split(";") if p.strip()],
             "baseline_value": self.baseline_value.data, "baseline_date": self.baseline_date.data,
             "target": self.target.data, "dimensions": list(self.dimensions.data or []),
-            "verification": self.verification.data or "",
+            "verification": self.verification.data or "", "programme_id": self.programme_id.data,
         }
 
 
 class IndicatorEditForm(EditForm, IndicatorForm):
     edit_fields = ("question", "short_name", "why", "unit", "direction", "frequency", "score_labels",
-                   "baseline_value", "baseline_date", "target", "dimensions", "verification")
+                   "baseline_value", "baseline_date", "target", "dimensions", "verification", "programme_id")
 
 
 class VerifyForm(EditForm, FlaskForm):

@@ -92,6 +92,7 @@ class Action(Versioned, db.Model):
     progress: Mapped[int] = mapped_column(default=0)
     blocked_reason: Mapped[str] = mapped_column(String(500), default="")
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
+    programme_record: Mapped["Programme | None"] = relationship("Programme")  # the programme_id named
     # Where it came from: a decision, a session, a feedback case, an indicator (workspace/origins.py).
     origin_type: Mapped[str | None] = mapped_column(String(40))
     origin_id: Mapped[int | None]

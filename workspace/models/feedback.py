@@ -75,6 +75,7 @@ class FeedbackCase(Versioned, db.Model):
     programme: Mapped[str] = mapped_column(String(200), default="", active_history=True)
     # The programme from the repository, when the case names one there (the words above are kept).
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
+    programme_record: Mapped["Programme | None"] = relationship("Programme")  # the programme_id named
     anonymous: Mapped[bool] = mapped_column(default=False)
     contact_name: Mapped[str] = mapped_column(String(120), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")

@@ -92,6 +92,7 @@ class Indicator(Versioned, db.Model):
     dimensions: Mapped[list] = mapped_column(JSON, default=list)  # chosen from DIMENSIONS
     verification: Mapped[str] = mapped_column(String(500), default="")  # means of verification
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
+    programme_record: Mapped["Programme | None"] = relationship("Programme")  # the programme_id named
     status: Mapped[str] = mapped_column(String(20), default="proposed")
     proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     wording_version: Mapped[int] = mapped_column(default=1)

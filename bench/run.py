@@ -168,6 +168,17 @@ def choose_pages(app) -> list[Page]:
                             .order_by(FeedbackCase.received_at.desc(), FeedbackCase.id.desc())))
             case = row[0] if row else None
 
+        # The programme with the most coverage (its overlaps are the most to find), and the district
+        # committee whose district the most programmes cover.
+        from workspace.models import Committee, Programme, programme_areas
+        row = first(select(programme_areas.c.programme_id).group_by(programme_areas.c.programme_id)
+                    .order_by(func.count().desc(), programme_areas.c.programme_id))
+        programme = row[0] if row else None
+        row = first(select(Committee.id).join(programme_areas, programme_areas.c.area_id == Committee.area_id,
+                                              isouter=True).where(Committee.level == "district")
+                    .group_by(Committee.id).order_by(func.count(programme_areas.c.programme_id).desc(), Committee.id))
+        district = row[0] if row else None
+
         row = first(select(PlanningSession.id, PlanningSession.facilitator_id)
                     .outerjoin(Card, Card.session_id == PlanningSession.id)
                     .where(PlanningSession.closed_at.is_(None))
@@ -187,6 +198,8 @@ def choose_pages(app) -> list[Page]:
         "case": (case, "a case of the handler"),
         "session": (session and facilitator, "an open planning session"),
         "admin": (admin, "an administrator"),
+        "programme": (programme, "a programme with coverage areas"),
+        "district": (district and admin, "a district committee, and an administrator to read it"),
     }
     pages = []
     for name, who, path, need in [
@@ -222,6 +235,10 @@ def choose_pages(app) -> list[Page]:
         ("admin audit", admin, "/admin/audit", "admin"),
         ("admin areas", admin, "/admin/areas", "admin"),
         ("admin organisations", admin, "/admin/organizations", "admin"),
+        ("programmes", CHAIR, "/programmes", "chair"),
+        ("programme", CHAIR, "/programmes/{r}", "programme"),
+        ("who does what where", CHAIR, "/programmes/where", "chair"),
+        ("district overlaps", admin, "/committees/{d}/overlaps", "district"),
         ("picker, places typed", None, "/pick/areas?field=area&area-q=vill", None),
         ("picker, people typed", CHAIR, "/pick/people?field=person&person-q=an", "chair"),
     ]:
@@ -230,7 +247,7 @@ def choose_pages(app) -> list[Page]:
             pages.append(Page(name, who, None, error=f"not in this database: {missing}"))
         else:
             pages.append(Page(name, who, path.format(c=committee, m=meeting, p=plan, g=group, i=indicator,
-                                                     k=case, s=session)))
+                                                     k=case, s=session, r=programme, d=district)))
     return pages
 
 

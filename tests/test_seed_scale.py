@@ -11,8 +11,8 @@ from workspace.indicators import periods
 from workspace.indicators.values import cells
 from workspace.models import (
     Action, ActionPlan, ActionUpdate, Area, AuditEvent, Attendance, CaseNote, Committee, FeedbackCase, GroupRole,
-    Indicator, IndicatorTarget, IndicatorValue, Meeting, Membership, Organization, Participant, PlanningSession, User,
-    Vote,
+    Indicator, IndicatorTarget, IndicatorValue, Meeting, Membership, Organization, Participant, PlanningSession, Programme,
+    User, Vote,
 )
 from workspace.models.directory import AreaLineage
 from workspace.models.feedback import FeedbackFigure
@@ -35,6 +35,7 @@ ADDS = {
     CaseNote: ("case_notes",),
     PlanningSession: ("planning_sessions",),
     AuditEvent: ("audit_events",),
+    Programme: ("programmes",),
 }
 
 

@@ -59,7 +59,7 @@ from workspace.indicators.values import cells
 from workspace.models import (
     AgendaItem, Area, AuditEvent, Attendance, Action, ActionPlan, ActionUpdate, Card, CaseNote, Committee, Decision,
     FeedbackCase, GroupRole, Indicator, IndicatorTarget, IndicatorValue, Meeting, Membership, Organization,
-    Participant, PlanningSession, User, Vote, action_supporters,
+    SUPPORT_KINDS, Participant, PlanningSession, Programme, User, Vote, action_supporters,
 )
 from workspace.models.directory import AreaLineage, rebuild_area_lineage
 from workspace.models.feedback import CODE_ALPHABET, FeedbackFigure, FeedbackMonth, rebuild_feedback_figures
@@ -82,6 +82,7 @@ COUNTS = {
     "feedback_cases": 200000, "case_notes": 700000,
     "planning_sessions": 200, "heavy_session_cards": 200, "heavy_session_participants": 30,
     "audit_events": 100000,
+    "programmes": 5000, "programme_areas": 100000,
 }
 
 
@@ -1457,6 +1458,67 @@ def _audit(w: World) -> None:
     w.loader.write(AuditEvent.__table__, rows())
 
 
+# --- Programmes ----------------------------------------------------------------------------------------------
+
+PROGRAMME_KINDS = ["Cash transfer", "School stipend", "Food assistance", "Public works", "Savings groups",
+                   "Child protection", "Old-age support", "Disability support", "Health cards", "Skills training"]
+
+
+def _programmes(w: World) -> None:
+    """Programmes of government offices and NGOs, each covering about 20 areas of one district (a
+    few cover the whole country), with two years of figures and one to three lifecycle groups."""
+    from workspace.models import LifecycleGroup, ProgrammeCluster, ProgrammeYear, programme_areas, programme_groups
+
+    rng, wanted, coverage = w.rng, w.plan["programmes"], w.plan["programme_areas"]
+    # The lists the demo (seeded first) made sure of.
+    clusters = list(w.loader.connection.scalars(select(ProgrammeCluster.id)))
+    groups = list(w.loader.connection.scalars(select(LifecycleGroup.id)))
+    owners = [org for org in w.orgs.values() if org.kind in ("government", "ngo")]
+    national = next(a.id for a in w.areas.values() if a.level == "national")
+    inside: dict[int, list[int]] = defaultdict(list)  # district -> the areas below it
+    district_of = {}
+    for area in w.areas.values():
+        if area.level == "district":
+            district_of[area.id] = area.id
+    for area in sorted(w.areas.values(), key=lambda a: ("national", "region", "district", "subdistrict",
+                                                         "community").index(a.level)):
+        if area.parent_id in district_of:
+            district_of[area.id] = district_of[area.parent_id]
+            inside[district_of[area.id]].append(area.id)
+    districts = list(inside) or [national]
+    per_programme = max(1, round(coverage / wanted))
+    programme_ids = w.loader.ids(Programme.__table__, wanted)
+    rows, areas, served, years = [], [], [], []
+    for programme_id in programme_ids:
+        owner = rng.choice(owners)
+        start = w.day_ago(rng.uniform(30, YEARS_DAYS * 2))
+        rows.append({"id": programme_id, "name": f"{rng.choice(PROGRAMME_KINDS)} {programme_id}",
+                     "organization_id": owner.id, "objectives": "", "cluster_id": rng.choice(clusters),
+                     "support_kind": rng.choice(list(SUPPORT_KINDS)), "starts_on": start,
+                     "ends_on": None if rng.random() < 0.7 else start + timedelta(days=rng.randint(365, 3000)),
+                     "status": "active", "for_government": owner.kind == "ngo" and rng.random() < 0.1,
+                     "focal_person_id": None, "created_at": w.ago(rng.uniform(0, 1000)), "version": 1})
+        if rng.random() < 0.02:
+            chosen = [national]
+        else:
+            district = rng.choice(districts)
+            below = inside.get(district, [])
+            chosen = [district] if not below else rng.sample(below, min(len(below), per_programme))
+        areas.extend({"programme_id": programme_id, "area_id": area_id} for area_id in chosen)
+        served.extend({"programme_id": programme_id, "group_id": group_id}
+                      for group_id in rng.sample(groups, rng.randint(1, min(3, len(groups)))))
+        for year in (w.today.year - 1, w.today.year):
+            planned = rng.randint(100, 100000)
+            years.append({"id": None, "programme_id": programme_id, "year": year, "beneficiaries_planned": planned,
+                          "beneficiaries_reached": rng.randint(0, planned), "reached_note": "",
+                          "budget": rng.randint(10, 5000) * 100000, "currency": "BDT",
+                          "funding_source": "", "version": 1})
+    w.loader.write(Programme.__table__, rows)
+    w.loader.write(programme_areas, areas)
+    w.loader.write(programme_groups, served)
+    _write_numbered(w, ProgrammeYear.__table__, years)
+
+
 # --- The command ---------------------------------------------------------------------------------------------
 
 def seed_scale(factor: float) -> World:
@@ -1468,7 +1530,7 @@ def seed_scale(factor: float) -> World:
         _load_demo(w)
         for step in (_areas, _organisations, _users, _committees, _memberships, _meetings, _plans, _actions,
                      _action_updates, _group_roles, _indicators, _indicator_values, _targets, _feedback,
-                     _case_notes, _sessions, _audit):
+                     _case_notes, _sessions, _programmes, _audit):
             step(w)
         loader.finish()
         db.session.commit()

@@ -63,40 +63,32 @@ MAX_BUDGET = Decimal(10) ** 15  # a yearly budget; a GDP may be larger
 MAX_PEOPLE = 2_000_000_000
 
 
-class _Named:
+class _Named(Versioned):
     """A list entry administrators keep, shown in the reader's language while it keeps its seed key."""
 
-    key: Mapped[str | None]
-    name: Mapped[str]
+    __audit_fields__ = ("name", "position")
     seeded: dict = {}
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str | None] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
 
     @property
     def label(self) -> str:
         return str(self.seeded[self.key]) if self.key in self.seeded else self.name
 
 
-class LifecycleGroup(_Named, Versioned, db.Model):
+class LifecycleGroup(_Named, db.Model):
     __tablename__ = "lifecycle_groups"
     __table_args__ = (CheckConstraint("length(name) > 0", name="name_given"),)
-    __audit_fields__ = ("name", "position")
     seeded = SEEDED_GROUPS
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str | None] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    position: Mapped[int] = mapped_column(default=0)
 
-
-class ProgrammeCluster(_Named, Versioned, db.Model):
+class ProgrammeCluster(_Named, db.Model):
     __tablename__ = "programme_clusters"
     __table_args__ = (CheckConstraint("length(name) > 0", name="name_given"),)
-    __audit_fields__ = ("name", "position")
     seeded = SEEDED_CLUSTERS
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    key: Mapped[str | None] = mapped_column(String(40), unique=True)
-    name: Mapped[str] = mapped_column(String(120), unique=True)
-    position: Mapped[int] = mapped_column(default=0)
 
 
 programme_partners = Table(

@@ -13,8 +13,8 @@ from tests import factories
 from tests.conftest import login
 from workspace.extensions import db
 from workspace.models import (
-    AgendaItem, AuditEvent, FeedbackCase, GdpFigure, LifecycleGroup, OverlapReview, Programme, ProgrammeCluster,
-    ProgrammeYear,
+    AgendaItem, Area, AuditEvent, FeedbackCase, GdpFigure, LifecycleGroup, OverlapReview, Programme, ProgrammeCluster,
+    KEPT_LEVELS, ProgrammeYear, programme_overlaps,
 )
 from workspace.programmes import figures, overlaps, services
 
@@ -201,6 +201,69 @@ def test_overlaps_are_scored_on_crafted_pairs(app, country):
     assert pairs(overlaps.of_programme(sibling.id))[(same_district.id, sibling.id)] == 4
 
 
+def seen_by_committees(areas) -> tuple[dict, dict]:
+    """Per area: the pairs a committee there reads (kept pairs, or found as it asks) and the pairs
+    found afresh in the coverage, with their scores and one place they share."""
+    kept = {area.id: {(r.first_id, r.second_id, r.score) for r in db.session.execute(
+        overlaps.in_committee_area(db.session.get(Area, area.id)))} for area in areas}
+    found = {area.id: {(r.first_id, r.second_id, r.score) for r in db.session.execute(
+        overlaps.overlap_query(overlaps.in_area(area.id)))} for area in areas}
+    return kept, found
+
+
+def present(areas) -> tuple[dict, dict]:
+    """Per area of a district's level or above: the programmes the kept presence lists, and those
+    found in the coverage."""
+    def read(present):
+        return {area.id: set(db.session.scalars(db.select(present.c.programme_id).where(present.c.area_id == area.id)))
+                for area in areas}
+    kept = [a for a in areas if a.level in KEPT_LEVELS]
+    return read(figures.presence([a.id for a in kept], "district")), read(figures.presence([a.id for a in kept]))
+
+
+def test_kept_pairs_follow_every_change_to_programmes_and_areas(app, country):
+    make = factories.make_programme
+    region = factories.make_area("Coast", "region")
+    nation = factories.national_area()
+    places = [nation, region, country["district"], country["subdistrict"], country["village"], country["elsewhere"]]
+    national = make("Old-age allowance", areas=[nation], groups=("elderly",))
+    widows = make("Widows' allowance", areas=[nation], groups=("elderly",), support="in_kind")
+    district = make("Elderly cash", areas=[country["district"]], groups=("elderly",))
+    village = make("Elderly care", areas=[country["village"]], groups=("elderly", "disability"), support="services")
+    spread = make("Two districts", areas=[country["subdistrict"], country["elsewhere"]], groups=("elderly",))
+    kept, found = seen_by_committees(places)
+    assert kept == found
+    assert (national.id, widows.id, 4) in kept[country["village"].id], "two national programmes meet everywhere"
+    assert (district.id, spread.id, 5) in kept[country["subdistrict"].id]
+    assert not any(village.id in pair[:2] for pair in kept[country["elsewhere"].id])
+
+    # A programme's groups, dates and places change; an area moves; a programme goes.
+    village.groups = [g for g in village.groups if g.key == "disability"]
+    db.session.commit()
+    assert not any(village.id in pair[:2] for pair in seen_by_committees(places)[0][country["district"].id])
+    district.ends_on = date(2024, 6, 30)
+    spread.starts_on = date(2024, 7, 1)
+    db.session.commit()
+    kept, found = seen_by_committees(places)
+    assert kept == found and (district.id, spread.id, 5) not in kept[country["district"].id]
+    country["subdistrict"].parent = country["elsewhere"]
+    country["district"].parent = region
+    db.session.commit()
+    kept, found = seen_by_committees(places)
+    assert kept == found
+    present_kept, present_found = present(places)
+    assert present_kept == present_found and spread.id in present_kept[country["elsewhere"].id]
+    assert national.id in present_kept[region.id] and district.id in present_kept[region.id]
+    db.session.delete(widows)
+    db.session.commit()
+    kept, found = seen_by_committees(places)
+    assert kept == found and not any(widows.id in pair[:2] for pair in kept[nation.id])
+    assert present(places)[0] == present(places)[1]
+    total = db.session.scalar(db.select(db.func.count()).select_from(programme_overlaps))
+    overlaps.refresh_all()
+    assert db.session.scalar(db.select(db.func.count()).select_from(programme_overlaps)) == total
+
+
 def test_a_committee_marks_an_overlap_and_raises_it_to_its_next_meeting(client, country):
     committee = factories.make_committee("Mapleton Committee", level="district", area=country["district"])
     chair = factories.add_member(committee, role="chair", sector="government")
@@ -261,6 +324,8 @@ def test_the_matrix_counts_programmes_per_area_and_cluster_and_shows_gaps(client
                                  currency="BDT"))
     db.session.commit()
     cells, served = figures.matrix([country["district"].id, country["elsewhere"].id], 2025)
+    # Districts are read from the kept presence, smaller areas from the coverage: the same figures.
+    assert figures.matrix([country["district"].id, country["elsewhere"].id], 2025, "district") == (cells, served)
     cluster = ids(ProgrammeCluster, "social_allowances")[0]
     elderly, children = ids(LifecycleGroup, "elderly", "children")
     mapleton = cells[(country["district"].id, cluster)]

@@ -1517,6 +1517,11 @@ def _programmes(w: World) -> None:
     w.loader.write(programme_areas, areas)
     w.loader.write(programme_groups, served)
     _write_numbered(w, ProgrammeYear.__table__, years)
+    from workspace.models import programme_overlaps
+    from workspace.programmes.overlaps import refresh_all
+
+    refresh_all(w.loader.connection)  # rows written here pass no flush hook
+    w.loader.say("programme_overlaps", w.loader.connection.scalar(select(func.count()).select_from(programme_overlaps)))
 
 
 # --- The command ---------------------------------------------------------------------------------------------

@@ -109,14 +109,29 @@ def log_in_as(page, live_server, user):
     expect(page.get_by_role("heading", name=f"Welcome, {user.name}")).to_be_visible()
 
 
+SETTLE_WATCH = """id => {
+    window.pickSettled = null;
+    document.addEventListener("htmx:afterSettle", function settled(event) {
+        if (event.detail.target && event.detail.target.id === id) {
+            document.removeEventListener("htmx:afterSettle", settled);
+            window.pickSettled = id;
+        }
+    });
+}"""
+
+
 def pick(scope, label: str, name: str) -> None:
     """Chooses a record in a picker (workspace/pickers.py) as a person does: types its name in
     the search field above the list, waits for htmx to bring the matches, and picks the match
     whose label starts with the name (labels add where a place is, or whose a person is)."""
     page = getattr(scope, "page", scope)  # a locator knows its page; a page is its own
     select = scope.get_by_label(label, exact=True)
-    with page.expect_response(lambda response: "/pick/" in response.url):
-        scope.locator(f"#{select.get_attribute('id')}-q").fill(name)
+    select_id = select.get_attribute("id")
+    # Wait for htmx to have settled the new options into the list, not just for the response:
+    # the list may already hold the name, and a selection made before the swap is wiped by it.
+    page.evaluate(SETTLE_WATCH, select_id)
+    scope.locator(f"#{select_id}-q").fill(name)
+    page.wait_for_function("id => window.pickSettled === id", arg=select_id)
     option = select.locator("option", has_text=name).first
     option.wait_for(state="attached")
     select.select_option(value=option.get_attribute("value"))

@@ -69,9 +69,10 @@ from workspace.models.words import MAX_WORDS, WordsTranslation  # noqa: E402
 __all__ += ["MAX_WORDS", "WordsTranslation"]
 from workspace.models.programmes import (  # noqa: E402
     MAX_BUDGET, MAX_PEOPLE, PROGRAMME_STATUSES, SEEDED_CLUSTERS, SEEDED_GROUPS, SUPPORT_KINDS, VERDICTS, GdpFigure, LifecycleGroup, OverlapReview,
-    Programme, ProgrammeCluster, ProgrammeYear, programme_areas, programme_groups, programme_partners,
+    Programme, ProgrammeCluster, ProgrammeYear, programme_areas, programme_groups, programme_overlaps,
+    programme_partners, programme_presence, KEPT_LEVELS, ZONE_LEVEL,
 )
 
 __all__ += ["MAX_BUDGET", "MAX_PEOPLE", "PROGRAMME_STATUSES", "SEEDED_CLUSTERS", "SEEDED_GROUPS", "SUPPORT_KINDS", "VERDICTS", "GdpFigure",
             "LifecycleGroup", "OverlapReview", "Programme", "ProgrammeCluster", "ProgrammeYear", "programme_areas",
-            "programme_groups", "programme_partners"]
+            "programme_groups", "programme_overlaps", "programme_partners", "programme_presence", "KEPT_LEVELS", "ZONE_LEVEL"]

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Numeric, String, Table, Text, UniqueConstraint,
+    Boolean, CheckConstraint, Column, Date, ForeignKey, Index, Integer, Numeric, String, Table, Text, UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -112,6 +112,39 @@ programme_areas = Table(
     Column("programme_id", ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True),
     Column("area_id", ForeignKey("areas.id", ondelete="RESTRICT"), primary_key=True, index=True),
 )
+
+# The overlapping pairs, kept by workspace/programmes/overlaps.py whenever a programme (or the tree
+# of areas) changes: reading a committee's overlaps is then an indexed read, not a search through
+# millions of meeting places. A pair has a row per zone it meets in: the district holding the place
+# where they meet, or that place itself when it lies above any district (a region, the country).
+ZONE_LEVEL = "district"
+KEPT_LEVELS = ("national", "region", "district")  # the areas the kept tables answer for
+programme_overlaps = Table(
+    "programme_overlaps",
+    db.metadata,
+    Column("first_id", ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True),
+    Column("second_id", ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True, index=True),
+    Column("zone_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+    Column("meets_in_id", ForeignKey("areas.id", ondelete="CASCADE"), nullable=False),  # one place in the zone
+    Column("score", Integer, nullable=False),
+    Column("same_support", Boolean, nullable=False),
+    Column("same_cluster", Boolean, nullable=False),
+    CheckConstraint("first_id < second_id", name="pair_in_order"),
+    CheckConstraint("score BETWEEN 3 AND 5", name="score"),
+    Index("ix_programme_overlaps_zone", "zone_id", "score", "first_id", "second_id"),
+)
+# The programmes present in each area of a district's level or above (a coverage area lies in it,
+# or it lies in a coverage area), kept with the pairs: who does what where reads districts and
+# regions from here instead of walking the coverage of a whole country.
+programme_presence = Table(
+    "programme_presence",
+    db.metadata,
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+    Column("programme_id", ForeignKey("programmes.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+# Best first, as the lists read them.
+Index("ix_programme_overlaps_score", programme_overlaps.c.score.desc(), programme_overlaps.c.first_id,
+      programme_overlaps.c.second_id)
 
 
 class Programme(Versioned, db.Model):

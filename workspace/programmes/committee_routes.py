@@ -26,9 +26,9 @@ def _pair_or_404(first_id: int, second_id: int) -> tuple[Programme, Programme]:
 
 def _overlapping_here(committee, first: Programme, second: Programme) -> bool:
     """The pair overlaps in the committee's area: the rule the list applies, asked of one pair."""
-    here = overlaps.in_area(committee.area_id)
-    query = overlaps.overlap_query(*(overlaps.both(scope, here) for scope in overlaps.of_programme(first.id)))
-    return any(second.id in (row.first_id, row.second_id) for row in db.session.execute(query))
+    pairs = overlaps.in_committee_area(db.session.get(Area, committee.area_id)).subquery()
+    return db.session.scalar(select(pairs.c.first_id).where(
+        pairs.c.first_id == first.id, pairs.c.second_id == second.id)) is not None
 
 
 @bp.route("/committees/<int:committee_id>/overlaps")
@@ -37,8 +37,8 @@ def committee_overlaps(committee_id: int):
     committee = get_committee_or_404(committee_id)
     area = db.session.get(Area, committee.area_id)
     partial = request.args.get("partial") == "1"  # pairs that share place, time and people only
-    page = overlaps.overlaps_page([overlaps.in_area(committee.area_id)], current_app.config["PER_PAGE"],
-                                  committee_id=committee.id, min_score=3 if partial else 4,
+    page = overlaps.overlaps_page(overlaps.in_committee_area(area, min_score=3 if partial else 4),
+                                  current_app.config["PER_PAGE"], committee_id=committee.id,
                                   page_number=request.args.get("page", 1, type=whole_number))
     return render_template("programmes/committee_overlaps.html", committee=committee, area=area, page=page,
                            partial=partial,

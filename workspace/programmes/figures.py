@@ -7,12 +7,13 @@ programme's: a programme present in two areas counts whole in each, and the page
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from sqlalchemy import distinct, func, select, union
+from sqlalchemy import delete, distinct, func, insert, select, union
+from sqlalchemy.orm import aliased
 
 from workspace.extensions import db
 from workspace.models import (
-    SECTOR_OF_KIND, Area, AreaLineage, GdpFigure, LifecycleGroup, Organization, Programme, ProgrammeCluster,
-    ProgrammeYear, programme_areas, programme_groups,
+    KEPT_LEVELS, SECTOR_OF_KIND, Area, AreaLineage, GdpFigure, LifecycleGroup, Organization, Programme,
+    ProgrammeCluster, ProgrammeYear, programme_areas, programme_groups, programme_presence,
 )
 from workspace.pages import read
 
@@ -25,34 +26,60 @@ class Cell:
     budgets: dict = field(default_factory=dict)  # {currency: amount}
 
 
-def presence(area_ids: list[int]):
-    """(area_id, programme_id) for every programme present in each of these areas."""
+def _present(inside_areas, containing_areas, *conditions):
+    """(area_id, programme_id): programmes with a coverage area inside `inside_areas`' areas or
+    containing `containing_areas`' areas (conditions on AreaLineage and the coverage)."""
     inside = (select(AreaLineage.ancestor_id.label("area_id"), programme_areas.c.programme_id)
               .join(programme_areas, programme_areas.c.area_id == AreaLineage.area_id)
-              .where(AreaLineage.ancestor_id.in_(area_ids)))
+              .where(inside_areas(AreaLineage.ancestor_id), *conditions))
     containing = (select(AreaLineage.area_id.label("area_id"), programme_areas.c.programme_id)
                   .join(programme_areas, programme_areas.c.area_id == AreaLineage.ancestor_id)
-                  .where(AreaLineage.area_id.in_(area_ids)))
-    return union(inside, containing).subquery("present")
+                  .where(containing_areas(AreaLineage.area_id), *conditions))
+    return union(inside, containing)
 
 
-def matrix(area_ids: list[int], year: int) -> tuple[dict, dict]:
-    """({(area_id, cluster_id): Cell}, {(area_id, group_id): number of programmes}): three queries."""
+def presence(area_ids: list[int], level: str | None = None):
+    """(area_id, programme_id) for every programme present in each of these areas (all at `level`):
+    kept for districts and above, found in the coverage for smaller areas."""
+    if level in KEPT_LEVELS:
+        return (select(programme_presence.c.area_id, programme_presence.c.programme_id)
+                .where(programme_presence.c.area_id.in_(area_ids)).subquery("present"))
+    return _present(lambda column: column.in_(area_ids), lambda column: column.in_(area_ids)).subquery("present")
+
+
+def refresh_presence(connection, programme_ids=None) -> None:
+    """Keeps programme_presence: for these programmes, or all of them."""
+    kept = aliased(Area, name="kept")
+    at_kept_level = lambda column: column.in_(select(kept.id).where(kept.level.in_(KEPT_LEVELS)))  # noqa: E731
+    conditions = []
+    if programme_ids is not None:
+        conditions.append(programme_areas.c.programme_id.in_(programme_ids))
+        connection.execute(delete(programme_presence).where(programme_presence.c.programme_id.in_(programme_ids)))
+    else:
+        connection.execute(delete(programme_presence))
+    connection.execute(insert(programme_presence).from_select(
+        ["area_id", "programme_id"], _present(at_kept_level, at_kept_level, *conditions)))
+
+
+def matrix(area_ids: list[int], year: int, level: str | None = None) -> tuple[dict, dict]:
+    """({(area_id, cluster_id): Cell}, {(area_id, group_id): number of programmes}) for areas at
+    `level`: three queries."""
     cells: dict = {}
     if not area_ids:
         return cells, {}
-    present = presence(area_ids)
+    present = presence(area_ids, level)
+    # `+ 0`: SQLite starts from the page's areas, not from every programme looked up in the presence.
+    programme = (Programme.id == present.c.programme_id + 0)
+    this_year = (ProgrammeYear.programme_id == Programme.id) & (ProgrammeYear.year == year)
     counts = (select(present.c.area_id, Programme.cluster_id, func.count(distinct(Programme.id)),
                      func.count(distinct(Programme.organization_id)),
                      func.coalesce(func.sum(ProgrammeYear.beneficiaries_planned), 0))
-              .join(Programme, Programme.id == present.c.programme_id)
-              .outerjoin(ProgrammeYear, (ProgrammeYear.programme_id == Programme.id) & (ProgrammeYear.year == year))
+              .join(Programme, programme).outerjoin(ProgrammeYear, this_year)
               .group_by(present.c.area_id, Programme.cluster_id))
     for area_id, cluster_id, programmes, organizations, people in read(counts):
         cells[(area_id, cluster_id)] = Cell(programmes, organizations, int(people or 0))
     budgets = (select(present.c.area_id, Programme.cluster_id, ProgrammeYear.currency, func.sum(ProgrammeYear.budget))
-               .join(Programme, Programme.id == present.c.programme_id)
-               .join(ProgrammeYear, (ProgrammeYear.programme_id == Programme.id) & (ProgrammeYear.year == year))
+               .join(Programme, programme).outerjoin(ProgrammeYear, this_year)
                .where(ProgrammeYear.budget.is_not(None))
                .group_by(present.c.area_id, Programme.cluster_id, ProgrammeYear.currency))
     for area_id, cluster_id, currency, amount in read(budgets):

@@ -128,7 +128,7 @@ def programme(programme_id: int):
         Indicator.programme_id == programme.id, Indicator.status == "adopted")
         .order_by(Indicator.short_name).limit(20).options(joinedload(Indicator.organization),
                                                           joinedload(Indicator.committee))).all()
-    page = overlaps.overlaps_page(overlaps.of_programme(programme.id), OVERLAPS_ON_PAGE,
+    page = overlaps.overlaps_page(overlaps.with_programme(programme.id), OVERLAPS_ON_PAGE,
                                   page_number=request.args.get("page", 1, type=whole_number))
     return render_template("programmes/programme.html", programme=programme, cases=cases,
                            categories=translated(CATEGORIES), actions=actions, indicators=indicators,
@@ -189,7 +189,7 @@ def where():
     page = figures.areas_at(level, within.id, current_app.config["PER_PAGE"],
                             request.args.get("page", 1, type=whole_number)) if within else None
     area_ids = [area.id for area in page.items] if page else []
-    cells, served = figures.matrix(area_ids, year)
+    cells, served = figures.matrix(area_ids, year, level)
     clusters, groups = figures.lists()
     return render_template("programmes/where.html", page=page, cells=cells, served=served, clusters=clusters,
                            groups=groups, level=level, year=year, within=within,

@@ -178,11 +178,14 @@ def _keep_pairs(session, _context) -> None:
 
 # --- Reading them -----------------------------------------------------------------------------------
 
-def _zone_seen_from(area_id: int, zone_column):
-    """The zone is the area, inside it, or above it."""
+def _zone_seen_from(area_id: int):
+    """A condition on a zone column: the zone is the area, inside it, or above it. The areas are
+    listed as values (one query here): PostgreSQL then reads them through the zone index, where a
+    subquery left it guessing how many pairs they hold and walking them all."""
     inside = select(AreaLineage.area_id).where(AreaLineage.ancestor_id == area_id)
     above = select(AreaLineage.ancestor_id).where(AreaLineage.area_id == area_id)
-    return zone_column.in_(inside.union(above))
+    seen = sorted(set(db.session.scalars(inside.union(above))))
+    return lambda column: column.in_(seen)
 
 
 def _kept(condition, min_score: int, few: bool = False):
@@ -207,11 +210,13 @@ def in_committee_area(area: Area, min_score: int = 3):
     reads there only the pairs meeting above any district (the zone is then the meeting place
     itself); those meeting within its district are found as it asks, among the few places in and
     above it."""
-    def seen(table):
-        return _zone_seen_from(area.id, table.c.zone_id)
-
     if area.parent_id is None:  # the whole country: every pair
         return _kept(lambda table: literal(True), min_score)
+    zone_seen = _zone_seen_from(area.id)
+
+    def seen(table):
+        return zone_seen(table.c.zone_id)
+
     if area.level in KEPT_LEVELS:
         return _kept(seen, min_score)
     districts = select(Area.id).where(Area.level == ZONE_LEVEL)

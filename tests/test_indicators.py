@@ -244,6 +244,11 @@ def test_two_people_entering_the_same_cell(app, client, group):
 
 # --- Verification ---------------------------------------------------------------------------------
 
+def shown(value) -> str:
+    """The stamp the verify queue gives a value's period."""
+    return services.period_stamp(services.period_values(value.indicator_id, value.period))
+
+
 def submitted(group, indicator, entered_by, value=12):
     row = IndicatorValue(indicator=indicator, period=THIS_MONTH, value=value, state="submitted",
                          entered_by_id=entered_by.id)
@@ -256,7 +261,7 @@ def test_verifier_returns_and_verifies(client, app, group):
     indicator = make_indicator(group["group"])
     value = submitted(group, indicator, group["member"])
     login(client, group["verifier"])
-    client.post(f"/values/{value.id}/return", data={"reason": "The book shows 11", "version": value.version})
+    client.post(f"/values/{value.id}/return", data={"reason": "The book shows 11", "version": shown(value)})
     value = db.session.get(IndicatorValue, value.id)
     assert (value.state, value.return_reason) == ("returned", "The book shows 11")
     member = app.test_client()
@@ -266,7 +271,7 @@ def test_verifier_returns_and_verifies(client, app, group):
                                         f"version_{indicator.id}_0": str(value.version)})
     value = db.session.get(IndicatorValue, value.id)
     assert (value.value, value.state, value.return_reason) == (11, "submitted", "")
-    client.post(f"/values/{value.id}/verify", data={"version": value.version})
+    client.post(f"/values/{value.id}/verify", data={"version": shown(value)})
     value = db.session.get(IndicatorValue, value.id)
     assert value.state == "verified" and value.verified_by_id == group["verifier"].id
     actions = [e.action for e in db.session.scalars(db.select(AuditEvent).where(
@@ -289,8 +294,76 @@ def test_nobody_verifies_their_own_value(app, group):
 def test_return_needs_a_reason(client, group):
     value = submitted(group, make_indicator(group["group"]), group["member"])
     login(client, group["verifier"])
-    client.post(f"/values/{value.id}/return", data={"reason": "", "version": value.version})
+    client.post(f"/values/{value.id}/return", data={"reason": "", "version": shown(value)})
     assert db.session.get(IndicatorValue, value.id).state == "submitted"
+
+
+def test_a_split_period_is_decided_whole_and_listed_once(client, app, group):
+    indicator = make_indicator(group["group"], dimensions=["sex"], target=40)
+    member = app.test_client()
+    login(member, group["member"])
+    member.post(entry_url(group), data={f"v_{indicator.id}_0": "18", f"v_{indicator.id}_1": "17", "submit": "1"})
+    login(client, group["verifier"])
+    queue = client.get(f"/groups/{group['group'].id}/verify").get_data(as_text=True)
+    assert queue.count('class="proposal"') == 1, "the total and its split are one decision"
+    assert "1 indicator period waits" in queue and "Female" in queue and "35" in queue
+    total = db.session.scalar(db.select(IndicatorValue).where(IndicatorValue.cell == ""))
+    # Returned: all of it goes back, and the member corrects the split.
+    client.post(f"/values/{total.id}/return", data={"reason": "Count the women again", "version": shown(total)})
+    states = {v.cell: (v.state, v.return_reason) for v in db.session.scalars(db.select(IndicatorValue))}
+    assert set(states.values()) == {("returned", "Count the women again")} and len(states) == 3
+    assert "Count the women again" in member.get(entry_url(group)).get_data(as_text=True)
+    versions = {v.cell: v.version for v in db.session.scalars(db.select(IndicatorValue))}
+    response = member.post(entry_url(group), data={
+        f"v_{indicator.id}_0": "16", f"v_{indicator.id}_1": "17", "submit": "1",
+        f"version_{indicator.id}_0": versions["sex=female"], f"version_{indicator.id}_1": versions["sex=male"]})
+    assert response.status_code == 302
+    saved = {v.cell: (v.value, v.state) for v in db.session.scalars(db.select(IndicatorValue))}
+    assert saved == {"sex=female": (16, "submitted"), "sex=male": (17, "submitted"), "": (33, "submitted")}
+    # Verified: all of it, by one decision on the period as shown.
+    total = db.session.scalar(db.select(IndicatorValue).where(IndicatorValue.cell == ""))
+    client.post(f"/values/{total.id}/verify", data={"version": shown(total)})
+    assert {v.state for v in db.session.scalars(db.select(IndicatorValue))} == {"verified"}
+
+
+def test_a_period_corrected_after_it_was_shown_is_not_decided_unseen(client, group):
+    indicator = make_indicator(group["group"], dimensions=["sex"])
+    for cell, number in (("", 3), ("sex=female", 1), ("sex=male", 2)):
+        db.session.add(IndicatorValue(indicator=indicator, period=THIS_MONTH, cell=cell, value=number,
+                                      state="submitted", entered_by_id=group["member"].id))
+    db.session.commit()
+    total = db.session.scalar(db.select(IndicatorValue).where(IndicatorValue.cell == ""))
+    stamp = shown(total)
+    female = db.session.scalar(db.select(IndicatorValue).where(IndicatorValue.cell == "sex=female"))
+    female.value = 5  # corrected by the group after the queue was shown (a new version)
+    db.session.commit()
+    login(client, group["verifier"])
+    response = client.post(f"/values/{total.id}/verify", data={"version": stamp})
+    assert response.status_code == 409
+    refused = client.post(f"/values/{total.id}/verify", data={}, follow_redirects=True)  # no stamp: nothing decided
+    assert "does not say which version" in refused.get_data(as_text=True)
+    assert {v.state for v in db.session.scalars(db.select(IndicatorValue))} == {"submitted"}
+
+
+def test_verify_all_of_a_period_is_all_or_none(client, group):
+    first = submitted(group, make_indicator(group["group"]), group["member"])
+    second = submitted(group, make_indicator(group["group"], short_name="Loans repaid"), group["member"])
+    login(client, group["verifier"])
+    queue = client.get(f"/groups/{group['group'].id}/verify").get_data(as_text=True)
+    assert "Verify all 2 of" in queue
+    url = f"/groups/{group['group'].id}/verify/all"
+    stale = {f"decide-{first.id}": shown(first), f"decide-{second.id}": "1:values=0"}
+    assert client.post(url, data=stale).status_code == 409
+    assert {v.state for v in db.session.scalars(db.select(IndicatorValue))} == {"submitted"}
+    assert client.post(url, data={"decide-99999999999": "1:values=0"}).status_code == 302  # no value: nothing
+    response = client.post(url, data={f"decide-{first.id}": shown(first), f"decide-{second.id}": shown(second)})
+    assert response.status_code == 302
+    assert {v.state for v in db.session.scalars(db.select(IndicatorValue))} == {"verified"}
+    # Another group's value cannot be slipped in.
+    other = factories.make_organization(kind="community_group")
+    outsider = submitted(group, make_indicator(other, short_name="Elsewhere"), group["member"])
+    assert client.post(url, data={f"decide-{outsider.id}": shown(outsider)}).status_code in (403, 404)
+    assert db.session.get(IndicatorValue, outsider.id).state == "submitted"
 
 
 # --- Results, the committee, the agenda ----------------------------------------------------------
@@ -460,11 +533,11 @@ def test_a_committee_tracks_its_own_indicator(client, app, group):
     assert response.status_code == 302
     value = db.session.scalar(db.select(IndicatorValue))
     # The chair entered it: the chair may not verify it; the secretary may.
-    assert chair_client.post(f"/values/{value.id}/verify", data={"version": value.version}, follow_redirects=True).status_code == 200
+    assert chair_client.post(f"/values/{value.id}/verify", data={"version": shown(value)}, follow_redirects=True).status_code == 200
     assert db.session.get(IndicatorValue, value.id).state == "submitted"
     secretary_client = app.test_client()
     login(secretary_client, secretary)
-    secretary_client.post(f"/values/{value.id}/verify", data={"version": value.version})
+    secretary_client.post(f"/values/{value.id}/verify", data={"version": shown(value)})
     assert db.session.get(IndicatorValue, value.id).state == "verified"
     # Observers read; outsiders see nothing.
     observer_client = app.test_client()

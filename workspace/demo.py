@@ -184,8 +184,10 @@ def _seed_indicators(group: Organization) -> None:
             indicator_services.Entry(school, {"sex=female": float(girls), "sex=male": float(boys),
                                               "": float(girls + boys)}),
         ], submit=True)
-    for value in db.session.scalars(select(IndicatorValue).where(IndicatorValue.state == "submitted")
-                                    .order_by(IndicatorValue.period.desc(), IndicatorValue.id)):
+    # One decision per indicator and period (its total and split together): through the totals.
+    for value in db.session.scalars(select(IndicatorValue).where(IndicatorValue.state == "submitted",
+                                                                 IndicatorValue.cell == "")
+                                    .order_by(IndicatorValue.period.desc(), IndicatorValue.id)).all():
         if value.period == months[-2] and value.indicator_id == savers.id:
             indicator_services.return_value(value, verifier, "The book shows 21 of 26 members: please check.")
         else:

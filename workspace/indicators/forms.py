@@ -1,11 +1,13 @@
+from flask import request
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from workspace.edits import EditForm, StampField
+from workspace.edits import EditForm, StampField, Stated
 from workspace.forms import FloatField, choices, id_number, strip
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.indicators import values
+from workspace.inputs import whole_number
 from workspace.models import DIMENSIONS, DIRECTIONS, FREQUENCIES, UNITS
 from workspace.pickers import PickerField
 
@@ -92,6 +94,25 @@ REASON_LABEL, REASON_LENGTH = _l("Why it goes back"), 500
 class ReturnForm(VerifyForm):
     reason = StringField(REASON_LABEL, validators=[DataRequired(message=_l("Say why it goes back, for the group.")),
                                                    Length(max=REASON_LENGTH)], filters=[strip])
+
+
+class VerifyAllForm(FlaskForm):
+    """Verifying all the periods shown under one period: a `decide-<value id>` field for each,
+    carrying the stamp of the period as shown (services.period_stamp)."""
+
+    MOST = 100  # a page shows far fewer
+
+    def decisions(self) -> list[tuple[int, Stated]]:
+        found = []
+        for name, stamp in request.form.items(multi=True):
+            prefix, _dash, number = name.partition("-")
+            if prefix != "decide":
+                continue
+            try:
+                found.append((whole_number(number), Stated.parse(stamp)))
+            except ValueError:
+                continue  # not an id any value can have
+        return found[:self.MOST]
 
 
 class ImportForm(FlaskForm):

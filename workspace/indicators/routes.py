@@ -15,9 +15,10 @@ from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.formatting import as_number
 from workspace.i18n import gettext as _
-from workspace.indicators import bp, chart, periods, services
+from workspace.indicators import bp, chart, periods, queue, services
 from workspace.indicators.forms import (
-    REASON_LABEL, REASON_LENGTH, IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm, VerifyForm,
+    REASON_LABEL, REASON_LENGTH, IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm, VerifyAllForm,
+    VerifyForm,
 )
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
@@ -280,69 +281,44 @@ def set_target(indicator_id: int):
 
 # --- Verification ------------------------------------------------------------------------------
 
-@cache
-def _waiting_values(is_group: bool) -> Select:
-    """The ids of the owner's values waiting for verification, in the order the queue shows them."""
-    column = Indicator.organization_id if is_group else Indicator.committee_id
-    return (select(IndicatorValue.id).join(Indicator)
-            .where(column == bindparam("owner_id"), IndicatorValue.state == "submitted")
-            .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell, IndicatorValue.id))
-
-
-# The queue's two statements are built once (building them costs more than running them): the
-# owner, the count's limit and the page's place are bound on each use.
-@cache
-def _waiting_count(is_group: bool) -> Select:
-    """How many values wait, counted up to `up_to` (as pages.paginate() counts)."""
-    return select(func.count()).select_from(
-        _waiting_values(is_group).order_by(None).limit(bindparam("up_to", type_=Integer)).subquery())
-
-
-@cache
-def _waiting_page(is_group: bool) -> Select:
-    """One page of the queue with what it shows of each value, its indicator and who entered it
-    (the view unpacks the columns in this order): the database sorts the ids and joins the rest
-    for that page only."""
-    ids = (_waiting_values(is_group).limit(bindparam("limit", type_=Integer))
-           .offset(bindparam("offset", type_=Integer)).subquery())
-    return (select(IndicatorValue.id, IndicatorValue.period, IndicatorValue.cell, IndicatorValue.value,
-                   IndicatorValue.state, IndicatorValue.version, IndicatorValue.comment, IndicatorValue.explanation,
-                   IndicatorValue.entered_by_id, User.name.label("entered_by"), Indicator.short_name,
-                   Indicator.question, Indicator.verification)
-            .join(ids, ids.c.id == IndicatorValue.id).join(Indicator, Indicator.id == IndicatorValue.indicator_id)
-            .outerjoin(User, User.id == IndicatorValue.entered_by_id)
-            .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.cell, IndicatorValue.id))
-
-
 @bp.route("/groups/<int:group_id>/verify")
 @bp.route("/committees/<int:committee_id>/own-indicators/verify")
 @login_required
 def verify_queue(group_id: int | None = None, committee_id: int | None = None):
     owner = get_owner_or_404(group_id, committee_id, need="verify")
-    # One page as pages.paginate() makes it: a count that stops at COUNT_UP_TO, then the page's rows.
-    per_page = min(current_app.config["PER_PAGE"], SHORT_PAGE)
-    counted = read(_waiting_count(owner.is_group), {"owner_id": owner.id, "up_to": COUNT_UP_TO + 1}).scalar()
-    total = min(counted, COUNT_UP_TO)
-    number = page_asked(total, per_page)
-    items = read(_waiting_page(owner.is_group), {"owner_id": owner.id, "limit": per_page,
-                                                 "offset": (number - 1) * per_page}).all()
-    page = Page(items, number, per_page, total, counted > COUNT_UP_TO)
-    # Each value as the queue shows it, worked out here rather than once a value in the template:
-    # the words filled in from one translation, cells named once, the stamp its buttons carry.
-    cells = cell_labels(value.cell for value in items if value.cell)
-    entered_by, check_against = _("entered by %(name)s"), _("check against: %(means)s")
-    user_id, rows = current_user.id, []
-    for value in items:  # unpacked: a row's columns by name cost more to look up than the rest
-        (value_id, period, cell, number, _state, _version, comment, explanation, entered_by_id, name, short_name,
-         question, verification) = value
-        rows.append((value_id, short_name, as_number(number), periods.label(period), cells.get(cell), question,
-                     entered_by % {"name": name if name is not None else "?"},
-                     check_against % {"means": verification} if verification else None, comment, explanation,
-                     entered_by_id == user_id, edits.stamp(value, VerifyForm.edit_fields)))
-    return render_template("indicators/verify.html", owner=owner, page=page, rows=rows,
+    page = queue.waiting_page(owner, current_user.id, min(current_app.config["PER_PAGE"], SHORT_PAGE))
+    return render_template("indicators/verify.html", owner=owner, page=page, periods=queue.by_period(page.items),
+                           period_label=periods.label, number=as_number,
                            verify_url=url_pattern("indicators.verify_value", "value_id"),
                            return_url=url_pattern("indicators.return_value", "value_id"),
                            reason_label=str(REASON_LABEL), reason_length=REASON_LENGTH)
+
+
+@bp.route("/groups/<int:group_id>/verify/all", methods=["POST"])
+@bp.route("/committees/<int:committee_id>/own-indicators/verify/all", methods=["POST"])
+@login_required
+def verify_all(group_id: int | None = None, committee_id: int | None = None):
+    """Verifies every period listed in the form (those shown under one period): all or none."""
+    owner = get_owner_or_404(group_id, committee_id, need="verify")
+    form = VerifyAllForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+        return redirect(owner.url("indicators.verify_queue"))
+    decisions = []
+    if not form.decisions():
+        flash(_("Nothing is waiting."), "error")
+        return redirect(owner.url("indicators.verify_queue"))
+    for value_id, stated in form.decisions():
+        value = get_value_or_404(value_id)
+        if not owner.owns(value.indicator):
+            abort(404)
+        decisions.append((value, stated))
+    try:
+        services.verify_all(decisions, current_user)
+        flash(_("Verified."), "success")
+    except services.IndicatorRuleError as error:
+        flash(str(error), "error")
+    return redirect(owner.url("indicators.verify_queue"))
 
 
 @bp.route("/values/<int:value_id>/verify", methods=["POST"])

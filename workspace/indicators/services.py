@@ -145,8 +145,10 @@ def save_period(owner, period: str, user: User, entries: list[Entry], submit: bo
                 if value is not None and value.state not in EDITABLE:
                     continue
                 # Saved by someone else since the page showed it (or created since it showed none):
-                # the same value is no harm, another one is a conflict (workspace/edits.py).
-                if (value is not None and entry.versions.get(cell) != value.version
+                # the same value is no harm, another one is a conflict (workspace/edits.py). A split's
+                # total is not typed but summed: its cells' versions speak for it.
+                derived = cell == "" and bool(indicator.dimensions)
+                if (value is not None and not derived and entry.versions.get(cell) != value.version
                         and not edits.same(value.value, entry.values[cell])):
                     name = f"{indicator.short_name} ({cell})" if cell else indicator.short_name
                     raise edits.EditConflict([edits.FieldConflict(name, _("Value"), value.value, entry.values[cell])],
@@ -169,32 +171,75 @@ def save_period(owner, period: str, user: User, entries: list[Entry], submit: bo
 
 
 # --- Verification ------------------------------------------------------------------------------
+# A verifier decides on an indicator's period as a whole: its total and every cell of its split
+# together. Verifying passes what was submitted; returning sends all of the period back to the
+# group (whatever of it was verified too), with the reason, to correct and submit again.
 
-def _check_verifier(value: IndicatorValue, verifier: User) -> None:
-    if value.state != "submitted":
+def period_values(indicator_id: int, period: str) -> list[IndicatorValue]:
+    return list(db.session.scalars(select(IndicatorValue).where(
+        IndicatorValue.indicator_id == indicator_id, IndicatorValue.period == period).order_by(IndicatorValue.cell)))
+
+
+def period_stamp(values) -> str:
+    """What a decision carries (workspace/edits.py's stamp format): the period's values and their
+    versions as the verifier saw them, so that one corrected or added meanwhile is not decided unseen."""
+    seen = sorted((value.id, value.version) for value in values)
+    return f"{sum(version for _id, version in seen)}:values={edits.digest(seen)}"
+
+
+def _decide(value: IndicatorValue, verifier: User, stated: edits.Stated | None) -> list[IndicatorValue]:
+    """The values of the period about to be decided, once it is checked that it may be."""
+    values = period_values(value.indicator_id, value.period)
+    if stated is not None:
+        if stated.version is None:
+            raise edits.NotStated
+        if stated.prints.get("values") != period_stamp(values).partition("values=")[2]:
+            raise edits.EditConflict(record=value)
+    waiting = [v for v in values if v.state == "submitted"]
+    if not waiting:
         raise IndicatorRuleError(_("Only a submitted value is verified or returned."))
-    if value.entered_by_id == verifier.id:
+    if any(v.entered_by_id == verifier.id for v in waiting):
         raise IndicatorRuleError(_("You entered this value: someone else must verify it."))
+    return values
+
+
+def _verify(value: IndicatorValue, verifier: User, stated: edits.Stated | None) -> int:
+    decided = 0
+    for each in _decide(value, verifier, stated):
+        if each.state == "submitted":
+            before = audit.snapshot(each)
+            each.state, each.verified_by_id, each.return_reason = "verified", verifier.id, ""
+            audit.record("verify", each, before=before, after=audit.snapshot(each))
+            decided += 1
+    return decided
 
 
 def verify(value: IndicatorValue, verifier: User, stated: edits.Stated | None = None) -> None:
-    """stated: the value as the verifier saw it; one changed since is a conflict (None: no page)."""
-    if stated is not None:
-        edits.check_unchanged(value, stated)
-    _check_verifier(value, verifier)
-    before = audit.snapshot(value)
-    value.state, value.verified_by_id, value.return_reason = "verified", verifier.id, ""
-    audit.record("verify", value, before=before, after=audit.snapshot(value))
+    """Verifies the period of this value's indicator: its total and its split. stated: the period as
+    the verifier saw it (None: no page)."""
+    _verify(value, verifier, stated)
     db.session.commit()
 
 
+def verify_all(decisions: list[tuple[IndicatorValue, edits.Stated]], verifier: User) -> int:
+    """Verifies several indicators' periods at once, all or none. Returns how many values."""
+    try:
+        decided = sum(_verify(value, verifier, stated) for value, stated in decisions)
+    except Exception:
+        db.session.rollback()
+        raise
+    db.session.commit()
+    return decided
+
+
 def return_value(value: IndicatorValue, verifier: User, reason: str, stated: edits.Stated | None = None) -> None:
-    if stated is not None:
-        edits.check_unchanged(value, stated)
-    _check_verifier(value, verifier)
+    """Returns the period of this value's indicator to the group, all of it, with the reason."""
+    values = _decide(value, verifier, stated)
     if not reason.strip():
         raise IndicatorRuleError(_("Say why it goes back, for the group."))
-    before = audit.snapshot(value)
-    value.state, value.return_reason, value.verified_by_id = "returned", reason.strip()[:500], None
-    audit.record("return", value, before=before, after=audit.snapshot(value))
+    for each in values:
+        if each.state in ("submitted", "verified"):
+            before = audit.snapshot(each)
+            each.state, each.return_reason, each.verified_by_id = "returned", reason.strip()[:500], None
+            audit.record("return", each, before=before, after=audit.snapshot(each))
     db.session.commit()

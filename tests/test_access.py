@@ -296,6 +296,14 @@ TABLE = [
     Row("indicators.verify_value", "POST", lambda w: f"/values/{w.value.id}/verify", verifiers(302)),
     Row("indicators.return_value", "POST", lambda w: f"/values/{w.value.id}/return", verifiers(302)),
     Row("indicators.verify_all", "POST", lambda w: f"/groups/{w.group.id}/verify/all", verifiers(302)),
+    # A step nobody may take from where the period stands is refused with a message (302); one the
+    # person may never take, whatever the state, is forbidden.
+    Row("indicators.sign_off", "POST", lambda w: f"/groups/{w.group.id}/periods/{w.period}/signoff/sign_off",
+        group_members(302)),
+    Row("indicators.sign_off", "POST", lambda w: f"/groups/{w.group.id}/periods/{w.period}/signoff/approve",
+        {**group_data(403), "chair": 302, "secretary": 302}),
+    Row("indicators.sign_off", "POST", lambda w: f"/groups/{w.group.id}/periods/{w.period}/signoff/reopen",
+        {**group_data(403), "community": 302, "chair": 302, "secretary": 302}),
     Row("indicators.committee_indicators", "GET", lambda w: f"/committees/{w.committee.id}/indicators",
         members_read()),
     Row("indicators.raise_indicator", "POST", lambda w: f"/indicators/{w.indicator.id}/raise",

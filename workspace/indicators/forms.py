@@ -115,6 +115,17 @@ class VerifyAllForm(FlaskForm):
         return found[:self.MOST]
 
 
+class SignoffForm(FlaskForm):
+    """A step in a period's sign-off: the sign-off's version as shown (none before there is one),
+    and for reopening, why."""
+
+    version = StampField()
+    reason = StringField(_l("Why it is reopened"), validators=[Optional(), Length(max=500)], filters=[strip])
+
+    def stated(self) -> Stated | None:
+        return Stated.parse(self.version.data) if self.version.data else None
+
+
 class ImportForm(FlaskForm):
     period = HiddenField()
 

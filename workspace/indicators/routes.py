@@ -15,10 +15,10 @@ from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.formatting import as_number
 from workspace.i18n import gettext as _
-from workspace.indicators import bp, chart, periods, queue, services
+from workspace.indicators import bp, chart, periods, queue, services, signoff
 from workspace.indicators.forms import (
-    REASON_LABEL, REASON_LENGTH, IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, TargetForm, VerifyAllForm,
-    VerifyForm,
+    REASON_LABEL, REASON_LENGTH, IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, SignoffForm, TargetForm,
+    VerifyAllForm, VerifyForm,
 )
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
@@ -165,7 +165,18 @@ def group(group_id: int | None = None, committee_id: int | None = None):
                                  None if name is None else proposed_by % {"name": name}, why,
                                  *((adopt_url.format(indicator_id), drop_url.format(indicator_id),
                                     edit_url.format(indicator_id)) if may_coordinate else (None, None, None))))
+    # A group's periods due, each with where its sign-off stands and the steps this person may take.
+    signoffs = []
+    if owner.is_group:
+        who = signoff.actors(user, owner.record)
+        shown = sorted({period for period_list in due.values() for period in period_list}, reverse=True)
+        signoffs = [(standing_, [step for step in signoff.steps_for(standing_.state, who)
+                                 if step != "approve" or standing_.signoff.signed_by_id != user.id])
+                    for standing_ in signoff.standings(owner.record, shown)]
     return render_template("indicators/group.html", owner=owner, rows=rows, due=due, missing=missing,
+                           signoffs=signoffs, signoff_urls={step: url_pattern(
+                               "indicators.sign_off", "period", step=step, **owner.args)
+                               for _state, step in signoff.STEPS} if signoffs else {},
                            waiting=waiting, returned=returned, may_enter=may_enter, proposed=proposed,
                            may_define=owner.can(user, "define"), may_verify=may_verify,
                            may_coordinate=may_coordinate, enter_url=enter_url, frequencies=frequencies,
@@ -319,6 +330,29 @@ def verify_all(group_id: int | None = None, committee_id: int | None = None):
     except services.IndicatorRuleError as error:
         flash(str(error), "error")
     return redirect(owner.url("indicators.verify_queue"))
+
+
+@bp.route("/groups/<int:group_id>/periods/<period>/signoff/<any(sign_off, approve, reopen):step>", methods=["POST"])
+@login_required
+def sign_off(group_id: int, period: str, step: str):
+    """A step in the period's sign-off (workspace/indicators/signoff.py STEPS)."""
+    owner = get_owner_or_404(group_id)
+    if periods.frequency_of(period) is None:
+        abort(404)
+    form = SignoffForm()
+    if not form.validate_on_submit():
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+        return redirect(owner.home)
+    try:
+        signoff.take(owner.record, period, step, current_user, form.stated(), form.reason.data or "")
+    except PermissionError:
+        abort(403)
+    except services.IndicatorRuleError as error:
+        flash(str(error), "error")
+        return redirect(owner.home)
+    flash({"sign_off": _("Signed off."), "approve": _("Approved for the area."),
+           "reopen": _("Reopened.")}[step], "success")
+    return redirect(owner.home)
 
 
 @bp.route("/values/<int:value_id>/verify", methods=["POST"])

@@ -9,10 +9,10 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workspace import audit, edits
 from workspace.extensions import db
-from workspace.i18n import gettext as _
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.indicators import periods
 from workspace.indicators.values import cells
-from workspace.models import Indicator, IndicatorTarget, IndicatorValue, IndicatorWording, User
+from workspace.models import Indicator, IndicatorTarget, IndicatorValue, IndicatorWording, PeriodSignoff, User
 
 
 class IndicatorRuleError(Exception):
@@ -107,6 +107,16 @@ class Entry:
 EDITABLE = ("draft", "returned")
 
 
+def period_locked(group_id: int | None, period: str) -> bool:
+    """A group's period signed off (workspace/indicators/signoff.py): nothing in it changes until it
+    is reopened. A committee's own values are never locked so."""
+    return group_id is not None and db.session.scalar(select(PeriodSignoff.id).where(
+        PeriodSignoff.organization_id == group_id, PeriodSignoff.period == period)) is not None
+
+
+LOCKED_MESSAGE = _l("This period is signed off: nothing in it changes until it is reopened.")
+
+
 @contextmanager
 def period_saved_whole(*races: type[Exception]):
     """A period's values are saved whole or not at all. `races` are the errors that mean another
@@ -129,6 +139,8 @@ def save_period(owner, period: str, user: User, entries: list[Entry], submit: bo
     existing = {(v.indicator_id, v.cell): v for v in db.session.scalars(select(IndicatorValue).where(
         IndicatorValue.indicator_id.in_([e.indicator.id for e in entries]), IndicatorValue.period == period))}
     written = 0
+    if period_locked(owner.id if owner.is_group else None, period):
+        raise IndicatorRuleError(str(LOCKED_MESSAGE))
     with period_saved_whole(IntegrityError, StaleDataError):
         for entry in entries:
             indicator = entry.indicator
@@ -187,15 +199,19 @@ def period_stamp(values) -> str:
     return f"{sum(version for _id, version in seen)}:values={edits.digest(seen)}"
 
 
-def _decide(value: IndicatorValue, verifier: User, stated: edits.Stated | None) -> list[IndicatorValue]:
-    """The values of the period about to be decided, once it is checked that it may be."""
+def _decide(value: IndicatorValue, verifier: User, stated: edits.Stated | None,
+            decided: tuple[str, ...] = ("submitted",)) -> list[IndicatorValue]:
+    """The values of the period about to be decided, once it is checked that it may be: some of
+    them are in one of the `decided` states, none entered by the verifier."""
+    if period_locked(value.indicator.organization_id, value.period):
+        raise IndicatorRuleError(str(LOCKED_MESSAGE))
     values = period_values(value.indicator_id, value.period)
     if stated is not None:
         if stated.version is None:
             raise edits.NotStated
         if stated.prints.get("values") != period_stamp(values).partition("values=")[2]:
             raise edits.EditConflict(record=value)
-    waiting = [v for v in values if v.state == "submitted"]
+    waiting = [v for v in values if v.state in decided]
     if not waiting:
         raise IndicatorRuleError(_("Only a submitted value is verified or returned."))
     if any(v.entered_by_id == verifier.id for v in waiting):
@@ -233,8 +249,9 @@ def verify_all(decisions: list[tuple[IndicatorValue, edits.Stated]], verifier: U
 
 
 def return_value(value: IndicatorValue, verifier: User, reason: str, stated: edits.Stated | None = None) -> None:
-    """Returns the period of this value's indicator to the group, all of it, with the reason."""
-    values = _decide(value, verifier, stated)
+    """Returns the period of this value's indicator to the group, all of it, with the reason: what
+    waits, or what was verified (once a signed-off period is reopened, to be corrected)."""
+    values = _decide(value, verifier, stated, decided=("submitted", "verified"))
     if not reason.strip():
         raise IndicatorRuleError(_("Say why it goes back, for the group."))
     for each in values:
@@ -243,3 +260,16 @@ def return_value(value: IndicatorValue, verifier: User, reason: str, stated: edi
             each.state, each.return_reason, each.verified_by_id = "returned", reason.strip()[:500], None
             audit.record("return", each, before=before, after=audit.snapshot(each))
     db.session.commit()
+
+
+def reopen_values(group_id: int, period: str, reason: str) -> int:
+    """A reopened period's verified values go back to the group with the reason, to correct and
+    submit again (no commit: part of reopening). Returns how many."""
+    values = db.session.scalars(select(IndicatorValue).join(Indicator).where(
+        Indicator.organization_id == group_id, IndicatorValue.period == period,
+        IndicatorValue.state == "verified")).all()
+    for each in values:
+        before = audit.snapshot(each)
+        each.state, each.return_reason, each.verified_by_id = "returned", reason.strip()[:500], None
+        audit.record("return", each, before=before, after=audit.snapshot(each))
+    return len(values)

@@ -189,6 +189,45 @@ class IndicatorTarget(Versioned, db.Model):
         return self.period
 
 
+SIGNOFF_STATES = {"signed_off": _l("Signed off by the group"), "approved": _l("Approved for the area")}
+
+
+class PeriodSignoff(Versioned, db.Model):
+    """A community group's period, signed off by its coordinator once every value in it is
+    verified, then approved for the area by the chair or secretary of a committee over it. While
+    it stands the period's values are locked; reopening it (with a reason, audited) removes it.
+    The steps between these states are workspace/indicators/signoff.py STEPS."""
+
+    __tablename__ = "period_signoffs"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "period", name="uq_period_signoffs_period"),
+        CheckConstraint(_in("state", SIGNOFF_STATES), name="state"),
+    )
+    __audit_fields__ = ("organization_id", "period", "state", "committee_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    period: Mapped[str] = mapped_column(String(10))
+    state: Mapped[str] = mapped_column(String(20))
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    signed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None]
+    committee_id: Mapped[int | None] = mapped_column(ForeignKey("committees.id", ondelete="SET NULL"))
+
+    signed_by: Mapped[User | None] = relationship(foreign_keys=[signed_by_id])
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    committee: Mapped[Committee | None] = relationship()
+
+    @property
+    def name(self) -> str:
+        return self.period
+
+    @property
+    def state_label(self) -> str:
+        return str(SIGNOFF_STATES[self.state])
+
+
 # The groups list reads community groups by name.
 Index("ix_organizations_kind_name", Organization.kind, Organization.name)
 

@@ -1,0 +1,132 @@
+"""Signing a group's period off and approving it for the area: the whole table of states, the
+lock it puts on the period, conflicts, and the steps through the pages."""
+import pytest
+
+from tests import factories
+from tests.conftest import login
+from tests.test_indicators import THIS_MONTH, entry_url, group, make_indicator, shown, submitted  # noqa: F401
+from workspace import edits
+from workspace.extensions import db
+from workspace.indicators import services, signoff
+from workspace.indicators.owners import Owner
+from workspace.models import AuditEvent, IndicatorValue, PeriodSignoff
+
+ALL_STEPS = ("sign_off", "approve", "reopen")
+STATES = (signoff.OPEN, "signed_off", "approved")
+
+
+@pytest.fixture
+def world(group):  # noqa: F811
+    """The group with a verified month, and the chair of the district committee over it."""
+    committee = factories.make_committee("Mapleton Committee", level="district", area=group["district"])
+    chair = factories.add_member(committee, role="chair", sector="government")
+    value = submitted(group, make_indicator(group["group"]), group["member"])
+    services.verify(value, group["verifier"])
+    return {**group, "committee": committee, "chair": chair, "value": value}
+
+
+def put_in_state(world, state: str) -> None:
+    db.session.execute(db.delete(PeriodSignoff))
+    if state != signoff.OPEN:
+        db.session.add(PeriodSignoff(organization_id=world["group"].id, period=THIS_MONTH, state=state,
+                                     signed_by_id=world["coordinator"].id, committee_id=world["committee"].id))
+    db.session.commit()
+
+
+def test_the_table_of_states_as_a_whole(app, world):
+    """Every step from every state by every kind of person: what STEPS allows happens, exactly."""
+    people = {"coordinator": world["coordinator"], "committee": world["chair"], "verifier": world["verifier"]}
+    for state in STATES:
+        for step in ALL_STEPS:
+            for actor, user in people.items():
+                put_in_state(world, state)
+                record = signoff.signoff_of(world["group"].id, THIS_MONTH)
+                stated = edits.Stated(record.version) if record else None
+                allowed = STEPS_ALLOWED.get((state, step))
+                try:
+                    after = signoff.take(world["group"], THIS_MONTH, step, user, stated, reason="Typing error")
+                except PermissionError:
+                    assert all(who != actor for (_s, each), (_a, who) in signoff.STEPS.items() if each == step)
+                    continue
+                except services.IndicatorRuleError:
+                    db.session.rollback()
+                    assert allowed is None or allowed[1] != actor, (state, step, actor)
+                    continue
+                assert allowed is not None and allowed[1] == actor, (state, step, actor)
+                assert (after.state if after else signoff.OPEN) == allowed[0]
+
+
+STEPS_ALLOWED = {  # written out again by hand: the table in the code must say the same
+    (signoff.OPEN, "sign_off"): ("signed_off", "coordinator"),
+    ("signed_off", "approve"): ("approved", "committee"),
+    ("signed_off", "reopen"): (signoff.OPEN, "coordinator"),
+    ("approved", "reopen"): (signoff.OPEN, "committee"),
+}
+
+
+def test_the_table_in_the_code_is_the_one_written_here():
+    assert signoff.STEPS == STEPS_ALLOWED
+
+
+def test_a_period_is_signed_off_only_when_every_value_is_verified(app, world):
+    other = submitted(world, make_indicator(world["group"], short_name="Loans repaid"), world["member"])
+    with pytest.raises(services.IndicatorRuleError, match="must be verified"):
+        signoff.take(world["group"], THIS_MONTH, "sign_off", world["coordinator"], None)
+    services.verify(other, world["verifier"])
+    assert signoff.take(world["group"], THIS_MONTH, "sign_off", world["coordinator"], None).state == "signed_off"
+
+
+def test_a_signed_off_period_is_locked_until_reopened_with_a_reason(client, app, world):
+    login(client, world["coordinator"])
+    group_id = world["group"].id
+    url = f"/groups/{group_id}/periods/{THIS_MONTH}/signoff"
+    assert "ready to sign off" in client.get(f"/groups/{group_id}").get_data(as_text=True)
+    assert client.post(f"{url}/sign_off", data={"version": ""}).status_code == 302
+    record = signoff.signoff_of(group_id, THIS_MONTH)
+    assert record.state == "signed_off" and record.signed_by_id == world["coordinator"].id
+    # Locked: no entry, no return.
+    with pytest.raises(services.IndicatorRuleError, match="signed off"):
+        services.save_period(Owner(world["group"]), THIS_MONTH, world["member"], [], submit=True)
+    with pytest.raises(services.IndicatorRuleError, match="signed off"):
+        services.return_value(world["value"], world["verifier"], "Wrong")
+    # The committee over the area approves; a second approval from a stale page is a conflict.
+    chair = app.test_client()
+    login(chair, world["chair"])
+    assert chair.post(f"{url}/approve", data={"version": record.version}).status_code == 302
+    db.session.refresh(record)
+    assert (record.state, record.committee_id) == ("approved", world["committee"].id)
+    assert chair.post(f"{url}/reopen", data={"version": "1", "reason": "Again"}).status_code == 409
+    assert "Approved for the area by Mapleton Committee" in client.get(f"/groups/{group_id}").get_data(as_text=True)
+    # The coordinator may not reopen an approved period; the committee may, with a reason.
+    assert client.post(f"{url}/reopen", data={"version": record.version, "reason": "Typo"}).status_code == 302
+    assert signoff.signoff_of(group_id, THIS_MONTH) is not None
+    chair.post(f"{url}/reopen", data={"version": record.version, "reason": ""})
+    assert signoff.signoff_of(group_id, THIS_MONTH) is not None
+    chair.post(f"{url}/reopen", data={"version": record.version, "reason": "The book had a typing error"})
+    assert signoff.signoff_of(group_id, THIS_MONTH) is None
+    reopened = db.session.scalar(db.select(AuditEvent).where(AuditEvent.action == "reopen"))
+    assert "The book had a typing error" in str(reopened.before)
+    # Its values went back to the group with the reason, to correct and submit again.
+    value = db.session.get(IndicatorValue, world["value"].id)
+    assert (value.state, value.return_reason) == ("returned", "The book had a typing error")
+    assert "The book had a typing error" in client.get(entry_url(world)).get_data(as_text=True)
+
+
+def test_whoever_signed_a_period_off_does_not_approve_it(app, world):
+    secretary = world["coordinator"]  # the coordinator is also the committee's secretary
+    factories.add_member(world["committee"], user=secretary, role="secretary")
+    record = signoff.take(world["group"], THIS_MONTH, "sign_off", secretary, None)
+    with pytest.raises(services.IndicatorRuleError, match="someone else on the committee"):
+        signoff.take(world["group"], THIS_MONTH, "approve", secretary, edits.Stated(record.version))
+    db.session.rollback()
+    assert signoff.take(world["group"], THIS_MONTH, "approve", world["chair"],
+                        edits.Stated(record.version)).state == "approved"
+
+
+def test_bad_periods_and_outsiders(client, world):
+    login(client, world["verifier"])
+    group_id = world["group"].id
+    assert client.post(f"/groups/{group_id}/periods/not-a-period/signoff/sign_off").status_code == 404
+    assert client.post(f"/groups/{group_id}/periods/{THIS_MONTH}/signoff/sign_off").status_code == 403
+    assert client.post(f"/groups/{group_id}/periods/{THIS_MONTH}/signoff/delete").status_code == 404
+    assert signoff.signoff_of(group_id, THIS_MONTH) is None

@@ -1,0 +1,134 @@
+"""Signing a community group's period off and approving it for the area.
+
+When every value a group reported for a period is verified, its coordinator signs the period
+off; the chair or secretary of a committee over the group's area then approves it. A period
+signed off or approved is locked: nothing in it is entered, verified or returned until someone
+who may reopens it, with a reason that the audit keeps; its values then go back to the group with
+that reason, to correct and submit again.
+"""
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from workspace import access, audit, edits
+from workspace.clock import utcnow
+from workspace.extensions import db
+from workspace.i18n import gettext as _
+from workspace.indicators.services import IndicatorRuleError, reopen_values
+from workspace.models import AreaLineage, Committee, Indicator, IndicatorValue, Organization, PeriodSignoff, User
+
+OPEN = "open"  # a period with no sign-off (no row)
+# The whole table of states: (state, step) -> the state after it, and who takes the step
+# ("coordinator" of the group, or "committee": the chair or secretary of a committee over its area).
+STEPS = {
+    (OPEN, "sign_off"): ("signed_off", "coordinator"),
+    ("signed_off", "approve"): ("approved", "committee"),
+    ("signed_off", "reopen"): (OPEN, "coordinator"),
+    ("approved", "reopen"): (OPEN, "committee"),
+}
+LOCKED = ("signed_off", "approved")
+
+
+@dataclass
+class PeriodStanding:
+    """Where a group's period stands: its sign-off (if any) and its values by state."""
+
+    period: str
+    signoff: PeriodSignoff | None
+    states: dict  # {value state: how many values}
+
+    @property
+    def state(self) -> str:
+        return self.signoff.state if self.signoff else OPEN
+
+    @property
+    def all_verified(self) -> bool:
+        return bool(self.states) and set(self.states) == {"verified"}
+
+
+def signoff_of(group_id: int, period: str) -> PeriodSignoff | None:
+    return db.session.scalar(select(PeriodSignoff).where(PeriodSignoff.organization_id == group_id,
+                                                         PeriodSignoff.period == period))
+
+
+def standings(group: Organization, periods: list[str]) -> list[PeriodStanding]:
+    """The periods asked for, each with its sign-off (and who signed and approved it) and its values
+    counted by state: two queries."""
+    if not periods:
+        return []
+    signoffs = {s.period: s for s in db.session.scalars(select(PeriodSignoff).where(
+        PeriodSignoff.organization_id == group.id, PeriodSignoff.period.in_(periods)).options(
+        joinedload(PeriodSignoff.signed_by), joinedload(PeriodSignoff.committee)))}
+    counts: dict = {}
+    for period, state, number in db.session.execute(
+            select(IndicatorValue.period, IndicatorValue.state, func.count()).join(Indicator)
+            .where(Indicator.organization_id == group.id, IndicatorValue.period.in_(periods))
+            .group_by(IndicatorValue.period, IndicatorValue.state)):
+        counts.setdefault(period, {})[state] = number
+    return [PeriodStanding(period, signoffs.get(period), counts.get(period, {})) for period in periods]
+
+
+def approving_committee(user: User, group: Organization) -> Committee | None:
+    """The committee over the group's area (its own area or one containing it) that this person
+    chairs or is secretary of, the nearest first; None if there is none."""
+    mine = [cid for cid, role in access.committee_roles(user).items() if role in ("chair", "secretary")]
+    if not mine:
+        return None
+    return db.session.scalar(
+        select(Committee).join(AreaLineage, AreaLineage.ancestor_id == Committee.area_id)
+        .where(AreaLineage.area_id == group.area_id, Committee.id.in_(mine))
+        .order_by(AreaLineage.depth, Committee.id).limit(1))
+
+
+def actors(user: User, group: Organization) -> set[str]:
+    """Who this person is for the table: "coordinator" of the group, "committee" over its area."""
+    found = {"coordinator"} if access.is_coordinator(user, group) else set()
+    return found | ({"committee"} if approving_committee(user, group) is not None else set())
+
+
+def steps_for(state: str, who: set[str]) -> list[str]:
+    """The steps someone who is `who` may take from this state, in the table's order."""
+    return [step for (start, step), (_after, actor) in STEPS.items() if start == state and actor in who]
+
+
+def take(group: Organization, period: str, step: str, user: User, stated: edits.Stated | None,
+         reason: str = "") -> PeriodSignoff | None:
+    """Takes a step in the table for the group's period. stated: the sign-off as the person saw it
+    (its version; None when there was none). Returns the sign-off after it (None once reopened)."""
+    who = actors(user, group)
+    if not any(actor in who for (_start, each), (_after, actor) in STEPS.items() if each == step):
+        raise PermissionError  # never theirs to take, whatever the state
+    signoff = signoff_of(group.id, period)
+    state = signoff.state if signoff else OPEN
+    seen = stated.version if stated is not None else None
+    if (signoff.version if signoff else None) != seen:
+        raise edits.EditConflict(record=signoff)
+    if step not in steps_for(state, who):
+        raise IndicatorRuleError(_("This period cannot take that step as it stands now."))
+    after = STEPS[(state, step)][0]
+    if step == "sign_off":
+        states = standings(group, [period])[0]
+        if not states.all_verified:
+            raise IndicatorRuleError(_("Every value of this period must be verified before it is signed off."))
+        signoff = PeriodSignoff(organization_id=group.id, period=period, state=after, signed_by_id=user.id)
+        db.session.add(signoff)
+        db.session.flush()
+        audit.record("sign_off", signoff, after=audit.snapshot(signoff))
+    elif step == "approve":
+        if signoff.signed_by_id == user.id:
+            raise IndicatorRuleError(_("You signed this period off: someone else on the committee approves it."))
+        before = audit.snapshot(signoff)
+        signoff.state, signoff.approved_by_id, signoff.approved_at = after, user.id, utcnow()
+        signoff.committee_id = approving_committee(user, group).id
+        audit.record("approve", signoff, before=before, after=audit.snapshot(signoff))
+    else:  # reopen
+        if not reason.strip():
+            raise IndicatorRuleError(_("Say why the period is reopened."))
+        audit.record("reopen", signoff, before={**audit.snapshot(signoff), "reason": reason.strip()[:500]})
+        db.session.delete(signoff)
+        db.session.flush()  # unlocked before its values go back to the group
+        reopen_values(group.id, period, reason)
+        signoff = None
+    db.session.commit()
+    return signoff

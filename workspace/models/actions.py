@@ -74,6 +74,7 @@ class Action(Versioned, db.Model):
         Index("ix_actions_focal_person_due", "focal_person_id", "due_date", "id"),
         Index("ix_actions_responsible_due", "responsible_organization_id", "due_date", "id"),
         Index("ix_actions_plan_due", "plan_id", "due_date", "id"),
+        Index("ix_actions_programme_due", "programme_id", "due_date", "id"),  # a programme's open actions
         Index("ix_actions_due", "due_date", "id"),
     )
     __audit_fields__ = ("title", "description", "responsible_organization_id", "focal_person_id", "start_date",

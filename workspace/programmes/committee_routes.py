@@ -41,7 +41,7 @@ def committee_overlaps(committee_id: int):
                                   current_app.config["PER_PAGE"], committee_id=committee.id,
                                   page_number=request.args.get("page", 1, type=whole_number))
     return render_template("programmes/committee_overlaps.html", committee=committee, area=area, page=page,
-                           partial=partial,
+                           partial=partial, w=overlaps.card_words(),
                            may_review=access.can_run_committee(current_user, committee),
                            may_raise=access.can_propose_item(current_user, committee))
 

@@ -20,6 +20,7 @@ from sqlalchemy import and_, case, delete, event, exists, func, insert, inspect,
 from sqlalchemy.orm import Session, aliased, joinedload
 
 from workspace.extensions import db
+from workspace.i18n import gettext as _
 from workspace.models import (
     KEPT_LEVELS, ZONE_LEVEL, Area, AreaLineage, LifecycleGroup, OverlapReview, Programme, programme_areas,
     programme_groups, programme_overlaps,
@@ -259,6 +260,18 @@ def overlaps_page(statement, per_page: int, committee_id: int | None = None, pag
                           groups.get((r.first_id, r.second_id), []), bool(r.same_support), bool(r.same_cluster),
                           reviews.get((r.first_id, r.second_id))) for r in page.items]
     return page
+
+
+def card_words() -> dict:
+    """The words of an overlap card (programmes/_overlap.html), translated once a page rather than
+    once a card: a page of twenty cards asked for four hundred translations."""
+    return {"5": _("Strong overlap"), "4": _("Overlap"), "3": _("Partial overlap"),
+            "score": _("%(score)s of 5 in common"), "area": _("Both work in %(area)s."),
+            "time": _("They run at the same time."), "groups": _("Both serve: %(groups)s."),
+            "support": _("Both give the same kind of support: %(kind)s."),
+            "cluster": _("Both are in the cluster %(cluster)s."), "view": _("The committee's view:"),
+            "change": _("Change the committee's view"), "record": _("Record the committee's view"),
+            "raise": _("Raise at the next meeting")}
 
 
 def _programme_options():

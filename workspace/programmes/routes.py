@@ -13,6 +13,7 @@ from workspace import access, exports
 from workspace.clock import local_today
 from workspace.extensions import db
 from workspace.i18n import gettext as _, lazy_gettext as _l, ngettext
+from workspace.formatting import as_money, as_number
 from workspace.inputs import whole_number
 from workspace.labels import translated
 from workspace.links import url_pattern
@@ -132,7 +133,8 @@ def programme(programme_id: int):
                                   page_number=request.args.get("page", 1, type=whole_number))
     return render_template("programmes/programme.html", programme=programme, cases=cases,
                            categories=translated(CATEGORIES), actions=actions, indicators=indicators,
-                           overlaps=page, programme_href=url_pattern("programmes.programme", "programme_id"),
+                           overlaps=page, w=overlaps.card_words(),
+                           programme_href=url_pattern("programmes.programme", "programme_id"),
                            may_edit=access.can_edit_programme(current_user, programme))
 
 
@@ -191,7 +193,18 @@ def where():
     area_ids = [area.id for area in page.items] if page else []
     cells, served = figures.matrix(area_ids, year, level)
     clusters, groups = figures.lists()
-    return render_template("programmes/where.html", page=page, cells=cells, served=served, clusters=clusters,
+    # Each cell's words worked out here, not in the template: a page of fifty areas has hundreds of
+    # cells, and the template's own translating and formatting cost most of the page's time.
+    words = {key: (ngettext("%(num)s programme", "%(num)s programmes", cell.programmes),
+                   ngettext("%(num)s organisation", "%(num)s organisations", cell.organizations),
+                   _("%(people)s people planned", people=as_number(cell.people)) if cell.people else None,
+                   [as_money(amount, currency) for currency, amount in cell.budgets.items()])
+             for key, cell in cells.items()}
+    served = {key: ngettext("%(num)s programme", "%(num)s programmes", number)
+              for key, number in served.items() if number}
+    labels = {("cluster", c.id): c.label for c in clusters} | {("group", g.id): g.label for g in groups}  # once a page
+    return render_template("programmes/where.html", page=page, cells=words, served=served, clusters=clusters,
+                           labels=labels,
                            groups=groups, level=level, year=year, within=within,
                            levels={k: v for k, v in translated(AREA_LEVELS).items() if k != "national"},
                            within_picker=Picker("areas", "within", [within.id] if within else [],

@@ -53,6 +53,7 @@ def test_periods():
     assert periods.period_of(date(2026, 11, 23), "quarterly") == "2026-Q4"
     assert periods.period_of(date(2026, 11, 23), "yearly") == "2026"
     assert periods.previous("2026-01") == "2025-12" and periods.previous("2026-Q1") == "2025-Q4"
+    assert [periods.last_month(p) for p in ("2026-11", "2026-Q3", "2026")] == [(2026, 11), (2026, 9), (2026, 12)]
     assert periods.last_periods("quarterly", date(2026, 2, 1), 3) == ["2025-Q3", "2025-Q4", "2026-Q1"]
     assert periods.belongs("2026-Q4", "quarterly") and not periods.belongs("2026-13", "monthly")
     assert not periods.belongs("2026-11", "yearly")

@@ -42,6 +42,17 @@ def _index(period: str) -> tuple[str, int]:
     return frequency, year
 
 
+def last_month(period: str) -> tuple[int, int]:
+    """(year, month) the period ends with: to list periods of several frequencies in time order,
+    a month before the quarter and the year it closes."""
+    frequency, index = _index(period)
+    if frequency == "monthly":
+        return index // 12, index % 12 + 1
+    if frequency == "quarterly":
+        return index // 4, (index % 4 + 1) * 3
+    return index, 12
+
+
 def _name(frequency: str, index: int) -> str:
     if frequency == "monthly":
         return f"{index // 12}-{index % 12 + 1:02d}"

@@ -169,7 +169,8 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     signoffs = []
     if owner.is_group:
         who = signoff.actors(user, owner.record)
-        shown = sorted({period for period_list in due.values() for period in period_list}, reverse=True)
+        shown = sorted({period for period_list in due.values() for period in period_list},
+                       key=lambda period: (periods.last_month(period), -len(period)), reverse=True)
         signoffs = [(standing_, [step for step in signoff.steps_for(standing_.state, who)
                                  if step != "approve" or standing_.signoff.signed_by_id != user.id])
                     for standing_ in signoff.standings(owner.record, shown)]

@@ -213,6 +213,7 @@ def choose_pages(app) -> list[Page]:
         ("meeting print", CHAIR, "/meetings/{m}/print", "meeting"),
         ("proposals", CHAIR, "/committees/{c}/proposals", "committee"),
         ("committee indicators, off track", CHAIR, "/committees/{c}/indicators?status=off_track", "committee"),
+        ("committee reporting", CHAIR, "/committees/{c}/reporting", "committee"),
         ("feedback patterns", CHAIR, "/committees/{c}/feedback", "committee"),
         ("actions, mine", focal, "/actions?scope=mine", "focal"),
         ("actions, all", CHAIR, "/actions", "chair"),

@@ -306,6 +306,7 @@ TABLE = [
         {**group_data(403), "community": 302, "chair": 302, "secretary": 302}),
     Row("indicators.committee_indicators", "GET", lambda w: f"/committees/{w.committee.id}/indicators",
         members_read()),
+    Row("indicators.reporting", "GET", lambda w: f"/committees/{w.committee.id}/reporting", members_read()),
     Row("indicators.raise_indicator", "POST", lambda w: f"/indicators/{w.indicator.id}/raise",
         {**group_data(403), "chair": 302, "secretary": 302, "member": 302}),
     # A committee's own indicators: its members define and enter, chair and secretary adopt and

@@ -6,6 +6,7 @@ from tests import factories
 from tests.conftest import login
 from tests.test_indicators import THIS_MONTH, entry_url, group, make_indicator, shown, submitted  # noqa: F401
 from workspace import edits
+from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace.indicators import services, signoff
 from workspace.indicators.owners import Owner
@@ -130,3 +131,33 @@ def test_bad_periods_and_outsiders(client, world):
     assert client.post(f"/groups/{group_id}/periods/{THIS_MONTH}/signoff/sign_off").status_code == 403
     assert client.post(f"/groups/{group_id}/periods/{THIS_MONTH}/signoff/delete").status_code == 404
     assert signoff.signoff_of(group_id, THIS_MONTH) is None
+
+
+# --- The committee's view of who has reported --------------------------------------------------------
+
+def test_the_committee_sees_which_groups_have_reported_in_fixed_queries(client, world, count_queries):
+    from workspace.indicators import periods
+
+    month = THIS_MONTH
+    url = f"/committees/{world['committee'].id}/reporting?period={month}"
+    quiet = factories.make_organization("Quiet Mothers' Group", kind="community_group", area=world["group"].area)
+    make_indicator(quiet, short_name="Clinic visits")
+    login(client, world["chair"])
+    page = client.get(url).get_data(as_text=True)
+    assert "Kanta Savings Group" in page and "Verified: to be signed off" in page
+    assert "Quiet Mothers&#39; Group" in page and "Not reported" in page
+    signoff.take(world["group"], month, "sign_off", world["coordinator"], None)
+    assert "Signed off: to be approved" in client.get(url).get_data(as_text=True)
+    with count_queries() as few:
+        client.get(url)
+    for n in range(30):  # more groups, indicators and values: not more queries
+        group = factories.make_organization(f"Group {n}", kind="community_group", area=world["group"].area)
+        submitted(world, make_indicator(group, short_name=f"Indicator {n}"), world["member"])
+    with count_queries() as many:
+        assert "Waiting for verification" in client.get(f"{url}&page=1").get_data(as_text=True)
+    assert many.count == few.count
+    # Another period, and one that is not a period at all (the last month then).
+    assert client.get(f"/committees/{world['committee'].id}/reporting?period=2026-Q1").status_code == 200
+    fallback = client.get(f"/committees/{world['committee'].id}/reporting?period=soon").get_data(as_text=True)
+    last_month = periods.shift(periods.period_of(utcnow().date(), "monthly"), -1)
+    assert f'value="{last_month}" selected' in fallback

@@ -14,8 +14,9 @@ from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.formatting import as_number
-from workspace.i18n import gettext as _
+from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.indicators import bp, chart, periods, queue, services, signoff
+from workspace.indicators import reporting as reporting_queries
 from workspace.indicators.forms import (
     REASON_LABEL, REASON_LENGTH, IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, SignoffForm, TargetForm,
     VerifyAllForm, VerifyForm,
@@ -354,6 +355,35 @@ def sign_off(group_id: int, period: str, step: str):
     flash({"sign_off": _("Signed off."), "approve": _("Approved for the area."),
            "reopen": _("Reopened.")}[step], "success")
     return redirect(owner.home)
+
+
+REPORTING_LABELS = {
+    "not_reported": _l("Not reported"), "returned": _l("Returned to the group"), "entering": _l("Being entered"),
+    "waiting": _l("Waiting for verification"), "verified": _l("Verified: to be signed off"),
+    "signed_off": _l("Signed off: to be approved"), "approved": _l("Approved"), "nothing_due": _l("Nothing due"),
+}
+REPORTING_BADGES = {"not_reported": "bad", "returned": "bad", "entering": "muted", "waiting": "info",
+                    "verified": "info", "signed_off": "info", "approved": "ok", "nothing_due": "muted"}
+
+
+@bp.route("/committees/<int:committee_id>/reporting")
+@login_required
+def reporting(committee_id: int):
+    """How the community groups in the committee's area reported a period, a page of groups at a time."""
+    committee = get_committee_or_404(committee_id)
+    today = local_today()
+    choices = ([periods.shift(periods.period_of(today, "monthly"), -n) for n in range(1, 13)]
+               + [periods.shift(periods.period_of(today, "quarterly"), -n) for n in range(1, 5)]
+               + [periods.shift(periods.period_of(today, "yearly"), -n) for n in range(1, 3)])
+    period = request.args.get("period", "")
+    if periods.frequency_of(period) is None:
+        period = choices[0]  # the last month that has ended
+    page = reporting_queries.groups_page(committee.area_id, period, min(current_app.config["PER_PAGE"], SHORT_PAGE))
+    return render_template("indicators/reporting.html", committee=committee, period=period, page=page,
+                           choices=choices if period in choices else [period, *choices],
+                           period_label=periods.label, labels=translated(REPORTING_LABELS), badges=REPORTING_BADGES,
+                           group_url=url_pattern("indicators.group", "group_id", anchor="signoff-list"),
+                           states=translated(VALUE_STATES))
 
 
 @bp.route("/values/<int:value_id>/verify", methods=["POST"])

@@ -161,3 +161,40 @@ def test_the_committee_sees_which_groups_have_reported_in_fixed_queries(client, 
     fallback = client.get(f"/committees/{world['committee'].id}/reporting?period=soon").get_data(as_text=True)
     last_month = periods.shift(periods.period_of(utcnow().date(), "monthly"), -1)
     assert f'value="{last_month}" selected' in fallback
+
+
+def test_the_digest_chases_the_period_a_group_has_not_sent(app, group):  # noqa: F811
+    from datetime import date, datetime
+
+    from workspace.actions import reminders
+    from workspace.models import OutboxMessage
+
+    adopted_long_ago = datetime(2025, 1, 1)
+    saved = make_indicator(group["group"], short_name="Weekly savers", created_at=adopted_long_ago)
+    make_indicator(group["group"], short_name="Loans repaid", created_at=adopted_long_ago)
+    returned = make_indicator(group["group"], short_name="Meetings held", created_at=adopted_long_ago)
+    make_indicator(group["group"], short_name="Adopted in November", created_at=datetime(2026, 11, 2))
+    make_indicator(group["group"], short_name="Still proposed", status="proposed", created_at=adopted_long_ago)
+    make_indicator(group["group"], short_name="Every quarter", frequency="quarterly", created_at=adopted_long_ago)
+    db.session.add_all([
+        IndicatorValue(indicator=saved, period="2026-10", value=4, state="submitted", entered_by_id=group["member"].id),
+        IndicatorValue(indicator=returned, period="2026-10", value=1, state="returned", return_reason="Count again",
+                       entered_by_id=group["member"].id)])
+    db.session.commit()
+    with app.test_request_context():
+        reminders.send_reminders(date(2026, 11, 10))
+    messages = {m.recipient_id: m for m in db.session.scalars(db.select(OutboxMessage))}
+    assert set(messages) == {group["coordinator"].id, group["member"].id}  # the group's people, not its verifier
+    body = messages[group["member"].id].body
+    assert "Data not yet sent:" in body and "Kanta Savings Group, October 2026: Loans repaid, Meetings held" in body
+    assert f"/groups/{group['group'].id}/periods/2026-10" in body
+    for not_chased in ("Weekly savers", "Adopted in November", "Still proposed", "Every quarter", "Q3"):
+        assert not_chased not in body
+    assert messages[group["member"].id].subject == "Workspace: data for October 2026 not yet sent"
+    assert "Post an update" not in body  # no actions to update
+    db.session.execute(db.delete(OutboxMessage))
+    db.session.commit()
+    # The quarter that ended on 1 October is chased in October; by 10 November it is the committee's to chase.
+    with app.test_request_context():
+        reminders.send_reminders(date(2026, 10, 20))
+    assert "Q3 2026: Every quarter" in db.session.scalar(db.select(OutboxMessage.body).limit(1))

@@ -1,5 +1,7 @@
 """`flask send-reminders`: each focal person gets one digest a day of their overdue actions and
-those due within 14 days, with the feedback cases assigned to them that are past their answer time. Sent by email when SMTP is set up; kept in the outbox either way."""
+those due within 14 days, with the feedback cases assigned to them that are past their answer time;
+a community group's people are told which of its indicators have nothing sent for the period that
+has just ended. Sent by email when SMTP is set up; kept in the outbox either way."""
 import smtplib
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -13,14 +15,15 @@ from sqlalchemy.orm import joinedload
 
 from workspace.clock import local_today, utcnow
 from workspace.extensions import db
-from workspace.formatting import as_percent
+from workspace.formatting import as_percent, as_period
 from workspace.i18n import gettext as _, in_language, ngettext
+from workspace.indicators import reporting
 from workspace.models import OPEN_STATUSES, SOON_DAYS, Action, FeedbackCase, OutboxMessage, User
 
 KIND = "action_digest"
 
 
-def digest_body(user: User, overdue: list[Action], soon: list[Action], today: date, breached=()) -> str:
+def digest_body(user: User, overdue: list[Action], soon: list[Action], today: date, breached=(), unsent=()) -> str:
     """The digest's text, in the language of whoever is translating now (see send_reminders)."""
     lines = [_("Dear %(name)s,", name=user.name), "", _("This is your daily summary in Workspace."), ""]
     if breached:
@@ -29,6 +32,13 @@ def digest_body(user: User, overdue: list[Action], soon: list[Action], today: da
             link = url_for("feedback.case", case_id=case.id, _external=True)
             lines.append(_("- %(code)s (%(category)s, %(status)s)", code=case.code, category=case.category_label,
                            status=case.status_label) + "\n  " + link)
+        lines.append("")
+    if unsent:
+        lines.append(_("Data not yet sent:"))
+        for missing in unsent:
+            link = url_for("indicators.enter", group_id=missing.group_id, period=missing.period, _external=True)
+            lines.append(_("- %(group)s, %(period)s: %(indicators)s", group=missing.group_name,
+                           period=as_period(missing.period), indicators=", ".join(missing.indicators)) + "\n  " + link)
         lines.append("")
     for heading, actions in ((_("Overdue:"), overdue),
                              (ngettext("Due in the next %(num)s day:", "Due in the next %(num)s days:", SOON_DAYS), soon)):
@@ -46,11 +56,14 @@ def digest_body(user: User, overdue: list[Action], soon: list[Action], today: da
                 lines.append(_("- %(title)s (%(when)s, %(progress)s done)", title=action.title, when=when,
                                progress=as_percent(action.progress / 100)) + "\n  " + link)
             lines.append("")
-    lines.append(_("Post an update on each action's page so that your committee sees where it stands."))
+    if overdue or soon:
+        lines.append(_("Post an update on each action's page so that your committee sees where it stands."))
     return "\n".join(lines)
 
 
-def digest_subject(overdue: int, soon: int, breached: int) -> str:
+def digest_subject(overdue: int, soon: int, breached: int, unsent=()) -> str:
+    if unsent and not (overdue or soon or breached):
+        return _("Workspace: data for %(period)s not yet sent", period=as_period(unsent[0].period))
     if breached:
         return _("Workspace: %(overdue)s overdue, %(soon)s due soon, %(breached)s feedback cases past their "
                  "answer time", overdue=overdue, soon=soon, breached=breached)
@@ -91,6 +104,16 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
         if case.assigned_user.active:
             breached_by_person.setdefault(case.assigned_user_id, []).append(case)
             people[case.assigned_user_id] = case.assigned_user
+    unsent_by_person: dict[int, list] = {}
+    unsent = reporting.unsent(today)
+    by_group: dict[int, list] = {}
+    for missing in unsent:
+        by_group.setdefault(missing.group_id, []).append(missing)
+    if by_group:
+        for person in db.session.scalars(select(User).where(User.organization_id.in_(by_group), User.active)
+                                         .order_by(User.id)):
+            unsent_by_person[person.id] = by_group[person.organization_id]
+            people[person.id] = person
     already = set(db.session.scalars(select(OutboxMessage.recipient_id).where(
         OutboxMessage.kind == KIND, OutboxMessage.day == today)))
     counts = {"written": 0, "sent": 0, "skipped": 0, "failed": 0}
@@ -100,11 +123,12 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
             continue
         theirs = by_person.get(person_id, [])
         breached = breached_by_person.get(person_id, [])
+        theirs_unsent = unsent_by_person.get(person_id, [])
         overdue = [a for a in theirs if a.due_date < today]
         soon = [a for a in theirs if a.due_date >= today]
         with in_language(person.language):  # each person reads theirs in their own language
-            subject = digest_subject(len(overdue), len(soon), len(breached))
-            body = digest_body(person, overdue, soon, today, breached)
+            subject = digest_subject(len(overdue), len(soon), len(breached), theirs_unsent)
+            body = digest_body(person, overdue, soon, today, breached, theirs_unsent)
         message = OutboxMessage(recipient=person, to_address=person.email, kind=KIND, day=today, subject=subject,
                                 body=body)
         db.session.add(message)

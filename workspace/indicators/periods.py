@@ -53,6 +53,12 @@ def last_month(period: str) -> tuple[int, int]:
     return index, 12
 
 
+def after(period: str) -> date:
+    """The first day after the period ends."""
+    year, month = last_month(period)
+    return date(year + month // 12, month % 12 + 1, 1)
+
+
 def _name(frequency: str, index: int) -> str:
     if frequency == "monthly":
         return f"{index // 12}-{index % 12 + 1:02d}"

@@ -2,13 +2,14 @@
 what waits for verification or came back, what is signed off and approved. A page of groups at a
 time, in five queries whatever the number of groups or values."""
 from dataclasses import dataclass
+from datetime import date, datetime, time
 
 from sqlalchemy import func, select
 
 from workspace.extensions import db
 from workspace.indicators import periods
 from workspace.models import (
-    AreaLineage, Indicator, IndicatorValue, Organization, PeriodSignoff,
+    FREQUENCIES, AreaLineage, Indicator, IndicatorValue, Organization, PeriodSignoff,
 )
 from workspace.pages import paginate
 
@@ -54,7 +55,8 @@ def groups_page(area_id: int, period: str, per_page: int):
     due = dict(db.session.execute(
         select(Indicator.organization_id, func.count()).where(
             Indicator.organization_id.in_(ids), Indicator.status == "adopted",
-            Indicator.frequency == periods.frequency_of(period))
+            Indicator.frequency == periods.frequency_of(period),
+            Indicator.created_at < datetime.combine(periods.after(period), time()))
         .group_by(Indicator.organization_id)).all())
     signoffs = {s.organization_id: s for s in db.session.scalars(select(PeriodSignoff).where(
         PeriodSignoff.organization_id.in_(ids), PeriodSignoff.period == period))}
@@ -63,3 +65,37 @@ def groups_page(area_id: int, period: str, per_page: int):
                               signoffs.get(group.id))
                   for group in page.items]
     return page
+
+
+# A period is chased in the reminders digest for this long after it ends, then left to the committee's view.
+CHASE_DAYS = 31
+
+
+@dataclass
+class Unsent:
+    group_id: int
+    group_name: str
+    period: str
+    indicators: list  # short names of the indicators with nothing sent for the period
+
+
+def unsent(today: date) -> list[Unsent]:
+    """Per community group and period that ended within CHASE_DAYS, its adopted indicators with no
+    value sent (nothing entered, a draft, or returned and not yet corrected). An indicator adopted
+    after the period ended is not chased for it."""
+    found: dict[tuple[int, str], Unsent] = {}
+    for frequency in FREQUENCIES:
+        period = periods.previous(periods.period_of(today, frequency))
+        ended = periods.after(period)
+        if (today - ended).days >= CHASE_DAYS:
+            continue
+        sent = (select(IndicatorValue.id).where(
+            IndicatorValue.indicator_id == Indicator.id, IndicatorValue.period == period,
+            IndicatorValue.state.in_(("submitted", "verified"))).exists())
+        for group_id, group_name, short_name in db.session.execute(
+                select(Organization.id, Organization.name, Indicator.short_name).join(Indicator.organization)
+                .where(Organization.kind == "community_group", Indicator.status == "adopted",
+                       Indicator.frequency == frequency, Indicator.created_at < datetime.combine(ended, time()), ~sent)
+                .order_by(Organization.id, Indicator.short_name)):
+            found.setdefault((group_id, period), Unsent(group_id, group_name, period, [])).indicators.append(short_name)
+    return list(found.values())

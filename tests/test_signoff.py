@@ -198,3 +198,20 @@ def test_the_digest_chases_the_period_a_group_has_not_sent(app, group):  # noqa:
     with app.test_request_context():
         reminders.send_reminders(date(2026, 10, 20))
     assert "Q3 2026: Every quarter" in db.session.scalar(db.select(OutboxMessage.body).limit(1))
+
+
+def test_the_chart_the_table_and_the_committee_say_which_figures_are_approved(client, world):
+    indicator_url = f"/indicators/{world['value'].indicator_id}"
+    committee_url = f"/committees/{world['committee'].id}/indicators"
+    login(client, world["chair"])
+    page = client.get(indicator_url).get_data(as_text=True)
+    assert " approved" not in page and "Approved for the area" not in page
+    record = signoff.take(world["group"], THIS_MONTH, "sign_off", world["coordinator"], None)
+    assert "Signed off by the group" in client.get(indicator_url).get_data(as_text=True)
+    assert "Signed off by the group" in client.get(committee_url).get_data(as_text=True)
+    signoff.take(world["group"], THIS_MONTH, "approve", world["chair"], edits.Stated(record.version))
+    page = client.get(indicator_url).get_data(as_text=True)
+    assert 'class="point off_track verified approved"' in page  # 12 against a target of 20
+    assert ", approved</title>" in page
+    assert page.count("Approved for the area") == 2  # the legend and the period's row
+    assert "Approved for the area" in client.get(committee_url).get_data(as_text=True)

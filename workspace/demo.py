@@ -12,7 +12,7 @@ from workspace.actions import services as action_services
 from workspace.committees import services
 from workspace.feedback import services as feedback_services
 from workspace.feedback.timing import answer_times, current_due
-from workspace.indicators import periods
+from workspace.indicators import periods, signoff
 from workspace.sessions import services as session_services
 from workspace.indicators import services as indicator_services
 from workspace.indicators.owners import Owner
@@ -192,6 +192,15 @@ def _seed_indicators(group: Organization) -> None:
             indicator_services.return_value(value, verifier, "The book shows 21 of 26 members: please check.")
         else:
             indicator_services.verify(value, verifier)
+    # The older months signed off by the coordinator and approved for the area by the chair of a
+    # committee over the village; the newest of them still waits for approval.
+    chairs = db.session.scalars(select(User).join(Membership, Membership.user_id == User.id)
+                                .where(Membership.role == "chair").order_by(User.id)).all()
+    approver = next((chair for chair in chairs if signoff.approving_committee(chair, group)), None)
+    for period in months[:-3]:
+        record = signoff.take(group, period, "sign_off", coordinator, None)
+        if approver is not None and period != months[-4]:
+            signoff.take(group, period, "approve", approver, edits.Stated(record.version))
 
 
 # (category, what happened, area, programme, days ago, how far it got)

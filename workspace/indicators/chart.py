@@ -22,6 +22,7 @@ class Point:
     status: str
     state: str
     target: float | None  # the period's target: its own, else the indicator's usual one
+    approved: bool  # the group's period approved for the area
     title: str  # what the point says on hover: "Nov 2026: 40", in the reader's language
 
 
@@ -33,15 +34,16 @@ class Chart:
     baseline_y: float | None
     ticks: list[tuple[float, str]]  # y, label
     labels: list[tuple[float, str]]  # x, period
+    approved: bool  # any point approved: the legend says what its ring means
     dots: Markup  # the points' circles, written here: a template writing sixty of them escapes each part of each
     width: int = WIDTH
     height: int = HEIGHT
 
 
-def build(indicator, series: list, targets: dict) -> Chart | None:
+def build(indicator, series: list, targets: dict, approved=frozenset()) -> Chart | None:
     """series: the indicator's total values (cell ""), oldest first, as rows that start (period,
     value, state) (read by place: a row's names cost more to look up than the rest of a point);
-    targets: the periods' own."""
+    targets: the periods' own; approved: the periods approved for the area, ringed."""
     if not series:
         return None
     # The indicator's fields read once, not once a point: five years of months are sixty points.
@@ -63,13 +65,16 @@ def build(indicator, series: list, targets: dict) -> Chart | None:
     # Each point's place written out once, for the line, its circle and the target's step.
     points, moves, dots = [], [], []
     for n, ((period, number, state), target) in enumerate(zip(series, period_targets)):
+        is_approved = period in approved
+        title = (_("%(period)s: %(value)s, approved", period=as_period(period, short=True), value=as_number(number))
+                 if is_approved else
+                 _("%(period)s: %(value)s", period=as_period(period, short=True), value=as_number(number)))
         point = Point(period, number, round(LEFT + (n * step if many else span_x / 2), 1), y(number),
-                      value_rules.standing(higher, number, target), state, target,
-                      _("%(period)s: %(value)s", period=as_period(period, short=True), value=as_number(number)))
+                      value_rules.standing(higher, number, target), state, target, is_approved, title)
         points.append(point)
-        x, point_y = str(point.x), str(point.y)
+        x, point_y, ring = str(point.x), str(point.y), " approved" if is_approved else ""
         moves.append(f"L{x},{point_y}")
-        dots.append(f'<circle cx="{x}" cy="{point_y}" r="3.5" class="point {point.status} {escape(point.state)}">'
+        dots.append(f'<circle cx="{x}" cy="{point_y}" r="3.5" class="point {point.status} {escape(point.state)}{ring}">'
                     f'<title>{escape(point.title)}</title></circle>')
     moves[0] = "M" + moves[0][1:]
     path = " ".join(moves)
@@ -91,4 +96,4 @@ def build(indicator, series: list, targets: dict) -> Chart | None:
     every, last = max(-(-len(points) // 5), 1), len(points) - 1
     labels = [(p.x, as_period(p.period, short=True)) for n, p in enumerate(points) if (last - n) % every == 0]
     return Chart(points, path, target_path, y(baseline) if baseline is not None else None, ticks, labels,
-                 Markup("\n    ".join(dots)))
+                 bool(approved) and any(p.approved for p in points), Markup("\n    ".join(dots)))

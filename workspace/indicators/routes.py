@@ -27,8 +27,8 @@ from workspace.indicators.values import STANDING_LABELS, cell_labels, judge, sta
 from workspace.links import url_pattern
 from workspace.labels import translated
 from workspace.models import (
-    FREQUENCIES, UNITS, VALUE_STATES, Area, AreaLineage, Committee, GroupRole, Indicator, IndicatorTarget,
-    IndicatorValue, IndicatorWording, Organization, User,
+    FREQUENCIES, SIGNOFF_STATES, UNITS, VALUE_STATES, Area, AreaLineage, Committee, GroupRole, Indicator,
+    IndicatorTarget, IndicatorValue, IndicatorWording, Organization, PeriodSignoff, User,
 )
 from workspace.models.indicators import STANDINGS, IndicatorStanding, IndicatorTally
 from workspace.pages import COUNT_UP_TO, Page, page_asked, paginate, read, render_form
@@ -201,11 +201,14 @@ def propose(group_id: int | None = None, committee_id: int | None = None):
 
 @cache
 def _series() -> Select:
-    """An indicator's newest totals, with what the table shows of each (the view unpacks the
-    columns in this order; chart.build() reads the first three by place)."""
+    """An indicator's newest totals, with what the table shows of each and whether its group has
+    signed off or approved the period (the view unpacks the columns in this order; chart.build()
+    reads the first three by place)."""
     return (select(IndicatorValue.period, IndicatorValue.value, IndicatorValue.state, IndicatorValue.return_reason,
                    IndicatorValue.comment, IndicatorValue.explanation, IndicatorValue.story,
-                   IndicatorValue.wording_version)
+                   IndicatorValue.wording_version, PeriodSignoff.state)
+            .outerjoin(PeriodSignoff, and_(PeriodSignoff.organization_id == bindparam("organization_id"),
+                                           PeriodSignoff.period == IndicatorValue.period))
             .where(IndicatorValue.indicator_id == bindparam("indicator_id"), IndicatorValue.cell == "")
             .order_by(IndicatorValue.period.desc()).limit(CHART_PERIODS))
 
@@ -222,19 +225,20 @@ def indicator(indicator_id: int):
     indicator = get_indicator_or_404(indicator_id)
     owner = owner_of(indicator)
     key = {"indicator_id": indicator.id}
-    series = read(_series(), key).all()[::-1]
+    series = read(_series(), {**key, "organization_id": indicator.organization_id}).all()[::-1]
     # Older words exist only once the indicator has been reworded.
     wordings = dict(read(select(IndicatorWording.version, IndicatorWording.question).where(
         IndicatorWording.indicator_id == indicator.id)).all()) if indicator.wording_version > 1 else {}
     own_targets = read(_own_targets(), key).all()
-    drawn = chart.build(indicator, series, {(indicator.id, t.period): t.target for t in own_targets})
+    drawn = chart.build(indicator, series, {(indicator.id, t.period): t.target for t in own_targets},
+                        approved={row[0] for row in series if row[8] == "approved"})
     # Each value's row as the table shows it, newest first, worked out here rather than once a row
     # in the template; its target and status are those of its point on the chart.
-    states, wording_version = translated(VALUE_STATES), indicator.wording_version
+    states, wording_version = translated({**VALUE_STATES, **SIGNOFF_STATES}), indicator.wording_version
     rows = [(periods.label(period), wordings.get(version) if version != wording_version else None,
              as_number(number), "—" if point.target is None else as_number(point.target), point.status,
-             states[state], reason if state == "returned" else None, comment, explanation, story)
-            for (period, number, state, reason, comment, explanation, story, version), point
+             states[signed or state], reason if state == "returned" else None, comment, explanation, story)
+            for (period, number, state, reason, comment, explanation, story, version, signed), point
             in zip(reversed(series), reversed(drawn.points))] if drawn else []
     # Only an off-track indicator is raised: the committees to raise it to are looked up for one.
     off_track = bool(drawn) and drawn.points[-1].status == "off_track"
@@ -435,9 +439,12 @@ def _standings(one_rank: bool) -> Select:
     owner = aliased(Committee)  # the committee that owns an indicator, if no group does
     standing = IndicatorStanding
     query = (select(standing.indicator_id, standing.short_name, standing.rank, standing.period, standing.value,
-                    standing.target, func.coalesce(Organization.name, owner.name).label("owner_name"))
+                    standing.target, func.coalesce(Organization.name, owner.name).label("owner_name"),
+                    PeriodSignoff.state.label("signoff"))
              .join(Indicator, Indicator.id == standing.indicator_id)
              .outerjoin(Organization, Organization.id == Indicator.organization_id)
+             .outerjoin(PeriodSignoff, and_(PeriodSignoff.organization_id == Indicator.organization_id,
+                                            PeriodSignoff.period == standing.period))
              .outerjoin(owner, owner.id == Indicator.committee_id)
              .where(standing.committee_id == bindparam("committee_id"))
              .order_by(standing.rank, standing.short_name, standing.indicator_id)
@@ -465,7 +472,8 @@ def committee_indicators(committee_id: int):
     page = Page(rows, number, per_page, total, more=False)
     return render_template("indicators/committee.html", committee=committee, area_name=area_name, page=page,
                            status=status, counts={name: counts.get(n, 0) for n, name in enumerate(STANDINGS)},
-                           labels=STANDING_LABELS, standings_order=STANDINGS, period_label=periods.label)
+                           labels=STANDING_LABELS, standings_order=STANDINGS, period_label=periods.label,
+                           signoff_labels=translated(SIGNOFF_STATES))
 
 
 @cache

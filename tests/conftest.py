@@ -1,8 +1,11 @@
 """Fixtures: a fresh database per test (SQLite by default, PostgreSQL when DATABASE_URL is set),
 the app, a client, a CLI runner, and logging in as someone."""
+import atexit
 import os
 import re
+import shutil
 import sqlite3
+import tempfile
 
 import pytest
 from flask.testing import FlaskClient
@@ -24,6 +27,9 @@ def pytest_configure(config):
         compile_catalogs()
 
 TEST_SECRET = "test-secret-not-for-production"
+# Evidence files the tests keep, in a folder of this process removed at its end (not instance/).
+EVIDENCE_DIR = tempfile.mkdtemp(prefix="workspace-evidence-")
+atexit.register(shutil.rmtree, EVIDENCE_DIR, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -83,6 +89,7 @@ def make_app(database_url: str, **overrides):
         "SECRET_KEY": TEST_SECRET,
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
+        "EVIDENCE_DIR": EVIDENCE_DIR,
     }
     if database_url.startswith("postgresql"):
         config["SQLALCHEMY_ENGINE_OPTIONS"] = {**DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"],

@@ -6,9 +6,11 @@ validation (422) or the action's redirect, a refused one meets 302 to log in, 40
 """
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Callable
 
 import pytest
+from flask import current_app
 
 from tests import factories
 from tests.conftest import login
@@ -17,7 +19,7 @@ from workspace.indicators import periods
 from workspace.sessions import services as session_services
 from workspace.models import (
     Card, Decision, FeedbackCase, GdpFigure, GroupRole, Indicator, IndicatorValue, Membership, OutboxMessage,
-    ProgrammeYear,
+    ProgrammeYear, ValueEvidence,
 )
 
 # The sectors (people outside the committee under test), administrators, and the four roles in
@@ -130,6 +132,7 @@ class World:
     indicator: object
     proposed_indicator: object
     value: object
+    evidence: object
     period: str
     group_role: object
     committee_indicator: object
@@ -292,6 +295,14 @@ TABLE = [
     Row("indicators.import_values", "POST", lambda w: f"/groups/{w.group.id}/periods/{w.period}/import",
         group_members(422)),
     Row("indicators.export_values", "GET", lambda w: f"/groups/{w.group.id}/values.csv", group_data(200)),
+    # Evidence: the group's people keep it, whoever reads the group's data sees it. (No file sent:
+    # back to the entry page with the reason.)
+    Row("indicators.add_evidence", "POST", lambda w: f"/groups/{w.group.id}/periods/{w.period}/evidence",
+        group_members(302)),
+    # The service worker of offline data entry: a script like any static file, for anyone.
+    Row("indicators.service_worker", "GET", lambda w: "/sw.js", everyone(200)),
+    Row("indicators.evidence_file", "GET", lambda w: f"/evidence/{w.evidence.id}", group_data(200)),
+    Row("indicators.remove_evidence", "POST", lambda w: f"/evidence/{w.evidence.id}/remove", group_members(302)),
     Row("indicators.verify_queue", "GET", lambda w: f"/groups/{w.group.id}/verify", verifiers(200)),
     Row("indicators.verify_value", "POST", lambda w: f"/values/{w.value.id}/verify", verifiers(302)),
     Row("indicators.return_value", "POST", lambda w: f"/values/{w.value.id}/return", verifiers(302)),
@@ -328,6 +339,8 @@ TABLE = [
         lambda w: f"/committees/{w.committee.id}/own-indicators/periods/{w.period}/import", proposers(422)),
     Row("indicators.export_values", "GET", lambda w: f"/committees/{w.committee.id}/own-indicators/values.csv",
         members_read()),
+    Row("indicators.add_evidence", "POST",
+        lambda w: f"/committees/{w.committee.id}/own-indicators/periods/{w.period}/evidence", proposers(302)),
     Row("indicators.verify_queue", "GET", lambda w: f"/committees/{w.committee.id}/own-indicators/verify",
         runners(200)),
     Row("indicators.verify_all", "POST", lambda w: f"/committees/{w.committee.id}/own-indicators/verify/all",
@@ -492,8 +505,11 @@ def make_world() -> World:
                                     unit="yes_no", frequency="monthly", status="adopted")
     case = FeedbackCase(category="complaint", description="The payment came late.", contact_name="Amina",
                         contact_phone="0700 000 000", assigned_organization_id=users["ngo"].organization_id)
-    db.session.add_all([indicator, proposed, value, committee_indicator, case])
+    evidence_file = ValueEvidence(indicator=indicator, period=value.period, filename="book.png",
+                                  stored_name="access-table.png", content_type="image/png", size=8)
+    db.session.add_all([indicator, proposed, value, evidence_file, committee_indicator, case])
     db.session.commit()
+    (Path(current_app.config["EVIDENCE_DIR"]) / evidence_file.stored_name).write_bytes(b"\x89PNG\r\n\x1a\n")
     session = session_services.create_session(users["member"], title="Workshop", held_on=date.today(),
                                               committee_id=committee.id)
     session_services.join_member(session, users["chair"])
@@ -510,7 +526,7 @@ def make_world() -> World:
                  proposal=factories.make_proposal(committee, users["member"]),
                  observer_membership=memberships["observer"], feed_token=memberships["member"].feed_token,
                  plan=plan, action=action, decision=decision, group=group, message=message, indicator=indicator,
-                 proposed_indicator=proposed, value=value, period=period, group_role=group_role,
+                 proposed_indicator=proposed, value=value, evidence=evidence_file, period=period, group_role=group_role,
                  committee_indicator=committee_indicator, case=case, session=session, card=card,
                  programme=programme, government_programme=government_programme)
 

@@ -198,8 +198,12 @@ def test_drafts_then_submit_and_submitted_values_are_locked(client, group):
     client.post(entry_url(group), data={f"v_{indicator.id}_0": "13", "submit": "1"})
     value = db.session.scalar(db.select(IndicatorValue))
     assert (value.value, value.state) == (13, "submitted")
-    client.post(entry_url(group), data={f"v_{indicator.id}_0": "99", "submit": "1"})
+    # Only an entry kept offline posts a value for a locked indicator: it is told, not dropped.
+    refused = client.post(entry_url(group), data={f"v_{indicator.id}_0": "99", "submit": "1"})
+    assert refused.status_code == 422 and "submitted meanwhile" in refused.get_data(as_text=True)
     assert db.session.scalar(db.select(IndicatorValue)).value == 13
+    # The same value sent twice (an answer lost on the way) is no change.
+    assert client.post(entry_url(group), data={f"v_{indicator.id}_0": "13", "submit": "1"}).status_code == 302
 
 
 def test_a_period_of_another_frequency_is_refused(app, group):

@@ -9,6 +9,11 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # bytes per request (uploads); larger gets a 413 page
     "IMPORT_MAX_ROWS": 5000,  # rows in one CSV import of indicator values
+    # Photos and files that back a value (its means of verification): where they are kept (None:
+    # the instance folder's evidence/), how big one may be, and how many an indicator's period holds.
+    "EVIDENCE_DIR": None,
+    "EVIDENCE_MAX_BYTES": 4 * 1024 * 1024,
+    "EVIDENCE_MAX_FILES": 5,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_HTTPONLY": True,

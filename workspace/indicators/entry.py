@@ -94,6 +94,11 @@ def entry_form(sheet: Sheet, formdata=None):
         valid = FlaskForm.validate(self, extra_validators)
         for indicator in sheet.indicators:
             if sheet.locked(indicator):
+                if _changed_meanwhile(self, sheet, indicator):
+                    self[field_name(indicator, 0)].errors.append(_(
+                        "This was submitted meanwhile and waits for the verifier: what you typed for it was "
+                        "not saved."))
+                    valid = False
                 continue
             try:
                 entry = read_entry(self, sheet, indicator)
@@ -113,6 +118,23 @@ def entry_form(sheet: Sheet, formdata=None):
 
     EntryForm.validate = validate
     return EntryForm(formdata=formdata, data=data) if formdata is not None else EntryForm(data=data)
+
+
+def _changed_meanwhile(form, sheet: Sheet, indicator) -> bool:
+    """A value typed for an indicator that is locked now (submitted or verified since the page was
+    opened), different from the one held. The page disables a locked indicator's fields, so only an
+    entry kept offline and sent later posts one; the same value sent twice is no change."""
+    for index, cell in enumerate(sheet.cells(indicator)):
+        text = form[field_name(indicator, index)].data
+        if text in (None, ""):
+            continue
+        saved = sheet.saved.get((indicator.id, cell))
+        try:
+            if saved is None or values.parse(indicator.unit, text) != saved.value:
+                return True
+        except ValueError:
+            return True
+    return False
 
 
 def read_entry(form, sheet: Sheet, indicator) -> Entry | None:

@@ -1,25 +1,44 @@
 """A group's data entry for one period (phone first, checked as typed), and CSV in and out."""
 import csv
+import hashlib
 import io
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import format_number
 from flask_login import current_user, login_required
+from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
+from wtforms import SelectField
 from wtforms.validators import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from workspace.extensions import db
+from workspace.forms import EmptyForm, id_number
 from workspace.formatting import as_number
 from workspace.i18n import gettext as _, lazy_gettext as _l, ngettext
-from workspace.indicators import bp, imports, periods, services, values
+from workspace.indicators import bp, evidence, imports, periods, services, values
 from workspace.indicators.entry import Sheet, entry_form, field_name, read_entry
 from workspace.indicators.forms import ImportForm
 from workspace.indicators.loaders import get_owner_or_404
+from workspace.indicators.owners import owner_of
 from workspace.inputs import whole_number
-from workspace.models import VALUE_STATES, Indicator, IndicatorValue
+from workspace.models import VALUE_STATES, Indicator, IndicatorValue, ValueEvidence
 from workspace.exports import safe_row
+
+
+# What the entry page needs on a phone without a connection (workspace/static/offline.js).
+OFFLINE_ASSETS = ("style.css", "print.css", "htmx.min.js", "offline.js", "favicon.svg")
+
+
+@bp.route("/sw.js")
+def service_worker():
+    """The service worker, served from the site's root so that it may answer for the entry pages,
+    listing the static files under their current hashed URLs."""
+    assets = [url_for("static", filename=name) for name in OFFLINE_ASSETS]
+    version = hashlib.sha256("\n".join(assets).encode()).hexdigest()[:12]
+    return Response(render_template("indicators/sw.js", assets=assets, version=version),
+                    mimetype="text/javascript")
 
 
 def htmx_check(url: str, indicator) -> dict:
@@ -57,10 +76,13 @@ def enter(period: str, group_id: int | None = None, committee_id: int | None = N
                 return redirect(owner.url("indicators.enter", period=period,
                                           **({"page": sheet.page.page} if sheet.page.page > 1 else {})))
         status = 422
+    can_enter = owner.can(current_user, "enter")
+    open_ids = evidence.open_on(sheet) if can_enter else set()
     return render_template("indicators/entry.html", owner=owner, sheet=sheet, form=form, field_name=field_name,
-                           period_label=periods.label, cell_label=values.cell_label,
-                           can_enter=owner.can(current_user, "enter"), states=VALUE_STATES,
-                           htmx_check=htmx_check), status
+                           period_label=periods.label, cell_label=values.cell_label, can_enter=can_enter,
+                           states=VALUE_STATES, htmx_check=htmx_check,
+                           held=evidence.of_pairs((i.id, sheet.period) for i in sheet.indicators),
+                           evidence_open=open_ids, upload=evidence_form(sheet, open_ids) if can_enter else None), status
 
 
 @bp.route("/groups/<int:group_id>/periods/<period>/check/<int:indicator_id>", methods=["POST"])
@@ -216,3 +238,80 @@ class CsvImportForm(ImportForm):
     def validate_file(self, field):
         if not field.data or not getattr(field.data, "filename", ""):
             raise ValidationError(_l("Choose a CSV file."))
+
+
+class EvidenceForm(FlaskForm):
+    """A photo or file for one of the period's indicators (the choices: the page's indicators)."""
+    indicator = SelectField(_l("Indicator"), coerce=id_number)
+    file = FileField(_l("Photo or PDF"))
+
+    def validate_file(self, field):
+        if not field.data or not getattr(field.data, "filename", ""):
+            raise ValidationError(_l("Choose a photo or a PDF file."))
+
+
+def evidence_form(sheet: Sheet, open_ids: set[int]) -> EvidenceForm:
+    form = EvidenceForm(prefix="evidence")  # its fields' ids apart from the entry form's on the same page
+    form.indicator.choices = [(i.id, i.short_name) for i in sheet.indicators if i.id in open_ids]
+    return form
+
+
+@bp.route("/groups/<int:group_id>/periods/<period>/evidence", methods=["POST"])
+@bp.route("/committees/<int:committee_id>/own-indicators/periods/<period>/evidence", methods=["POST"])
+@login_required
+def add_evidence(period: str, group_id: int | None = None, committee_id: int | None = None):
+    """Keeps a photo or file as one indicator's evidence for the period, then back to the entry page."""
+    owner = get_owner_or_404(group_id, committee_id, need="enter")
+    sheet = Sheet(owner, period_or_404(period), only=request.form.get("evidence-indicator", type=whole_number))
+    # Every indicator of the period is a choice here: one that is settled meanwhile gets its reason from evidence.add.
+    form = evidence_form(sheet, {i.id for i in sheet.indicators})
+    if form.validate_on_submit():
+        indicator = next(i for i in sheet.indicators if i.id == form.indicator.data)
+        try:
+            kept = evidence.add(indicator, period, current_user, form.file.data)
+        except evidence.EvidenceError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("“%(name)s” is kept as evidence for %(indicator)s.", name=kept.filename,
+                    indicator=indicator.short_name), "success")
+    else:
+        flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
+    return redirect(owner.url("indicators.enter", period=period, _anchor="evidence"))
+
+
+def get_evidence_or_404(evidence_id: int, need: str) -> ValueEvidence:
+    item = db.session.get(ValueEvidence, evidence_id)
+    if item is None:
+        abort(404)
+    owner_of(item.indicator).check(current_user, need)
+    return item
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@login_required
+def evidence_file(evidence_id: int):
+    """The file, to whoever sees the owner's data: photos shown in the page, PDFs downloaded."""
+    item = get_evidence_or_404(evidence_id, "see")
+    path = evidence.path_of(item)
+    if not path.is_file():
+        abort(404)
+    # Read whole (a few MB at most): no file handle is left to the server to close.
+    response = send_file(io.BytesIO(path.read_bytes()), mimetype=item.content_type, download_name=item.filename,
+                         as_attachment=item.content_type == "application/pdf", max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"  # people's faces and records: never in a shared cache
+    return response
+
+
+@bp.route("/evidence/<int:evidence_id>/remove", methods=["POST"])
+@login_required
+def remove_evidence(evidence_id: int):
+    item = get_evidence_or_404(evidence_id, "enter")
+    owner, period, name = owner_of(item.indicator), item.period, item.filename
+    if EmptyForm().validate_on_submit():
+        try:
+            evidence.remove(item)
+        except evidence.EvidenceError as error:
+            flash(str(error), "error")
+        else:
+            flash(_("“%(name)s” is removed.", name=name), "success")
+    return redirect(owner.url("indicators.enter", period=period, _anchor="evidence"))

@@ -66,7 +66,7 @@ def waiting_page(owner, user_id: int, per_page: int) -> Page:
     return Page(_load(pairs, user_id), number, per_page, total, counted > COUNT_UP_TO)
 
 
-def _among(indicator_column, period_column, pairs):
+def among(indicator_column, period_column, pairs):
     """SQL: the (indicator, period) is one of these pairs, written as ORs: each is an index lookup
     on both databases (SQLite reads every row for a row-value IN over a list)."""
     return (or_(*(and_(indicator_column == indicator_id, period_column == period) for indicator_id, period in pairs)),)
@@ -78,7 +78,7 @@ def _load(pairs: list[tuple[int, str]], user_id: int) -> list[Waiting]:
     wanted = set(pairs)
     found: dict = {}
     for value in db.session.scalars(
-            select(IndicatorValue).where(*_among(IndicatorValue.indicator_id, IndicatorValue.period, pairs))
+            select(IndicatorValue).where(*among(IndicatorValue.indicator_id, IndicatorValue.period, pairs))
             .options(joinedload(IndicatorValue.indicator), joinedload(IndicatorValue.entered_by))
             .order_by(IndicatorValue.cell)):
         if (value.indicator_id, value.period) in wanted:
@@ -86,10 +86,10 @@ def _load(pairs: list[tuple[int, str]], user_id: int) -> list[Waiting]:
     earlier = [(indicator_id, periods.previous(period)) for indicator_id, period in pairs]
     last = {(indicator_id, period): number for indicator_id, period, number in read(
         select(IndicatorValue.indicator_id, IndicatorValue.period, IndicatorValue.value).where(
-            *_among(IndicatorValue.indicator_id, IndicatorValue.period, earlier), IndicatorValue.cell == ""))}
+            *among(IndicatorValue.indicator_id, IndicatorValue.period, earlier), IndicatorValue.cell == ""))}
     targets = {(indicator_id, period): target for indicator_id, period, target in read(
         select(IndicatorTarget.indicator_id, IndicatorTarget.period, IndicatorTarget.target).where(
-            *_among(IndicatorTarget.indicator_id, IndicatorTarget.period, pairs)))}
+            *among(IndicatorTarget.indicator_id, IndicatorTarget.period, pairs)))}
     labels = cell_labels(value.cell for values in found.values() for value in values if value.cell)
     items = []
     for indicator_id, period in pairs:

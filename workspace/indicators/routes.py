@@ -15,7 +15,7 @@ from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.formatting import as_number
 from workspace.i18n import gettext as _, lazy_gettext as _l
-from workspace.indicators import bp, chart, periods, queue, services, signoff
+from workspace.indicators import bp, chart, evidence, periods, queue, services, signoff
 from workspace.indicators import reporting as reporting_queries
 from workspace.indicators.forms import (
     REASON_LABEL, REASON_LENGTH, IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, SignoffForm, TargetForm,
@@ -306,6 +306,8 @@ def verify_queue(group_id: int | None = None, committee_id: int | None = None):
     page = queue.waiting_page(owner, current_user.id, min(current_app.config["PER_PAGE"], SHORT_PAGE))
     return render_template("indicators/verify.html", owner=owner, page=page, periods=queue.by_period(page.items),
                            period_label=periods.label, number=as_number,
+                           held=evidence.of_pairs((item.indicator.id, item.period) for item in page.items),
+                           file_url=url_pattern("indicators.evidence_file", "evidence_id"),
                            verify_url=url_pattern("indicators.verify_value", "value_id"),
                            return_url=url_pattern("indicators.return_value", "value_id"),
                            reason_label=str(REASON_LABEL), reason_length=REASON_LENGTH)

@@ -47,12 +47,12 @@ __all__ += ["ACTION_STATUSES", "OPEN_STATUSES", "SOON_DAYS", "Action", "ActionPl
             "OutboxMessage", "action_supporters"]
 from workspace.models.indicators import (  # noqa: E402
     DIMENSIONS, DIRECTIONS, FREQUENCIES, GROUP_ROLES, INDICATOR_STATUSES, UNITS, VALUE_STATES, GroupRole, Indicator,
-    IndicatorTarget, IndicatorValue, IndicatorWording, PeriodSignoff, SIGNOFF_STATES,
+    IndicatorTarget, IndicatorValue, IndicatorWording, PeriodSignoff, SIGNOFF_STATES, EVIDENCE_TYPES, ValueEvidence,
 )
 
 __all__ += ["DIMENSIONS", "DIRECTIONS", "FREQUENCIES", "GROUP_ROLES", "INDICATOR_STATUSES", "UNITS", "VALUE_STATES",
             "GroupRole", "Indicator", "IndicatorTarget", "IndicatorValue", "IndicatorWording", "PeriodSignoff",
-            "SIGNOFF_STATES"]
+            "EVIDENCE_TYPES", "ValueEvidence", "SIGNOFF_STATES"]
 from workspace.models.feedback import (  # noqa: E402
     CASE_STATUSES, CATEGORIES, CHANNELS, DEFAULT_ANSWER_TIMES, NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase,
     FeedbackCluster, IntakeHit,

@@ -390,3 +390,35 @@ def _keep_standings(session, _context) -> None:
         refresh_standings(connection, indicators=Indicator.__table__.c.organization_id.in_(sorted(organization_ids)))
     if committee_ids:
         refresh_standings(connection, committees=sorted(committee_ids))
+
+
+# What evidence may be, by the type its first bytes show (never the name or type it was sent with),
+# with the ending it is stored under.
+EVIDENCE_TYPES = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf"}
+
+
+class ValueEvidence(db.Model):
+    """A photo or file that backs an indicator's value for a period (its means of verification),
+    shown to the verifier. The file is kept in EVIDENCE_DIR under a random name, not the one it was
+    sent with; this row keeps that name to show."""
+
+    __tablename__ = "value_evidence"
+    __table_args__ = (
+        Index("ix_value_evidence_period", "indicator_id", "period"),
+        CheckConstraint(_in("content_type", EVIDENCE_TYPES), name="content_type"),
+        CheckConstraint("size > 0 AND length(filename) > 0", name="file"),
+    )
+    __audit_fields__ = ("indicator_id", "period", "filename", "content_type", "size")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicators.id", ondelete="CASCADE"))
+    period: Mapped[str] = mapped_column(String(10))
+    filename: Mapped[str] = mapped_column(String(200))  # as sent, to show
+    stored_name: Mapped[str] = mapped_column(String(64), unique=True)  # in EVIDENCE_DIR
+    content_type: Mapped[str] = mapped_column(String(40))
+    size: Mapped[int]
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    indicator: Mapped[Indicator] = relationship()
+    uploaded_by: Mapped[User | None] = relationship()

@@ -19,7 +19,7 @@ from workspace.indicators import periods
 from workspace.sessions import services as session_services
 from workspace.models import (
     Card, Decision, FeedbackCase, GdpFigure, GroupRole, Indicator, IndicatorValue, Membership, OutboxMessage,
-    ProgrammeYear, ValueEvidence,
+    ProgrammeYear, RoutingRule, ValueEvidence,
 )
 
 # The sectors (people outside the committee under test), administrators, and the four roles in
@@ -133,6 +133,7 @@ class World:
     proposed_indicator: object
     value: object
     evidence: object
+    routing_rule: object
     period: str
     group_role: object
     committee_indicator: object
@@ -371,6 +372,9 @@ TABLE = [
     Row("feedback.raise_cluster", "POST", lambda w: f"/committees/{w.committee.id}/feedback/raise", proposers(302)),
     Row("admin.answer_times_page", "GET", lambda w: "/admin/answer-times", admin_only(200)),
     Row("admin.answer_times_page", "POST", lambda w: "/admin/answer-times", admin_only(422)),
+    Row("admin.routing_rules", "GET", lambda w: "/admin/routing", admin_only(200)),
+    Row("admin.add_routing_rule", "POST", lambda w: "/admin/routing", admin_only(422)),
+    Row("admin.remove_routing_rule", "POST", lambda w: f"/admin/routing/{w.routing_rule.id}/remove", admin_only(302)),
     # Action-planning sessions. The session under test belongs to the committee; the member runs
     # it, the chair has joined, the guest joined with the code; the secretary may join but has not.
     Row("sessions.sessions", "GET", lambda w: "/sessions", signed_in(200)),
@@ -507,7 +511,8 @@ def make_world() -> World:
                         contact_phone="0700 000 000", assigned_organization_id=users["ngo"].organization_id)
     evidence_file = ValueEvidence(indicator=indicator, period=value.period, filename="book.png",
                                   stored_name="access-table.png", content_type="image/png", size=8)
-    db.session.add_all([indicator, proposed, value, evidence_file, committee_indicator, case])
+    routing_rule = RoutingRule(area=district, organization=users["ngo"].organization)
+    db.session.add_all([indicator, proposed, value, evidence_file, committee_indicator, case, routing_rule])
     db.session.commit()
     (Path(current_app.config["EVIDENCE_DIR"]) / evidence_file.stored_name).write_bytes(b"\x89PNG\r\n\x1a\n")
     session = session_services.create_session(users["member"], title="Workshop", held_on=date.today(),
@@ -526,7 +531,7 @@ def make_world() -> World:
                  proposal=factories.make_proposal(committee, users["member"]),
                  observer_membership=memberships["observer"], feed_token=memberships["member"].feed_token,
                  plan=plan, action=action, decision=decision, group=group, message=message, indicator=indicator,
-                 proposed_indicator=proposed, value=value, evidence=evidence_file, period=period, group_role=group_role,
+                 proposed_indicator=proposed, value=value, evidence=evidence_file, routing_rule=routing_rule, period=period, group_role=group_role,
                  committee_indicator=committee_indicator, case=case, session=session, card=card,
                  programme=programme, government_programme=government_programme)
 

@@ -10,7 +10,7 @@ from workspace.extensions import db
 from workspace.clock import local_today, to_utc
 from workspace.actions import services as action_services
 from workspace.committees import services
-from workspace.feedback import services as feedback_services
+from workspace.feedback import routing, services as feedback_services
 from workspace.feedback.timing import answer_times, current_due
 from workspace.indicators import periods, signoff
 from workspace.sessions import services as session_services
@@ -224,6 +224,8 @@ def _seed_feedback(areas: dict[str, Area], organizations: dict[str, Organization
     users = {user.email: user for user in db.session.scalars(select(User))}
     handler = users["samuel.tetteh@workspace.example"]
     trust = organizations["Coastal Livelihoods Trust"]
+    # The trust handles what comes from Seaview District; elsewhere, cases wait to be routed by hand.
+    routing.add_rule(users["admin@workspace.example"], trust.id, areas["Seaview District"].id, None, None)
     for category, text, area, programme, days_ago, reached in CASES:
         case = feedback_services.create_case(recorded_by=handler, category=category, description=text,
                                              channel="community_meeting", area_id=areas[area].id, programme=programme)

@@ -81,6 +81,14 @@ def page_asked(total: int, per_page: int, page_number: int | None = None) -> int
     return min(max(page_number, 1), max(1, math.ceil(total / per_page)))
 
 
+def bounded_count(query: Select, up_to: int | None = None) -> tuple[int, bool]:
+    """How many rows the query has, counting no further than up_to (COUNT_UP_TO), and whether
+    there are more: a cost that does not grow with the table."""
+    up_to = up_to or COUNT_UP_TO
+    counted = read(select(func.count()).select_from(query.order_by(None).limit(up_to + 1).subquery())).scalar()
+    return min(counted, up_to), counted > up_to
+
+
 def paginate(query: Select, per_page: int, count_up_to: int | None = None, page_number: int | None = None,
              load: Callable[[Subquery], list] | None = None, many: Select | None = None) -> Page:
     """The page asked for (page_number, else ?page=), its rows, and a count that stops at
@@ -90,9 +98,7 @@ def paginate(query: Select, per_page: int, count_up_to: int | None = None, page_
     what they show: the database sorts narrow rows and joins the other tables for one page only.
     With `many`, the same rows in a form the database reads faster when there are more than
     count_up_to of them: it is used for the page's rows then."""
-    count_up_to = count_up_to or COUNT_UP_TO
-    counted = read(select(func.count()).select_from(query.order_by(None).limit(count_up_to + 1).subquery())).scalar()
-    total, more = min(counted, count_up_to), counted > count_up_to
+    total, more = bounded_count(query, count_up_to)
     number = page_asked(total, per_page, page_number)
     rows = (many if more and many is not None else query).limit(per_page).offset((number - 1) * per_page)
     items = load(rows.subquery()) if load else db.session.scalars(rows).unique().all()

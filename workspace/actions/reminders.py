@@ -1,7 +1,7 @@
 """`flask send-reminders`: each focal person gets one digest a day of their overdue actions and
 those due within 14 days, with the feedback cases assigned to them that are past their answer time;
 a community group's people are told which of its indicators have nothing sent for the period that
-has just ended. Sent by email when SMTP is set up; kept in the outbox either way."""
+has just ended, and the staff of an organisation handling feedback of its new cases. Sent by email when SMTP is set up; kept in the outbox either way."""
 import smtplib
 from datetime import date, timedelta
 from email.message import EmailMessage
@@ -18,12 +18,16 @@ from workspace.extensions import db
 from workspace.formatting import as_percent, as_period
 from workspace.i18n import gettext as _, in_language, ngettext
 from workspace.indicators import reporting
-from workspace.models import OPEN_STATUSES, SOON_DAYS, Action, FeedbackCase, OutboxMessage, User
+from workspace.models import OPEN_STATUSES, SOON_DAYS, Action, FeedbackCase, Organization, OutboxMessage, User
 
 KIND = "action_digest"
 
 
-def digest_body(user: User, overdue: list[Action], soon: list[Action], today: date, breached=(), unsent=()) -> str:
+NEW_CASES_LISTED = 10  # of an organisation's new cases, in its people's digest; then a count of the rest
+
+
+def digest_body(user: User, overdue: list[Action], soon: list[Action], today: date, breached=(), unsent=(),
+                new_cases=()) -> str:
     """The digest's text, in the language of whoever is translating now (see send_reminders)."""
     lines = [_("Dear %(name)s,", name=user.name), "", _("This is your daily summary in Workspace."), ""]
     if breached:
@@ -32,6 +36,15 @@ def digest_body(user: User, overdue: list[Action], soon: list[Action], today: da
             link = url_for("feedback.case", case_id=case.id, _external=True)
             lines.append(_("- %(code)s (%(category)s, %(status)s)", code=case.code, category=case.category_label,
                            status=case.status_label) + "\n  " + link)
+        lines.append("")
+    if new_cases:
+        lines.append(_("New feedback cases for your organisation, waiting to be acknowledged:"))
+        for case in new_cases[:NEW_CASES_LISTED]:
+            link = url_for("feedback.case", case_id=case.id, _external=True)
+            lines.append(_("- %(code)s (%(category)s, %(area)s)", code=case.code, category=case.category_label,
+                           area=case.area.name if case.area else _("no area given")) + "\n  " + link)
+        if len(new_cases) > NEW_CASES_LISTED:
+            lines.append(_("… and %(num)s more.", num=len(new_cases) - NEW_CASES_LISTED))
         lines.append("")
     if unsent:
         lines.append(_("Data not yet sent:"))
@@ -61,7 +74,10 @@ def digest_body(user: User, overdue: list[Action], soon: list[Action], today: da
     return "\n".join(lines)
 
 
-def digest_subject(overdue: int, soon: int, breached: int, unsent=()) -> str:
+def digest_subject(overdue: int, soon: int, breached: int, unsent=(), new_cases: int = 0) -> str:
+    if new_cases and not (overdue or soon or breached):
+        return ngettext("Workspace: %(num)s new feedback case for your organisation",
+                        "Workspace: %(num)s new feedback cases for your organisation", new_cases)
     if unsent and not (overdue or soon or breached):
         return _("Workspace: data for %(period)s not yet sent", period=as_period(unsent[0].period))
     if breached:
@@ -114,6 +130,18 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
                                          .order_by(User.id)):
             unsent_by_person[person.id] = by_group[person.organization_id]
             people[person.id] = person
+    new_by_person: dict[int, list[FeedbackCase]] = {}
+    new_by_organization: dict[int, list[FeedbackCase]] = {}
+    for case in db.session.scalars(select(FeedbackCase).where(
+            FeedbackCase.status == "received", FeedbackCase.assigned_organization_id.is_not(None))
+            .options(joinedload(FeedbackCase.area)).order_by(FeedbackCase.received_at)):
+        new_by_organization.setdefault(case.assigned_organization_id, []).append(case)
+    if new_by_organization:
+        for person in db.session.scalars(select(User).join(Organization, Organization.id == User.organization_id)
+                                         .where(User.organization_id.in_(new_by_organization), User.active,
+                                                Organization.kind.in_(("government", "ngo")))):
+            new_by_person[person.id] = new_by_organization[person.organization_id]
+            people[person.id] = person
     already = set(db.session.scalars(select(OutboxMessage.recipient_id).where(
         OutboxMessage.kind == KIND, OutboxMessage.day == today)))
     counts = {"written": 0, "sent": 0, "skipped": 0, "failed": 0}
@@ -124,11 +152,12 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
         theirs = by_person.get(person_id, [])
         breached = breached_by_person.get(person_id, [])
         theirs_unsent = unsent_by_person.get(person_id, [])
+        new_cases = new_by_person.get(person_id, [])
         overdue = [a for a in theirs if a.due_date < today]
         soon = [a for a in theirs if a.due_date >= today]
         with in_language(person.language):  # each person reads theirs in their own language
-            subject = digest_subject(len(overdue), len(soon), len(breached), theirs_unsent)
-            body = digest_body(person, overdue, soon, today, breached, theirs_unsent)
+            subject = digest_subject(len(overdue), len(soon), len(breached), theirs_unsent, len(new_cases))
+            body = digest_body(person, overdue, soon, today, breached, theirs_unsent, new_cases)
         message = OutboxMessage(recipient=person, to_address=person.email, kind=KIND, day=today, subject=subject,
                                 body=body)
         db.session.add(message)

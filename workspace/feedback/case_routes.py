@@ -78,6 +78,11 @@ def new_case():
     form = StaffCaseForm()
     if form.validate_on_submit():
         case = services.create_case(recorded_by=current_user, **form.case_fields())
+        if not access.can_handle_case(current_user, case):  # the rules gave it to another organisation
+            flash(_("Case %(code)s recorded and passed to %(organization)s, who handle such cases there. Give "
+                    "the person this code to follow it.", code=case.code,
+                    organization=case.assigned_organization.name), "success")
+            return redirect(url_for("feedback.new_case"))
         flash(_("Case %(code)s recorded. Give the person this code to follow it.", code=case.code), "success")
         return redirect(url_for("feedback.case", case_id=case.id))
     return render_form("feedback/new_case.html", form)

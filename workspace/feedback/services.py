@@ -8,12 +8,13 @@ from sqlalchemy import delete, func, insert, select
 from workspace import audit, edits
 from workspace.clock import utcnow
 from workspace.extensions import db
+from workspace.feedback import routing
 from workspace.feedback.timing import answer_times, current_due
 from workspace.formatting import as_period
 from workspace.i18n import gettext as _
 from workspace.models.feedback import FeedbackClusterCase, new_tracking_code
 from workspace.models import (
-    CATEGORIES, NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase, FeedbackCluster, IntakeHit, User,
+    CATEGORIES, NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase, FeedbackCluster, IntakeHit, Organization, User,
 )
 
 
@@ -34,8 +35,9 @@ def check_intake_limit(address: str) -> None:
 
 
 def create_case(*, address: str | None = None, recorded_by: User | None = None, **fields) -> FeedbackCase:
-    """A new case. From the public form (address given: rate-limited) or recorded by staff (their
-    organisation handles it until someone reassigns it)."""
+    """A new case. From the public form (address given: rate-limited) or recorded by staff. The
+    routing rules name the organisation that handles it; where none covers it, a recorded case
+    stays with the recorder's organisation and a public one waits to be routed by hand."""
     if address is not None:
         check_intake_limit(address)
         db.session.add(IntakeHit(address=address))
@@ -43,8 +45,15 @@ def create_case(*, address: str | None = None, recorded_by: User | None = None, 
     if fields.get("anonymous"):
         fields["contact_name"], fields["contact_phone"] = "", ""  # anonymous cases keep no contact at all
     case = FeedbackCase(recorded_by_id=recorded_by.id if recorded_by else None, **fields)
+    if case.assigned_organization_id is None:
+        handler = routing.route(case.area_id, case.category, case.programme_id)
+        if handler is not None:
+            case.assigned_organization_id = handler
+            case.notes.append(CaseNote(from_status="received", to_status="received", text=_(
+                "Routed to %(organization)s by the routing rules.",
+                organization=db.session.get(Organization, handler).name)))
     if recorded_by is not None and case.assigned_organization_id is None:
-        case.assigned_organization_id = recorded_by.organization_id
+        case.assigned_organization_id = recorded_by.organization_id  # no rule covers it: theirs
     case.status, case.received_at = "received", utcnow()
     case.due_at = current_due(case, answer_times())
     # A clash of random codes is most unlikely (31^10); still, never hand out a code twice.

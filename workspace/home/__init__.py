@@ -7,7 +7,12 @@ from sqlalchemy.orm import load_only
 
 from workspace.clock import local_today, utcnow
 from workspace.extensions import db
-from workspace.models import COMMITTEE_ROLES, OPEN_STATUSES, SOON_DAYS, Action, Committee, Meeting, Membership
+from workspace import access
+from workspace.feedback import routing
+from workspace.models import (
+    COMMITTEE_ROLES, OPEN_STATUSES, SOON_DAYS, Action, Committee, FeedbackCase, Meeting, Membership,
+)
+from workspace.pages import bounded_count
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -39,4 +44,17 @@ def index():
         select(bucket, func.count()).where(Action.focal_person_id == current_user.id,
                                            Action.status.in_(OPEN_STATUSES)).group_by(bucket)).all())
     return render_template("home/index.html", memberships=memberships, next_meetings=next_meetings,
-                           roles=COMMITTEE_ROLES, my_actions=mine)
+                           roles=COMMITTEE_ROLES, my_actions=mine, cases=_case_counts())
+
+
+def _case_counts() -> dict:
+    """For those who handle feedback: their organisation's new cases, not yet acknowledged; for
+    administrators, the open cases no rule routed (each counted up to COUNT_UP_TO)."""
+    counts = {}
+    if access.can_record_cases(current_user):
+        counts["new"], _more = bounded_count(select(FeedbackCase.id).where(
+            FeedbackCase.assigned_organization_id == current_user.organization_id,
+            FeedbackCase.status == "received"))
+    if access.is_admin(current_user):
+        counts["to_route"], _more = routing.to_route()
+    return counts

@@ -7,7 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
-from workspace import access, edits
+from workspace import access
 from workspace.clock import local_today
 from workspace.committees import services as committee_services
 from workspace.committees.loaders import get_committee_or_404
@@ -31,7 +31,7 @@ from workspace.models import (
     IndicatorTarget, IndicatorValue, IndicatorWording, Organization, PeriodSignoff, User,
 )
 from workspace.models.indicators import STANDINGS, IndicatorStanding, IndicatorTally
-from workspace.pages import COUNT_UP_TO, Page, page_asked, paginate, read, render_form
+from workspace.pages import Page, page_asked, paginate, read, render_form
 
 DUE_SHOWN = 3  # the periods a group sees as due: this one and the two before
 CHART_PERIODS = 60  # five years of months

@@ -55,11 +55,11 @@ __all__ += ["DIMENSIONS", "DIRECTIONS", "FREQUENCIES", "GROUP_ROLES", "INDICATOR
             "EVIDENCE_TYPES", "ValueEvidence", "SIGNOFF_STATES"]
 from workspace.models.feedback import (  # noqa: E402
     CASE_STATUSES, CATEGORIES, CHANNELS, DEFAULT_ANSWER_TIMES, NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase,
-    FeedbackCluster, IntakeHit,
+    FeedbackCluster, IntakeHit, RoutingRule,
 )
 
 __all__ += ["CASE_STATUSES", "CATEGORIES", "CHANNELS", "DEFAULT_ANSWER_TIMES", "NEXT_STATUSES", "AnswerTime",
-            "CaseNote", "FeedbackCase", "FeedbackCluster", "IntakeHit"]
+            "CaseNote", "FeedbackCase", "FeedbackCluster", "IntakeHit", "RoutingRule"]
 from workspace.models.sessions import (  # noqa: E402
     CARD_KINDS, MAX_CARD, PHASE_ORDER, PHASES, Card, Participant, PlanningSession, Vote,
 )

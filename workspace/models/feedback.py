@@ -165,6 +165,55 @@ class AnswerTime(Versioned, db.Model):
         return self.category
 
 
+SCOPE_SQL = ("coalesce(CAST(area_id AS VARCHAR(20)), '') || ':' || coalesce(category, '') || ':' || "
+             "coalesce(CAST(programme_id AS VARCHAR(20)), '')")
+
+
+def rule_scope(area_id: int | None, category: str | None, programme_id: int | None) -> str:
+    """A routing rule's scope as SCOPE_SQL writes it."""
+    return f"{area_id if area_id is not None else ''}:{category or ''}:{programme_id if programme_id is not None else ''}"
+
+
+class RoutingRule(db.Model):
+    """Which organisation handles the new cases of an area (and of the areas inside it), of a kind,
+    about a programme; a rule that leaves one of them empty covers any. A case goes by the rule of
+    the nearest area, then the one naming its programme, then the one naming its kind
+    (workspace/feedback/routing.py)."""
+
+    __tablename__ = "routing_rules"
+    __table_args__ = (
+        CheckConstraint(f"category IS NULL OR {_in('category', CATEGORIES)}", name="category"),
+        # One rule for each area, kind and programme, an empty one counting as a value of its own:
+        # the three written out in `scope`, which is unique (a unique key over NULLs would not be).
+        CheckConstraint(f"scope = {SCOPE_SQL}", name="scope"),
+        Index("ix_routing_rules_area", "area_id"),
+    )
+    __audit_fields__ = ("area_id", "category", "programme_id", "organization_id")
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("areas.id", ondelete="CASCADE"))
+    category: Mapped[str | None] = mapped_column(String(20))
+    programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    organization_id: Mapped[int] = mapped_column(ForeignKey("organizations.id", ondelete="CASCADE"), index=True)
+    scope: Mapped[str] = mapped_column(String(60), unique=True)  # "area:category:programme" (SCOPE_SQL)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    area: Mapped[Area | None] = relationship()
+    organization: Mapped[Organization] = relationship()
+    programme: Mapped["Programme | None"] = relationship("Programme")
+
+    @property
+    def name(self) -> str:
+        return " · ".join(part for part in (self.area.name if self.area else "", self.category or "",
+                                             self.organization.name if self.organization else "") if part)
+
+
+@event.listens_for(RoutingRule, "before_insert")
+def _write_scope(_mapper, _connection, rule: RoutingRule) -> None:
+    # Here the ids of the area and programme it was given are known.
+    rule.scope = rule_scope(rule.area_id, rule.category, rule.programme_id)
+
+
 class IntakeHit(db.Model):
     """One public submission from an address, for the rate limit."""
 

@@ -159,7 +159,7 @@ def choose_pages(app) -> list[Page]:
                 handler_id = db.session.scalar(select(User.id).where(User.organization_id == row[0], User.active)
                                                .order_by(User.id).limit(1))
         handler = email_of(handler_id)
-        case = None
+        case, case_code = None, None
         if handler_id:
             handler_org = db.session.scalar(select(User.organization_id).where(User.id == handler_id))
             row = (first(select(FeedbackCase.id).where(FeedbackCase.assigned_user_id == handler_id)
@@ -167,6 +167,7 @@ def choose_pages(app) -> list[Page]:
                    or first(select(FeedbackCase.id).where(FeedbackCase.assigned_organization_id == handler_org)
                             .order_by(FeedbackCase.received_at.desc(), FeedbackCase.id.desc())))
             case = row[0] if row else None
+        case_code = db.session.scalar(select(FeedbackCase.code).where(FeedbackCase.id == case)) if case else None
 
         # The programme with the most coverage (its overlaps are the most to find), and the district
         # committee whose district the most programmes cover.
@@ -236,6 +237,10 @@ def choose_pages(app) -> list[Page]:
         ("admin audit", admin, "/admin/audit", "admin"),
         ("admin areas", admin, "/admin/areas", "admin"),
         ("admin organisations", admin, "/admin/organizations", "admin"),
+        ("admin routing rules", admin, "/admin/routing", "admin"),
+        ("admin home", admin, "/", "admin"),
+        ("cases to route", admin, "/cases?unassigned=1", "admin"),
+        ("case tracking", None, "/feedback/track/{t}", "case"),
         ("programmes", CHAIR, "/programmes", "chair"),
         ("programme", CHAIR, "/programmes/{r}", "programme"),
         ("who does what where", CHAIR, "/programmes/where", "chair"),
@@ -248,7 +253,8 @@ def choose_pages(app) -> list[Page]:
             pages.append(Page(name, who, None, error=f"not in this database: {missing}"))
         else:
             pages.append(Page(name, who, path.format(c=committee, m=meeting, p=plan, g=group, i=indicator,
-                                                     k=case, s=session, r=programme, d=district)))
+                                                     k=case, s=session, r=programme, d=district,
+                                                     t=case_code)))
     return pages
 
 

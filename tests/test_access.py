@@ -357,6 +357,11 @@ TABLE = [
     Row("feedback.thanks", "GET", lambda w: "/feedback/thanks", everyone(200)),
     Row("feedback.track_lookup", "GET", lambda w: "/feedback/track", everyone(200)),
     Row("feedback.track", "GET", lambda w: f"/feedback/track/{w.case.code}", everyone(200)),
+    # The SMS gateway's webhook is off until a shared secret is set (tests/test_sms.py tries it with one).
+    Row("feedback.sms_webhook", "POST", lambda w: "/feedback/sms", everyone(404)),
+    # Anyone holding the code may appeal; an open case cannot be appealed yet (refused on its page).
+    Row("feedback.appeal", "POST", lambda w: f"/feedback/track/{w.case.code}/appeal", everyone(422),
+        data={"reason": "I disagree."}),
     Row("feedback.track", "GET", lambda w: "/feedback/track/AAAAA-22222", everyone(404)),
     Row("feedback.board", "GET", lambda w: "/feedback/board", everyone(200)),
     Row("feedback.cases", "GET", lambda w: "/cases", staff(200)),

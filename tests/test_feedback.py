@@ -108,6 +108,25 @@ def test_public_intake_is_rate_limited_per_address(client, app, office):
     assert db.session.scalar(db.select(db.func.count()).select_from(FeedbackCase)) == 3
 
 
+def test_a_shared_connection_is_many_people_not_one(app, office):
+    """Behind one address (a community centre), each browser has its own limit, and the address a
+    higher one; clients that keep no cookie (a bot that never loads the form) share one browser's."""
+    app.config.update(FEEDBACK_MAX_PER_DEVICE=2, FEEDBACK_MAX_PER_ADDRESS=5)
+    centre = [app.test_client() for _ in range(3)]
+    for browser in centre:
+        browser.get("/feedback")  # each gets its token with the form
+
+    def send(browser, address="10.0.0.1"):
+        return browser.post("/feedback", data=public_form(), environ_base={"REMOTE_ADDR": address}).status_code
+
+    assert [send(centre[0]) for _ in range(3)] == [302, 302, 429]  # one browser's limit
+    assert [send(centre[1]) for _ in range(2)] == [302, 302]  # another's, on the same address
+    assert [send(centre[2]) for _ in range(2)] == [302, 429]  # the address's limit: five in all
+    cookieless = app.test_client(use_cookies=False)
+    assert [send(cookieless, "10.0.0.2") for _ in range(3)] == [302, 302, 429]
+    assert db.session.scalar(db.select(db.func.count()).select_from(FeedbackCase)) == 7
+
+
 def test_tracking_by_code(client, office):
     case = make_case(office)
     assert client.get(f"/feedback/track?code={case.code.lower()}").headers["Location"] == f"/feedback/track/{case.code}"
@@ -131,6 +150,11 @@ def test_handler_acknowledges_assigns_resolves_and_publishes(client, app, office
     assert client.post(f"/cases/{case.id}/response", data={"version": case.version,
         "response": "The payment was made on 3 March.", "publishable": "y", "public_summary": ""}).status_code == 422
     client.post(f"/cases/{case.id}/response", data={"version": case.version,
+        "response": "The payment was made on 3 March.", "publishable": "y",
+        "public_summary": "A payment of the child grant was late in Dovepoint."})
+    undecided = client.post(f"/cases/{case.id}/status", data={"version": case.version, "to_status": "resolved"})
+    assert undecided.status_code == 422 and "Record the decision" in undecided.get_data(as_text=True)
+    client.post(f"/cases/{case.id}/response", data={"version": case.version, "outcome": "upheld",
         "response": "The payment was made on 3 March.", "publishable": "y",
         "public_summary": "A payment of the child grant was late in Dovepoint."})
     client.post(f"/cases/{case.id}/status", data={"version": case.version, "to_status": "resolved", "note": "Paid"})

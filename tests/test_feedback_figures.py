@@ -71,7 +71,7 @@ def test_counts_follow_every_change_of_a_case(app, tree):
     add_case(tree, None, category="question")  # no area: the board's "not given"
     resolved(tree, tree["villages"][2], days=5)
     with app.test_request_context():
-        services.respond(case, edits.Stated(case.version), "Paid on 3 March.", False, "")
+        services.respond(case, edits.Stated(case.version), "Paid on 3 March.", False, "", outcome="upheld")
         for step in ("acknowledged", "resolved", "in_progress", "resolved", "closed"):
             services.move(case, tree["handler"], edits.Stated(case.version), step, "")
     case.area_id, case.programme, case.category = tree["south"].id, "Old age pension ", "suggestion"

@@ -92,10 +92,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.actions.reminders import send_reminders_command
     from workspace.admin.commands import create_admin_command
     from workspace.demo import seed_demo_command
+    from workspace.feedback.escalation import escalate_cases_command
     from workspace.scale import seed_scale_command
 
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_scale_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(send_reminders_command)
+    app.cli.add_command(escalate_cases_command)
     return app

@@ -7,7 +7,7 @@ from functools import wraps
 
 from flask import abort, g
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from workspace.extensions import htmx
 
@@ -198,8 +198,28 @@ def can_enter_values(user, group) -> bool:
 
 def can_handle_case(user, case) -> bool:
     """Those handling a case: its assigned organisation's people, and administrators. Only they
-    see the case itself, the contact of the person who raised it among it."""
+    see the case itself, the contact of the person who raised it among it. A sensitive case only
+    the named focal points of the organisation handling it (administrators who are focal points,
+    while no organisation has it yet): everyone else, committees included, sees counts only."""
+    if case.sensitive:
+        return bool(user and user.is_authenticated and user.handles_sensitive) and (
+            same_organization(user, case.assigned_organization_id)
+            or (case.assigned_organization_id is None and is_admin(user)))
     return is_admin(user) or same_organization(user, case.assigned_organization_id)
+
+
+def visible_cases(user):
+    """SQL: the cases this person may see in a list (can_handle_case, for many cases at once)."""
+    from workspace.models import FeedbackCase
+
+    cases = FeedbackCase
+    if is_admin(user):
+        if user.handles_sensitive:
+            return or_(~cases.sensitive, cases.assigned_organization_id.is_(None),
+                       cases.assigned_organization_id == user.organization_id)
+        return ~cases.sensitive
+    mine = cases.assigned_organization_id == user.organization_id
+    return mine if user.handles_sensitive else and_(mine, ~cases.sensitive)
 
 
 def can_record_cases(user) -> bool:

@@ -9,6 +9,8 @@ DEFAULTS = {
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # bytes per request (uploads); larger gets a 413 page
     "IMPORT_MAX_ROWS": 5000,  # rows in one CSV import of indicator values
+    "SMS_WEBHOOK_SECRET": None,  # the shared secret of the SMS gateway's webhook; without it, the webhook is off
+    "APPEAL_DAYS": 30,  # days after a complaint's answer in which the person may appeal it
     # Photos and files that back a value (its means of verification): where they are kept (None:
     # the instance folder's evidence/), how big one may be, and how many an indicator's period holds.
     "EVIDENCE_DIR": None,
@@ -39,7 +41,11 @@ DEFAULTS = {
     "TRUSTED_PROXIES": 0,
     "INVITE_VALID_HOURS": 72,
     "PER_PAGE": 50,
-    "FEEDBACK_MAX_PER_ADDRESS": 5,  # public submissions per address within the window
+    # Public submissions within the window: from one browser (or from clients that keep no cookie,
+    # together), and from one address whatever the browsers behind it (a community centre's or an
+    # NGO office's shared connection: many people, one address).
+    "FEEDBACK_MAX_PER_DEVICE": 5,
+    "FEEDBACK_MAX_PER_ADDRESS": 60,
     "FEEDBACK_WINDOW_MINUTES": 60,
     "CLUSTER_SIZE": 5,  # this many cases of a kind in an area and month make a pattern worth raising
     # Email for reminders. Without MAIL_SERVER, messages stay in the outbox that administrators read.

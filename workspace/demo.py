@@ -240,7 +240,7 @@ def _seed_feedback(areas: dict[str, Area], organizations: dict[str, Organization
             if step == "resolved":
                 feedback_services.respond(case, edits.Stated(case.version), "The payment was delayed by a bank error; it was paid on the "
                                                 "next pay day, with the missed month.", True,
-                                          "A child grant payment did not arrive in Dovepoint.")
+                                          "A child grant payment did not arrive in Dovepoint.", outcome="upheld")
             feedback_services.move(case, handler, edits.Stated(case.version), step, "")
 
 

@@ -92,6 +92,7 @@ def test_a_complaint_is_assigned_answered_followed_and_published(page, open_page
     move_case(handler_page, "Acknowledged", ACKNOWLEDGEMENT)
     expect(handler_page.locator("ol.updates")).to_contain_text(ACKNOWLEDGEMENT)
 
+    handler_page.get_by_label("Decision").select_option(label="Upheld")
     handler_page.get_by_label("Response to the person and the community").fill(RESPONSE)
     handler_page.get_by_label("Publish on the “you said, we did” board").check()
     handler_page.get_by_label("What was raised, in words fit to publish (no names, no numbers)").fill(SUMMARY)
@@ -110,8 +111,18 @@ def test_a_complaint_is_assigned_answered_followed_and_published(page, open_page
     expect(page).to_have_url(live_server(f"/feedback/track/{code}"))
     expect(page.locator("dl.facts .badge")).to_have_text("Answered")
     expect(page.locator(".response")).to_have_text(RESPONSE)
+    expect(page.locator("dl.facts")).to_contain_text("Upheld")
     expect(page.locator("main")).not_to_contain_text(CONTACT_NAME)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+    # Not satisfied, the person appeals from the same page and gets a new code for the appeal.
+    page.get_by_label("Why do you disagree with the decision?").fill("Only one month was paid, not two.")
+    page.get_by_role("button", name="Send the appeal").click()
+    expect(page.get_by_text("This is an appeal against the decision on case")).to_contain_text(code)
+    appeal_code = page.locator("strong.code").inner_text()
+    assert appeal_code != code
+    page.goto(live_server(f"/feedback/track/{code}"))
+    expect(page.get_by_text("You appealed this decision")).to_contain_text(appeal_code)
 
     # The board shows what was raised and what was done, and no one's name, number or words.
     page.goto(live_server("/feedback/board"))

@@ -140,8 +140,11 @@ def send_reminders(today: date | None = None) -> dict[str, int]:
         for person in db.session.scalars(select(User).join(Organization, Organization.id == User.organization_id)
                                          .where(User.organization_id.in_(new_by_organization), User.active,
                                                 Organization.kind.in_(("government", "ngo")))):
-            new_by_person[person.id] = new_by_organization[person.organization_id]
-            people[person.id] = person
+            theirs = [case for case in new_by_organization[person.organization_id]
+                      if person.handles_sensitive or not case.sensitive]  # a sensitive case: its focal points
+            if theirs:
+                new_by_person[person.id] = theirs
+                people[person.id] = person
     already = set(db.session.scalars(select(OutboxMessage.recipient_id).where(
         OutboxMessage.kind == KIND, OutboxMessage.day == today)))
     counts = {"written": 0, "sent": 0, "skipped": 0, "failed": 0}

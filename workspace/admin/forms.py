@@ -83,6 +83,8 @@ class UserForm(FlaskForm):
     organization_id = PickerField(_l("Organisation"), kind="organizations",
                                   validators=[InputRequired(message=_l("Choose the organisation."))])
     is_admin = BooleanField(_l("Administrator (manages people, areas and organisations)"))
+    handles_sensitive = BooleanField(_l("Focal point for sensitive feedback cases (abuse, exploitation, violence, "
+                                        "fraud by staff) of their organisation"))
 
     def __init__(self, *args, record: User | None = None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -96,7 +98,7 @@ class UserForm(FlaskForm):
 
 
 class UserEditForm(EditForm, UserForm):
-    edit_fields = ("name", "email", "organization_id", "is_admin")
+    edit_fields = ("name", "email", "organization_id", "is_admin", "handles_sensitive")
 
 
 class OrganizationEditForm(EditForm, OrganizationForm):

@@ -12,7 +12,7 @@ def create_user(form) -> tuple[User, str | None]:
     """Creates the account from a NewUserForm. Returns the user and, for an invitation, the
     one-time token to show the administrator (it is never stored)."""
     user = User(name=form.name.data, email=form.email.data, organization_id=form.organization_id.data,
-                is_admin=form.is_admin.data)
+                is_admin=form.is_admin.data, handles_sensitive=form.handles_sensitive.data)
     db.session.add(user)
     token = None
     if form.how.data == "password":

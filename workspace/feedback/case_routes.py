@@ -16,6 +16,7 @@ from workspace.clock import to_local, utcnow
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.feedback import bp, figures, services
+from workspace.feedback import public_routes
 from workspace.feedback.public_routes import linked_actions
 from workspace.feedback.forms import AssignForm, MoveForm, ResponseForm, StaffCaseForm, answer_times_form
 from workspace.feedback.timing import answer_times, standing, standing_labels, translated
@@ -36,9 +37,7 @@ def cases():
     """The cases someone handles (all, for administrators), what is due soonest first."""
     if not (access.is_admin(current_user) or access.can_record_cases(current_user)):
         abort(403)
-    query = case_rows()
-    if not access.is_admin(current_user):
-        query = query.where(FeedbackCase.assigned_organization_id == current_user.organization_id)
+    query = case_rows().where(access.visible_cases(current_user))
     status = request.args.get("status", "open")
     if status == "open":
         query = query.where(figures.OPEN)
@@ -63,7 +62,8 @@ def case_rows() -> Select:
     """The columns a row of the case list shows, not whole records: built once (building the
     statement costs more than running it); each request adds its filters to a copy."""
     return (select(FeedbackCase.id, FeedbackCase.code, FeedbackCase.category, FeedbackCase.status,
-                   FeedbackCase.received_at, FeedbackCase.resolved_at, Area.name.label("area_name"),
+                   FeedbackCase.received_at, FeedbackCase.resolved_at, FeedbackCase.escalation_level,
+                   Area.name.label("area_name"),
                    Organization.name.label("organization_name"), User.name.label("user_name"))
             .outerjoin(Area, Area.id == FeedbackCase.area_id)
             .outerjoin(Organization, Organization.id == FeedbackCase.assigned_organization_id)
@@ -122,7 +122,9 @@ def case_page(case: FeedbackCase, status: int = 200, **forms):
     # Each note's author named in the same query, not loaded one note at a time; statuses
     # translated once.
     notes = db.session.execute(_notes_statement(), {"case": case.id}).all()
+    appealed, appeal_of = public_routes.appeal_codes(case)
     return render_template("feedback/case.html", case=case, move_form=move_form, assign_form=assign_form,
+                           appealed=appealed, appeal_of=appeal_of,
                            response_form=response_form, standing=standing(case, utcnow(), answer_times()),
                            actions=linked_actions(case), notes=notes, channels=CHANNELS,
                            statuses=translated(CASE_STATUSES)), status
@@ -179,7 +181,7 @@ def respond_case(case_id: int):
     if form.validate_on_submit():
         try:
             services.respond(case, form.stated(), form.response.data or "", bool(form.publishable.data),
-                             form.public_summary.data or "", form.labels())
+                             form.public_summary.data or "", form.labels(), outcome=form.outcome.data)
         except services.CaseRuleError as error:
             form.public_summary.errors.append(str(error))
         else:

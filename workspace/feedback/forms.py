@@ -8,7 +8,7 @@ from workspace.extensions import db
 from workspace.forms import IntegerField, choices, strip
 from workspace.i18n import lazy_gettext as _l
 from workspace.pickers import PickerField
-from workspace.models import CATEGORIES, CHANNELS, AnswerTime, Programme, User
+from workspace.models import CATEGORIES, CHANNELS, OUTCOMES, AnswerTime, Programme, User
 
 MAX_TEXT = 4000
 
@@ -26,6 +26,8 @@ class FeedbackForm(FlaskForm):
     programme = StringField(_l("Which programme or service, if you know"), validators=[Length(max=200)],
                             filters=[strip])
     anonymous = BooleanField(_l("Stay anonymous: keep no name or number"))
+    sensitive = BooleanField(_l("It is about abuse, exploitation, violence or fraud by staff: only named, "
+                                "trained people read it, and it is never published"))
     contact_name = StringField(_l("Your name (optional)"), validators=[Length(max=120)], filters=[strip])
     contact_phone = StringField(_l("A phone number to call you back (optional)"), filters=[strip],
                                 validators=[Optional(), Length(max=40),
@@ -36,6 +38,7 @@ class FeedbackForm(FlaskForm):
     def case_fields(self) -> dict:
         return {"category": self.category.data, "description": self.description.data, "area_id": self.area_id.data,
                 "programme": self.programme.data or "", "anonymous": bool(self.anonymous.data),
+                "sensitive": bool(self.sensitive.data),
                 "contact_name": self.contact_name.data or "", "contact_phone": self.contact_phone.data or ""}
 
 
@@ -77,7 +80,9 @@ class AssignForm(EditForm, FlaskForm):
 
 
 class ResponseForm(EditForm, FlaskForm):
-    edit_fields = ("response", "publishable", "public_summary")
+    edit_fields = ("response", "outcome", "publishable", "public_summary")
+    outcome = SelectField(_l("Decision"), choices=choices([("", _l("— not decided yet —")), *OUTCOMES.items()]),
+                          default="")
     response = TextAreaField(_l("Response to the person and the community"), validators=[Length(max=MAX_TEXT)],
                              render_kw={"rows": 4})
     publishable = BooleanField(_l("Publish on the “you said, we did” board"))
@@ -107,3 +112,10 @@ def answer_times_form(times: dict, formdata=None):
         if category in rows:
             data[f"{category}_version"] = stamp(rows[category], ("acknowledge_hours", "resolve_days"))
     return Form(formdata=formdata, data=data) if formdata is not None else Form(data=data)
+
+
+class AppealForm(FlaskForm):
+    reason = TextAreaField(_l("Why do you disagree with the decision?"), filters=[strip],
+                           validators=[DataRequired(message=_l("Say why you disagree.")), Length(max=MAX_TEXT)],
+                           render_kw={"rows": 4})
+    website = StringField(_l("Leave this empty"))  # a trap for bots, hidden from people

@@ -1,18 +1,20 @@
 """What anyone can do without an account: raise a case, follow it with its code, and read the
 board of what was done. Nothing here shows who raised a case."""
+import secrets
 from functools import cache
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy.orm import aliased
 
 from workspace.extensions import db
 from workspace.feedback import bp, figures, services
-from workspace.feedback.forms import FeedbackForm
+from workspace.feedback.forms import AppealForm, FeedbackForm
 from workspace.feedback.timing import translated
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.models import (
-    CATEGORIES, Action, AgendaItem, Area, Decision, FeedbackCase,
+    CATEGORIES, Action, AgendaItem, Area, CaseAppeal, Decision, FeedbackCase,
 )
 from workspace.models.feedback import FeedbackClusterCase
 from workspace.words import in_reader_language
@@ -21,15 +23,24 @@ PUBLIC_STATUSES = {"received": "received", "acknowledged": "acknowledged", "in_p
                    "resolved": "resolved", "closed": "resolved"}
 
 
+def browser_token() -> str | None:
+    """The token this browser got with the form (kept in its session), for the per-browser limit;
+    None for a client that never loaded the form or keeps no cookie (they share one limit)."""
+    return session.get("feedback_device")
+
+
 @bp.route("/feedback", methods=["GET", "POST"])
 def submit():
+    if request.method == "GET":  # given with the form: a client that posts without loading it has none
+        session.setdefault("feedback_device", secrets.token_hex(8))
     form = FeedbackForm()
     status = 200
     if form.validate_on_submit():
         if form.website.data:  # a bot filled the trap: thank it, keep nothing
             return redirect(url_for("feedback.thanks"))
         try:
-            case = services.create_case(address=request.remote_addr or "unknown", channel="web", **form.case_fields())
+            case = services.create_case(address=request.remote_addr or "unknown", device=browser_token(),
+                                        channel="web", **form.case_fields())
         except services.TooManySubmissions:
             form.form_errors.append(_("Too many messages from here in the last hour. Please try again later."))
             status = 429
@@ -77,13 +88,52 @@ def linked_actions(case: FeedbackCase) -> list[Action]:
     return list(db.session.scalars(_linked_actions(), {"case": case.id}))
 
 
+def appeal_codes(case: FeedbackCase) -> tuple[str | None, str | None]:
+    """The codes of the appeal against this case, and of the case this one appeals: one query."""
+    appeal, original = aliased(FeedbackCase), aliased(FeedbackCase)
+    row = db.session.execute(
+        select(appeal.code, original.code, CaseAppeal.original_id)
+        .join(appeal, appeal.id == CaseAppeal.appeal_id).join(original, original.id == CaseAppeal.original_id)
+        .where(or_(CaseAppeal.original_id == case.id, CaseAppeal.appeal_id == case.id))).all()
+    appealed = next((a for a, _o, original_id in row if original_id == case.id), None)
+    appeal_of = next((o for _a, o, original_id in row if original_id != case.id), None)
+    return appealed, appeal_of
+
+
+def track_page(case: FeedbackCase, form: AppealForm | None = None, status: int = 200):
+    """A case's public status: what kind, when, where it stands, the decision and the response,
+    the appeal it has or is, and the form to appeal while the person may. Nothing else."""
+    appealed, appeal_of = appeal_codes(case)
+    may_appeal = appealed is None and appeal_of is None and services.appeal_refusal(case) is None
+    return render_template("feedback/track.html", case=case, actions=linked_actions(case),
+                           public_status=PUBLIC_STATUSES[case.status], new=request.args.get("new"),
+                           appealed=appealed, appeal_of=appeal_of,
+                           appeal_form=(form or AppealForm(formdata=None)) if may_appeal else None), status
+
+
 @bp.route("/feedback/track/<code>")
 def track(code: str):
-    """A case's public status: what kind, when, where it stands, and the response. Nothing else."""
+    return track_page(db.one_or_404(select(FeedbackCase).where(FeedbackCase.code == code)))
+
+
+@bp.route("/feedback/track/<code>/appeal", methods=["POST"])
+def appeal(code: str):
+    """The person appeals the decision on their complaint, from its tracking page, without an account."""
     case = db.one_or_404(select(FeedbackCase).where(FeedbackCase.code == code))
-    actions = linked_actions(case)
-    return render_template("feedback/track.html", case=case, actions=actions,
-                           public_status=PUBLIC_STATUSES[case.status], new=request.args.get("new"))
+    form = AppealForm()
+    if not form.validate_on_submit():
+        return track_page(case, form, 422)
+    if form.website.data:  # a bot filled the trap: thank it, keep nothing
+        return redirect(url_for("feedback.thanks"))
+    try:
+        appeal_case = services.appeal(case, form.reason.data, request.remote_addr or "unknown", browser_token())
+    except services.TooManySubmissions:
+        form.form_errors.append(_("Too many messages from here in the last hour. Please try again later."))
+        return track_page(case, form, 429)
+    except services.CannotAppeal as refusal:
+        flash(str(refusal), "error")
+        return track_page(case, status=422)
+    return redirect(url_for("feedback.track", code=appeal_case.code, new=1))
 
 
 @bp.route("/feedback/board")

@@ -8,7 +8,7 @@ from functools import cache
 from sqlalchemy import Select, and_, bindparam, case, func, literal, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from workspace import audit
+from workspace import access, audit
 from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.feedback import figures
@@ -45,6 +45,22 @@ def route(area_id: int | None, category: str, programme_id: int | None) -> int |
                                         "programme_id": programme_id or 0})
 
 
+def handler_above(case) -> int | None:
+    """The next organisation up from the one handling the case (escalations and appeals): the
+    rules' handler for the area above the case's, or higher up, the first that is not the one
+    handling it now. None when there is none up to the top."""
+    if case.area_id is None:
+        return None
+    above = db.session.scalars(select(AreaLineage.ancestor_id).where(AreaLineage.area_id == case.area_id,
+                                                                     AreaLineage.depth > 0)
+                               .order_by(AreaLineage.depth)).all()
+    for area_id in above:
+        handler = route(area_id, case.category, case.programme_id)
+        if handler is not None and handler != case.assigned_organization_id:
+            return handler
+    return None
+
+
 def add_rule(user: User, organization_id: int, area_id: int | None, category: str | None,
              programme_id: int | None) -> RoutingRule:
     rule = RoutingRule(organization_id=organization_id, area_id=area_id, category=category or None,
@@ -66,7 +82,8 @@ def remove_rule(rule: RoutingRule) -> None:
     db.session.commit()
 
 
-def to_route() -> tuple[int, bool]:
-    """How many open cases no organisation handles yet, counted up to COUNT_UP_TO, and whether
-    there are more."""
-    return bounded_count(select(FeedbackCase.id).where(FeedbackCase.assigned_organization_id.is_(None), figures.OPEN))
+def to_route(user: User) -> tuple[int, bool]:
+    """How many open cases no organisation handles yet that this administrator may see, counted up
+    to COUNT_UP_TO, and whether there are more."""
+    return bounded_count(select(FeedbackCase.id).where(FeedbackCase.assigned_organization_id.is_(None), figures.OPEN,
+                                                       access.visible_cases(user)))

@@ -34,7 +34,7 @@ def routing_page(form: RoutingRuleForm, status: int = 200):
                      .options(joinedload(RoutingRule.area), joinedload(RoutingRule.programme),
                               joinedload(RoutingRule.organization))
                      .order_by(area.name.nulls_first(), RoutingRule.category.nulls_first(), RoutingRule.id), 50)
-    waiting, more = routing.to_route()
+    waiting, more = routing.to_route(current_user)
     return render_template("feedback/routing.html", form=form, rules=rules, kinds=translated(CATEGORIES),
                            waiting=waiting, more=more), status
 

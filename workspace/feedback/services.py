@@ -2,7 +2,7 @@
 and the way back to the committee. Every change is audited."""
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context, url_for
 from sqlalchemy import delete, func, insert, select
 
 from workspace import audit, edits
@@ -11,11 +11,21 @@ from workspace.extensions import db
 from workspace.feedback import routing
 from workspace.feedback.timing import answer_times, current_due
 from workspace.formatting import as_period
-from workspace.i18n import gettext as _
+from workspace.i18n import gettext as _, in_language
 from workspace.models.feedback import FeedbackClusterCase, new_tracking_code
 from workspace.models import (
-    CATEGORIES, NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase, FeedbackCluster, IntakeHit, Organization, User,
+    CATEGORIES, NEXT_STATUSES, AnswerTime, CaseAppeal, CaseNote, FeedbackCase, FeedbackCluster, IntakeHit,
+    Organization, SmsMessage, User,
 )
+
+
+def track_url(code: str) -> str:
+    """The full address of a case's public page, for a text message: in a request or out of one
+    (a command), where BASE_URL says where the app is served."""
+    if has_request_context():
+        return url_for("feedback.track", code=code, _external=True)
+    with current_app.test_request_context(base_url=current_app.config["BASE_URL"]):
+        return url_for("feedback.track", code=code, _external=True)
 
 
 class CaseRuleError(Exception):
@@ -26,21 +36,28 @@ class TooManySubmissions(Exception):
     pass
 
 
-def check_intake_limit(address: str) -> None:
-    window = utcnow() - timedelta(minutes=current_app.config["FEEDBACK_WINDOW_MINUTES"])
-    count = db.session.scalar(select(func.count()).select_from(IntakeHit).where(
-        IntakeHit.address == address, IntakeHit.at >= window))
-    if count >= current_app.config["FEEDBACK_MAX_PER_ADDRESS"]:
+def check_intake_limit(address: str, device: str | None = None) -> None:
+    """Refuses a submission past the limits of its browser or of its address (config.py: a shared
+    connection is many people, so one browser's limit is lower than its address's)."""
+    config = current_app.config
+    window = utcnow() - timedelta(minutes=config["FEEDBACK_WINDOW_MINUTES"])
+    from_device = IntakeHit.device.is_(None) if device is None else IntakeHit.device == device
+    by_device, by_address = db.session.execute(
+        select(func.count().filter(from_device), func.count()).select_from(IntakeHit)
+        .where(IntakeHit.address == address, IntakeHit.at >= window)).one()
+    if by_device >= config["FEEDBACK_MAX_PER_DEVICE"] or by_address >= config["FEEDBACK_MAX_PER_ADDRESS"]:
         raise TooManySubmissions
 
 
-def create_case(*, address: str | None = None, recorded_by: User | None = None, **fields) -> FeedbackCase:
+def create_case(*, address: str | None = None, device: str | None = None, recorded_by: User | None = None,
+                along=None, **fields) -> FeedbackCase:
     """A new case. From the public form (address given: rate-limited) or recorded by staff. The
     routing rules name the organisation that handles it; where none covers it, a recorded case
-    stays with the recorder's organisation and a public one waits to be routed by hand."""
+    stays with the recorder's organisation and a public one waits to be routed by hand. `along`:
+    given the case, the records that come with it (a text message), saved in the same commit."""
     if address is not None:
-        check_intake_limit(address)
-        db.session.add(IntakeHit(address=address))
+        check_intake_limit(address, device)
+        db.session.add(IntakeHit(address=address, device=device))
         db.session.execute(delete(IntakeHit).where(IntakeHit.at < utcnow() - timedelta(days=1)))
     if fields.get("anonymous"):
         fields["contact_name"], fields["contact_phone"] = "", ""  # anonymous cases keep no contact at all
@@ -62,6 +79,8 @@ def create_case(*, address: str | None = None, recorded_by: User | None = None, 
         case.code = new_tracking_code()
     db.session.add(case)
     audit.record("create", case, after=audit.snapshot(case), actor=recorded_by)
+    if along is not None:
+        db.session.add_all(along(case))  # records that come with the case, saved with it or not at all
     db.session.commit()
     return case
 
@@ -72,6 +91,9 @@ def move(case: FeedbackCase, user: User, stated: edits.Stated, to_status: str, n
         raise CaseRuleError(_("A case that is %(status)s cannot go there.", status=case.status_label.lower()))
     if to_status == "resolved" and not case.response.strip():
         raise CaseRuleError(_("Write the response to the person before resolving the case."))
+    if to_status == "resolved" and case.category == "complaint" and not case.outcome:
+        raise CaseRuleError(_("Record the decision (upheld, partly upheld, not upheld or referred) before "
+                              "resolving the complaint."))
     before = audit.snapshot(case)
     now = utcnow()
     case.notes.append(CaseNote(author_id=user.id, from_status=case.status, to_status=to_status, text=note.strip()))
@@ -85,6 +107,12 @@ def move(case: FeedbackCase, user: User, stated: edits.Stated, to_status: str, n
     elif to_status == "in_progress" and before["status"] == "resolved":
         case.resolved_at = None  # reopened
     case.due_at = current_due(case, answer_times())
+    if to_status == "resolved" and case.contact_phone:
+        # Word of the answer by text, waiting for the gateway with the other texts (workspace/feedback/sms.py).
+        with in_language(case.language):
+            text = _("Your case %(code)s has been answered. Read the answer at %(url)s", code=case.code,
+                     url=track_url(case.code))
+        db.session.add(SmsMessage(direction="out", phone=case.contact_phone, text=text, case=case))
     audit.record(to_status, case, before=before, after=audit.snapshot(case))
     db.session.commit()
 
@@ -93,6 +121,9 @@ def assign(case: FeedbackCase, user: User, stated: edits.Stated, organization_id
            labels: dict | None = None) -> None:
     if person is not None and person.organization_id != organization_id:
         raise CaseRuleError(_("%(name)s is not in that organisation.", name=person.name))
+    if person is not None and case.sensitive and not person.handles_sensitive:
+        raise CaseRuleError(_("%(name)s is not a focal point for sensitive cases: choose one who is.",
+                              name=person.name))
     before = audit.snapshot(case)
     edits.apply(case, stated, {"assigned_organization_id": organization_id,
                                "assigned_user_id": person.id if person else None}, labels)
@@ -103,12 +134,14 @@ def assign(case: FeedbackCase, user: User, stated: edits.Stated, organization_id
 
 
 def respond(case: FeedbackCase, stated: edits.Stated, response: str, publishable: bool, public_summary: str,
-            labels: dict | None = None) -> None:
+            labels: dict | None = None, outcome: str | None = None) -> None:
+    if publishable and case.sensitive:
+        raise CaseRuleError(_("A sensitive case is never published."))
     if publishable and not public_summary.strip():
         raise CaseRuleError(_("Write what was raised in words fit to publish (no names, no numbers)."))
     before = audit.snapshot(case)
     edits.apply(case, stated, {"response": response.strip(), "publishable": publishable,
-                               "public_summary": public_summary.strip()}, labels)
+                               "public_summary": public_summary.strip(), "outcome": outcome or None}, labels)
     audit.record("respond", case, before=before, after=audit.snapshot(case))
     db.session.commit()
 
@@ -166,3 +199,54 @@ def raise_cluster(committee, user: User, category: str, programme: str, month: s
     return committee_services.propose_item(committee, user, origin=("feedback_cluster", cluster.id),
                                            title=title[:200], kind="discussion", minutes_allotted=15,
                                            description=_("Raised from the feedback cases of the area."))
+
+
+class CannotAppeal(CaseRuleError):
+    pass
+
+
+def appeal_refusal(case: FeedbackCase, now=None) -> str | None:
+    """Why the person may not appeal the case now, or None if they may: a complaint resolved
+    within APPEAL_DAYS, not itself an appeal, not appealed already."""
+    now = now or utcnow()
+    if case.category != "complaint" or case.status not in ("resolved", "closed") or case.resolved_at is None:
+        return _("Only a complaint that has been answered can be appealed.")
+    if case.resolved_at + timedelta(days=current_app.config["APPEAL_DAYS"]) < now:
+        return _("The time to appeal (%(days)s days from the answer) has passed.",
+                 days=current_app.config["APPEAL_DAYS"])
+    if db.session.get(CaseAppeal, case.id) is not None:
+        return _("This is an appeal already: its decision is the last one.")
+    if db.session.scalar(select(CaseAppeal.appeal_id).where(CaseAppeal.original_id == case.id)) is not None:
+        return _("This case has been appealed already.")
+    return None
+
+
+def appeal(case: FeedbackCase, reason: str, address: str, device: str | None = None) -> FeedbackCase:
+    """The person's appeal against the decision: a new case, linked to this one, handled by the
+    organisation the rules name for the area above (else waiting to be routed by hand)."""
+    refusal = appeal_refusal(case)
+    if refusal:
+        raise CannotAppeal(refusal)
+    check_intake_limit(address, device)
+    db.session.add(IntakeHit(address=address, device=device))
+    appeal_case = FeedbackCase(
+        category=case.category, channel="web", description=reason.strip(), area_id=case.area_id,
+        programme=case.programme, programme_id=case.programme_id, anonymous=case.anonymous, sensitive=case.sensitive,
+        contact_name=case.contact_name, contact_phone=case.contact_phone, language=case.language,
+        assigned_organization_id=routing.handler_above(case), status="received", received_at=utcnow())
+    appeal_case.due_at = current_due(appeal_case, answer_times())
+    appeal_case.code = new_tracking_code()
+    while db.session.scalar(select(FeedbackCase.id).where(FeedbackCase.code == appeal_case.code)):
+        appeal_case.code = new_tracking_code()
+    appeal_case.notes.append(CaseNote(from_status="received", to_status="received",
+                                      text=_("An appeal against the decision on case %(code)s.", code=case.code)))
+    case.notes.append(CaseNote(from_status=case.status, to_status=case.status,
+                               text=_("Appealed by the person: case %(code)s.", code=appeal_case.code)))
+    db.session.add(appeal_case)
+    db.session.flush()
+    link = CaseAppeal(appeal_id=appeal_case.id, original_id=case.id)
+    db.session.add(link)
+    audit.record("create", appeal_case, after=audit.snapshot(appeal_case))
+    audit.record("appeal", link, after=audit.snapshot(link))
+    db.session.commit()
+    return appeal_case

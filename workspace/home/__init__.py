@@ -53,8 +53,8 @@ def _case_counts() -> dict:
     counts = {}
     if access.can_record_cases(current_user):
         counts["new"], _more = bounded_count(select(FeedbackCase.id).where(
-            FeedbackCase.assigned_organization_id == current_user.organization_id,
+            access.visible_cases(current_user), FeedbackCase.assigned_organization_id == current_user.organization_id,
             FeedbackCase.status == "received"))
     if access.is_admin(current_user):
-        counts["to_route"], _more = routing.to_route()
+        counts["to_route"], _more = routing.to_route(current_user)
     return counts

@@ -54,12 +54,13 @@ __all__ += ["DIMENSIONS", "DIRECTIONS", "FREQUENCIES", "GROUP_ROLES", "INDICATOR
             "GroupRole", "Indicator", "IndicatorTarget", "IndicatorValue", "IndicatorWording", "PeriodSignoff",
             "EVIDENCE_TYPES", "ValueEvidence", "SIGNOFF_STATES"]
 from workspace.models.feedback import (  # noqa: E402
-    CASE_STATUSES, CATEGORIES, CHANNELS, DEFAULT_ANSWER_TIMES, NEXT_STATUSES, AnswerTime, CaseNote, FeedbackCase,
-    FeedbackCluster, IntakeHit, RoutingRule,
+    CASE_STATUSES, CATEGORIES, CHANNELS, DEFAULT_ANSWER_TIMES, NEXT_STATUSES, OUTCOMES, AnswerTime, CaseAppeal,
+    CaseNote, FeedbackCase, FeedbackCluster, IntakeHit, RoutingRule, SmsMessage,
 )
 
 __all__ += ["CASE_STATUSES", "CATEGORIES", "CHANNELS", "DEFAULT_ANSWER_TIMES", "NEXT_STATUSES", "AnswerTime",
-            "CaseNote", "FeedbackCase", "FeedbackCluster", "IntakeHit", "RoutingRule"]
+            "CaseNote", "FeedbackCase", "FeedbackCluster", "IntakeHit", "RoutingRule", "OUTCOMES", "CaseAppeal",
+            "SmsMessage"]
 from workspace.models.sessions import (  # noqa: E402
     CARD_KINDS, MAX_CARD, PHASE_ORDER, PHASES, Card, Participant, PlanningSession, Vote,
 )

@@ -6,7 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -19,7 +19,7 @@ from workspace.models.directory import SECTORS, Organization
 class User(UserMixin, Versioned, db.Model):
     __tablename__ = "users"
     __table_args__ = (Index("ix_users_name", "name", "id"),)  # lists of people, by name
-    __audit_fields__ = ("name", "email", "organization_id", "is_admin", "active")
+    __audit_fields__ = ("name", "email", "organization_id", "is_admin", "handles_sensitive", "active")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
@@ -28,6 +28,9 @@ class User(UserMixin, Versioned, db.Model):
         ForeignKey("organizations.id", ondelete="RESTRICT"), index=True
     )
     is_admin: Mapped[bool] = mapped_column(default=False)
+    # A named focal point of their organisation for sensitive feedback cases (abuse, exploitation,
+    # violence, fraud by staff): only they read such a case in full (workspace/access.py).
+    handles_sensitive: Mapped[bool] = mapped_column(default=False, server_default=false())
     active: Mapped[bool] = mapped_column(default=True)
     # None while an invitation or a reset is waiting for the person to choose a password.
     password_hash: Mapped[str | None] = mapped_column(String(255))

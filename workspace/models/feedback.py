@@ -3,7 +3,9 @@ import secrets
 from collections import Counter
 from datetime import datetime
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, event, inspect, text
+from sqlalchemy import (
+    JSON, CheckConstraint, ForeignKey, Index, SmallInteger, String, Text, event, false, inspect, text,
+)
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
 from workspace.clock import to_local, utcnow
@@ -20,6 +22,9 @@ CATEGORIES = {"complaint": _l("Complaint"), "suggestion": _l("Suggestion"), "que
               "appreciation": _l("Appreciation")}
 CASE_STATUSES = {"received": _l("Received"), "acknowledged": _l("Acknowledged"), "in_progress": _l("In progress"),
                  "resolved": _l("Resolved"), "closed": _l("Closed")}
+# What resolving a complaint decided, told to the person with the reason (the response).
+OUTCOMES = {"upheld": _l("Upheld"), "partly_upheld": _l("Partly upheld"), "not_upheld": _l("Not upheld"),
+            "referred": _l("Referred to another organisation or programme")}
 # Where a case may go next.
 NEXT_STATUSES = {"received": ("acknowledged",), "acknowledged": ("in_progress", "resolved"),
                  "in_progress": ("resolved",), "resolved": ("closed", "in_progress"), "closed": ()}
@@ -50,6 +55,8 @@ class FeedbackCase(Versioned, db.Model):
         CheckConstraint("length(description) > 0", name="described"),
         CheckConstraint("NOT anonymous OR (contact_name = '' AND contact_phone = '')", name="anonymous_no_contact"),
         CheckConstraint("NOT publishable OR public_summary <> ''", name="published_has_summary"),
+        CheckConstraint(f"outcome IS NULL OR {_in('outcome', OUTCOMES)}", name="outcome"),
+        CheckConstraint("NOT (sensitive AND publishable)", name="sensitive_unpublished"),
         # A committee's cases in a month, raised as a cluster: by area, then time.
         Index("ix_feedback_cases_area_received", "area_id", "received_at"),
         # The board: published cases, newest answer first; of one kind; in an area (area_id in the
@@ -61,9 +68,9 @@ class FeedbackCase(Versioned, db.Model):
         Index("ix_feedback_cases_published_area", "area_id", "resolved_at", "id",
               sqlite_where=text(PUBLISHED_SQL), postgresql_where=text(PUBLISHED_SQL)),
     )
-    __audit_fields__ = ("category", "channel", "area_id", "programme", "programme_id", "status",
-                        "assigned_organization_id",
-                        "assigned_user_id", "response", "publishable", "public_summary")
+    __audit_fields__ = ("category", "channel", "area_id", "programme", "programme_id", "status", "sensitive",
+                        "assigned_organization_id", "escalation_level",
+                        "assigned_user_id", "response", "outcome", "publishable", "public_summary")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(11), unique=True, default=new_tracking_code)
@@ -77,6 +84,9 @@ class FeedbackCase(Versioned, db.Model):
     programme_id: Mapped[int | None] = mapped_column(ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
     programme_record: Mapped["Programme | None"] = relationship("Programme")  # the programme_id named
     anonymous: Mapped[bool] = mapped_column(default=False)
+    # About abuse, exploitation, violence or fraud by staff: read in full only by the handling
+    # organisation's named focal points, never published (workspace/access.py can_handle_case).
+    sensitive: Mapped[bool] = mapped_column(default=False, server_default=false())
     contact_name: Mapped[str] = mapped_column(String(120), default="")
     contact_phone: Mapped[str] = mapped_column(String(40), default="")
     status: Mapped[str] = mapped_column(String(20), default="received")
@@ -84,6 +94,7 @@ class FeedbackCase(Versioned, db.Model):
         ForeignKey("organizations.id", ondelete="SET NULL"))
     assigned_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     response: Mapped[str] = mapped_column(Text, default="")  # for the person and the community
+    outcome: Mapped[str | None] = mapped_column(String(20))  # of OUTCOMES, once decided
     language: Mapped[str | None] = mapped_column(String(12))  # the language the response is written in (None: the default)
     publishable: Mapped[bool] = mapped_column(default=False)
     public_summary: Mapped[str] = mapped_column(String(1000), default="")  # what was raised, fit to publish
@@ -93,6 +104,10 @@ class FeedbackCase(Versioned, db.Model):
     acknowledged_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None] = mapped_column(active_history=True)
     closed_at: Mapped[datetime | None]
+    # Past its time, a case goes up (workspace/feedback/escalation.py): 1, to the organisation that
+    # handles the area above; 2, to the committee over the area.
+    escalation_level: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+    escalated_at: Mapped[datetime | None]
 
     area: Mapped[Area | None] = relationship()
     assigned_organization: Mapped[Organization | None] = relationship()
@@ -112,6 +127,10 @@ class FeedbackCase(Versioned, db.Model):
     def status_label(self) -> str:
         return str(CASE_STATUSES[self.status])
 
+    @property
+    def outcome_label(self) -> str:
+        return str(OUTCOMES[self.outcome]) if self.outcome else ""
+
 
 # The case list, what is due soonest first (due_at NULLS LAST, then the newest): its open cases
 # (the list as it opens), one status, any status. The last also finds what is past its time.
@@ -125,6 +144,54 @@ Index("ix_feedback_cases_organization_due", FeedbackCase.assigned_organization_i
       FeedbackCase.received_at.desc())
 Index("ix_feedback_cases_unassigned_due", FeedbackCase.due_at, FeedbackCase.received_at.desc(),
       sqlite_where=text(UNASSIGNED_SQL), postgresql_where=text(UNASSIGNED_SQL))
+
+
+class CaseAppeal(db.Model):
+    """An appeal against a case's decision: a case of its own, handled by the next level, linked
+    to the one it appeals. A case is appealed once."""
+
+    __tablename__ = "case_appeals"
+    __audit_fields__ = ("appeal_id", "original_id")
+
+    appeal_id: Mapped[int] = mapped_column(ForeignKey("feedback_cases.id", ondelete="CASCADE"), primary_key=True,
+                                           autoincrement=False)
+    original_id: Mapped[int] = mapped_column(ForeignKey("feedback_cases.id", ondelete="CASCADE"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    appeal: Mapped["FeedbackCase"] = relationship(foreign_keys=[appeal_id])
+    original: Mapped["FeedbackCase"] = relationship(foreign_keys=[original_id])
+
+    @property
+    def id(self) -> int:  # for the audit trail, which names records by number
+        return self.appeal_id
+
+    @property
+    def name(self) -> str:
+        return self.appeal.code if self.appeal else str(self.appeal_id)
+
+
+class SmsMessage(db.Model):
+    """A text message: one that came in through the SMS gateway's webhook (its id at the gateway
+    keeps a message sent twice from making two cases), or one to send, waiting here until a
+    gateway takes it (sent_at), as reminders wait in the outbox."""
+
+    __tablename__ = "sms_messages"
+    __table_args__ = (
+        CheckConstraint("direction IN ('in', 'out')", name="direction"),
+        CheckConstraint("length(text) > 0", name="text"),
+        Index("ix_sms_messages_waiting", "direction", "sent_at", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    direction: Mapped[str] = mapped_column(String(3))
+    phone: Mapped[str] = mapped_column(String(40))
+    text: Mapped[str] = mapped_column(Text)
+    gateway_id: Mapped[str | None] = mapped_column(String(100), unique=True)  # of a message that came in
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("feedback_cases.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+
+    case: Mapped["FeedbackCase | None"] = relationship()
 
 
 class CaseNote(db.Model):
@@ -215,12 +282,15 @@ def _write_scope(_mapper, _connection, rule: RoutingRule) -> None:
 
 
 class IntakeHit(db.Model):
-    """One public submission from an address, for the rate limit."""
+    """One public submission from an address (and the browser it came from, when it has one), for
+    the rate limits."""
 
     __tablename__ = "intake_hits"
+    __table_args__ = (Index("ix_intake_hits_device", "address", "device", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     address: Mapped[str] = mapped_column(String(64), index=True)
+    device: Mapped[str | None] = mapped_column(String(32))  # the browser's token (its session); None: none
     at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 

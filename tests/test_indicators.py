@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from workspace.clock import utcnow
 from workspace.extensions import db
 from workspace import edits
-from workspace.indicators import periods, services, values
+from workspace.indicators import chart, periods, services, values
 from workspace.indicators.owners import Owner
 from workspace.models import AgendaItem, AuditEvent, GroupRole, Indicator, IndicatorValue, IndicatorWording
 from tests import factories
@@ -383,6 +383,26 @@ def test_chart_shows_values_target_and_baseline(client, group):
     assert text.count('class="point') == 3 and 'class="target"' in text and 'class="baseline"' in text
     year, month = map(int, THIS_MONTH.split("-"))
     assert f"{date(year, month, 1):%b %Y}: 20" in text  # the point's title: the month, short
+
+
+@pytest.mark.parametrize("unit, largest, top, tick", [
+    ("count", 35.3625, 40, 10), ("count", 96, 100, 20), ("count", 1234.5, 1500, 500), ("count", 0.3, 1, 0.2),
+    ("percent", 12, 100, 20), ("score", 3, 5, 1), ("yes_no", 1, 1, 1),
+])
+def test_chart_ticks_are_round_steps(unit, largest, top, tick):
+    assert chart.axis(unit, largest) == (pytest.approx(top), pytest.approx(tick))
+
+
+def test_chart_tick_labels_fit_beside_the_axis(app):
+    with app.test_request_context():
+        small = chart.build(Indicator(id=1, unit="count", direction="higher", target=None, baseline_value=None),
+                            [("2026-01", 35.3625, "verified")], {})
+        large = chart.build(Indicator(id=2, unit="count", direction="higher", target=None, baseline_value=None),
+                            [("2026-01", 123456.0, "verified")], {})
+    assert [label for _y, label in small.ticks] == ["0", "10", "20", "30", "40"]
+    assert [label for _y, label in large.ticks][-1] == "150,000"
+    assert large.left >= chart.CHAR_WIDTH * len("150,000") and large.left > small.left
+    assert large.points[0].x > large.left  # the plot starts after the labels
 
 
 def test_committee_sees_off_track_indicators_in_its_area_and_raises_one(client, group):

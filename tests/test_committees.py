@@ -148,7 +148,7 @@ def test_schedule_a_meeting(client, team):
 
 @pytest.mark.parametrize("data, message", [
     ({"date": (utcnow() - timedelta(days=1)).date().isoformat(), "time": "10:00"},
-     "This time has passed: a planned meeting must be in the future."),
+     "This time has passed. For a meeting that has already taken place, tick"),
     ({"place": "", "call_link": ""}, "Give a place, a call link, or both."),
     ({"call_link": "javascript:alert(1)"}, "A call link starts with https://"),
     ({"title": ""}, "This field is required."),
@@ -162,6 +162,45 @@ def test_bad_meeting_input_saves_nothing(client, team, data, message):
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert count(Meeting) == 0
+
+
+def test_a_meeting_that_took_place_is_recorded_afterwards_and_counts(client, team):
+    """A committee's meetings from before the app, or one entered late: scheduled in the past with
+    the box ticked, built, recorded as held, marked as recorded afterwards, counted for the year."""
+    from workspace.clock import local_today
+    from workspace.committees import reports
+
+    committee, people = team
+    login(client, people["secretary"])
+    new = f"/committees/{committee.id}/meetings/new"
+    first_of_year = {"date": local_today().replace(month=1, day=1).isoformat(), "time": "00:00"}
+    response = client.post(new, data={"title": "January meeting", "place": "Hall", **future(), "already_held": "y"})
+    assert response.status_code == 422 and count(Meeting) == 0
+    assert "A meeting recorded afterwards has already taken place" in response.get_data(as_text=True)
+
+    response = client.post(new, data={"title": "January meeting", "place": "Hall", **first_of_year,
+                                      "already_held": "y"}, follow_redirects=True)
+    meeting = db.session.scalar(db.select(Meeting))
+    assert meeting.recorded_afterwards and meeting.status == "planned"
+    text = response.get_data(as_text=True)
+    assert "Add the items it discussed" in text and "recorded afterwards" in text
+    assert "recorded afterwards" in client.get(f"/meetings/{meeting.id}/print").get_data(as_text=True)
+    assert client.post(f"/meetings/{meeting.id}/items", data={
+        "title": "Coverage", "kind": "decision", "minutes_allotted": 20}).status_code == 302
+
+    # Rescheduling keeps it in the past.
+    edit = {"title": "January meeting", "place": "Hall", "version": meeting.version}
+    assert client.post(f"/meetings/{meeting.id}/edit", data={**edit, **future()}).status_code == 422
+    assert client.post(f"/meetings/{meeting.id}/edit", data={**edit, **first_of_year, "time": "00:01"}
+                       ).status_code == 302
+
+    meeting = db.session.get(Meeting, meeting.id)
+    members = [m.user_id for m in db.session.scalars(db.select(Membership))]
+    services.record_meeting(meeting, people["secretary"], mark_held=True, members=members,
+                            attendance={user_id: "present" for user_id in members}, minutes={},
+                            decisions={}, new_decisions={meeting.items[0].id: "Register at the market."})
+    assert db.session.get(Meeting, meeting.id).status == "held"
+    assert reports.figures(committee, people["member"]).compliance.held == 1
 
 
 @pytest.mark.parametrize("data, message", [

@@ -383,6 +383,8 @@ def test_chart_shows_values_target_and_baseline(client, group):
     assert text.count('class="point') == 3 and 'class="target"' in text and 'class="baseline"' in text
     year, month = map(int, THIS_MONTH.split("-"))
     assert f"{date(year, month, 1):%b %Y}: 20" in text  # the point's title: the month, short
+    # The chart's text alternative: every figure in the table, one link away.
+    assert '<a href="#values">Every figure in a table</a>' in text and '<h2 id="values">' in text
 
 
 @pytest.mark.parametrize("unit, largest, top, tick", [

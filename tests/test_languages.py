@@ -182,6 +182,35 @@ def test_yes_and_no_in_every_shipped_language(app):
         parse("yes_no", "maybe")
 
 
+def test_a_form_s_own_messages_in_every_shipped_language(client):
+    """WTForms' messages come from its catalog (French) or, where it has none (Bengali), from the
+    app's; each catalog is read once per language, not on every request."""
+    from wtforms.i18n import get_translations
+
+    from workspace import form_messages, i18n
+
+    wtforms_french = get_translations(["fr"]).gettext("This field is required.")
+    expected = {"en": "This field is required.", "fr": wtforms_french, "bn": translated("bn", "This field is required.")}
+    assert len(set(expected.values())) == 3
+    for language, message in expected.items():
+        page = client.post("/login", data={"email": "", "password": ""}, headers={"Accept-Language": language})
+        assert page.status_code == 422 and message in page.get_data(as_text=True), language
+    loaded = i18n._form_catalog.cache_info().currsize
+    client.post("/login", data={"email": "", "password": ""}, headers={"Accept-Language": "bn"})
+    assert i18n._form_catalog.cache_info().currsize == loaded
+    with client.application.test_request_context(headers={"Accept-Language": "bn"}):
+        for message in [*form_messages.MESSAGES, form_messages.too_long(3)]:
+            assert not str(message).isascii(), message  # in Bengali script
+
+
+@pytest.mark.parametrize("path", ["/feedback", "/feedback/board", "/feedback/track", "/login", "/join"])
+def test_public_pages_describe_themselves_in_the_reader_s_language(client, path):
+    text = client.get(path, headers={"Accept-Language": "bn"}).get_data(as_text=True)
+    assert text.count('<meta name="description" content="') == 1
+    description = text.split('<meta name="description" content="', 1)[1].split('"', 1)[0]
+    assert len(description) > 40 and not description.isascii()  # in Bengali
+
+
 # --- A community's own words ----------------------------------------------------------------------
 
 @pytest.fixture

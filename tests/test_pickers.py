@@ -31,7 +31,7 @@ def test_action_form_lists_a_bounded_number_of_organisations(client, world, many
     assert str(world["ngo"].id) in chosen  # the chosen one is always there
     assert len(chosen) <= pickers.LIMIT + 1
     assert 'name="responsible_organization_id-q"' in html and 'name="responsible_organization_id-find"' in html
-    assert 'hx-swap="innerHTML"' in html  # never the swap of a form around it
+    assert 'data-hx-swap="innerHTML"' in html  # never the swap of a form around it
     # With nothing typed, the focal person list offers the responsible organisation's people.
     people = option_values(html, "focal_person_id")
     assert set(people) == {"", str(world["focal"].id), str(world["colleague"].id)}

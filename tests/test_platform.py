@@ -100,7 +100,7 @@ class TestWithCsrf:
         response = client.post("/login", data={"email": admin.email, "password": factories.PASSWORD, "csrf_token": token})
         assert response.status_code == 302
         page = client.get("/admin/organizations").get_data(as_text=True)
-        header_token = re.search(r'hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
+        header_token = re.search(r'data-hx-headers=\'\{"X-CSRFToken": "([^"]+)"\}\'', page).group(1)
         data = {"name": "Through htmx", "kind": "ngo", "area_id": factories.national_area().id}
         assert client.post("/admin/organizations", data=data, headers={"HX-Request": "true"}).status_code == 400
         response = client.post("/admin/organizations", data=data,

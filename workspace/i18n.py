@@ -10,11 +10,12 @@ from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
-from babel import Locale
+from babel import Locale, support
 from flask import current_app, g, has_app_context, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import force_locale, get_locale, get_translations
 from flask_babel.speaklater import LazyString
+from wtforms.i18n import messages_path
 
 CATALOGS = Path(__file__).parent / "translations"
 # The cookie that keeps the language of someone without an account (or not logged in).
@@ -107,6 +108,33 @@ def in_language(code: str | None):
                 setattr(g, name, value)
 
 
+@lru_cache(maxsize=8)
+def _form_catalog(code: str) -> support.NullTranslations:
+    return support.Translations.load(messages_path(), [code], domain="wtforms")
+
+
+class _FormMessages:
+    """WTForms' own messages ("This field is required.") in the request's language: WTForms'
+    catalog, else the app's (workspace/form_messages.py). Flask-WTF reads WTForms' catalog from
+    disk again on every request that builds a form; here it is read once per language and handed
+    to Flask-WTF through the request attribute it looks in first."""
+
+    def ugettext(self, string: str) -> str:
+        text = _form_catalog(str(get_locale())).ugettext(string)
+        return text if text != string else request_translations().ugettext(string)
+
+    def ungettext(self, singular: str, plural: str, num: int) -> str:
+        text = _form_catalog(str(get_locale())).ungettext(singular, plural, num)
+        return text if text not in (singular, plural) else request_translations().ungettext(singular, plural, num)
+
+
+_FORM_MESSAGES = _FormMessages()
+
+
+def _give_form_messages() -> None:
+    request.wtforms_translations = _FORM_MESSAGES
+
+
 def _vary_by_language(response):
     """What the app writes depends on the reader's language: a shared cache must keep one copy per
     language asked for (the cookie and the account already vary it by Cookie)."""
@@ -117,6 +145,7 @@ def _vary_by_language(response):
 
 def register(app) -> None:
     app.after_request(_vary_by_language)
+    app.before_request(_give_form_messages)
     app.jinja_env.globals.update(shipped_languages=shipped_languages, text_direction=text_direction,
                                  reading_language=reading_language, language_cookie=LANGUAGE_COOKIE)
     app.jinja_env.install_gettext_callables(

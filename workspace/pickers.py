@@ -13,7 +13,7 @@ from typing import Callable
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import aliased
 from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
@@ -23,6 +23,7 @@ from workspace.extensions import db
 from workspace.forms import optional_id
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.inputs import whole_number
+from workspace.pages import read
 from workspace.models import AREA_DEPTH, Area, Committee, Organization, Programme, User
 
 LIMIT = 30
@@ -121,17 +122,61 @@ KINDS: dict[str, Kind] = {
 }
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """With nothing typed, what a form offers first: one of SUGGESTIONS and its values."""
+
+    name: str
+    values: tuple[tuple[str, object], ...]
+
+
+# The narrowings a form may suggest, written with parameters so that each statement is built once.
+SUGGESTIONS = {
+    "people of an organisation": lambda: User.organization_id == bindparam("organization_id"),
+    "people except": lambda: User.id.not_in(bindparam("ids", expanding=True)),
+    "organisations among": lambda: Organization.id.in_(bindparam("ids", expanding=True)),
+}
+
+
+def people_of(organization_id: int | None) -> Suggestion | None:
+    return Suggestion("people of an organisation", (("organization_id", organization_id),)) \
+        if organization_id else None
+
+
+def people_except(ids) -> Suggestion | None:
+    return Suggestion("people except", (("ids", sorted(ids)),)) if ids else None
+
+
+def organizations_among(ids) -> Suggestion:
+    return Suggestion("organisations among", (("ids", sorted(ids)),))
+
+
 @cache
-def _suggested(kind_name: str) -> Select:
-    """What a picker of this kind lists with nothing typed, the same for everyone: built once."""
+def _statement(kind_name: str, purpose: str, suggestion: str | None = None) -> Select:
+    """A picker's statement, the same for everyone and built once (building one costs more than
+    running it): the chosen records (ids), the matches of what was typed (pattern), or what is
+    offered with nothing typed."""
     kind = KINDS[kind_name]
-    return kind.suggested(kind.rows()).order_by(*kind.order()).limit(LIMIT)
+    if purpose == "chosen":
+        return kind.rows().where(kind.id_column.in_(bindparam("chosen", expanding=True)))
+    if purpose == "search":
+        query = kind.rows().where(kind.name_column.ilike(bindparam("pattern"), escape="\\"))
+    elif suggestion:
+        query = kind.rows().where(SUGGESTIONS[suggestion]())
+    else:
+        query = kind.suggested(kind.rows())
+    return query.order_by(*kind.order()).limit(LIMIT)
 
 
-def _contains(column, text: str):
-    """Case-insensitive "contains", the same on SQLite and PostgreSQL; % and _ typed are literal."""
+def like_pattern(text: str) -> str:
+    """The pattern of a case-insensitive "contains", the same on SQLite and PostgreSQL; % and _
+    typed are literal (escaped with a backslash)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return column.ilike(f"%{escaped}%", escape="\\")
+    return f"%{escaped}%"
+
+
+def contains(column, text: str):
+    return column.ilike(like_pattern(text), escape="\\")
 
 
 @dataclass
@@ -145,7 +190,7 @@ class Picker:
     blank: str | None = None
     multiple: bool = False
     # With nothing typed: what this form suggests first (one organisation's people, say).
-    suggest: Callable[[Select], Select] | None = None
+    suggest: Suggestion | None = None
 
     @property
     def kind(self) -> Kind:
@@ -154,14 +199,22 @@ class Picker:
     def options(self) -> list[tuple[int, str, bool]]:
         """(id, label, chosen): the chosen records first, then up to LIMIT matches. Two queries."""
         kind = self.kind
-        found = db.session.execute(kind.rows().where(kind.id_column.in_(self.chosen))).all() if self.chosen else []
-        if self.search:
-            query = kind.rows().where(_contains(kind.name_column, self.search)).order_by(*kind.order()).limit(LIMIT)
-        elif self.suggest or kind.per_person:
-            query = (self.suggest or kind.suggested)(kind.rows()).order_by(*kind.order()).limit(LIMIT)
+        if kind.per_person:  # its rows depend on who asks: built for each use
+            rows = kind.rows()
+            found = read(rows.where(kind.id_column.in_(self.chosen))).all() if self.chosen else []
+            query = (rows.where(contains(kind.name_column, self.search)) if self.search
+                     else kind.suggested(rows)).order_by(*kind.order()).limit(LIMIT)
+            matches = read(query).all()
         else:
-            query = _suggested(self.kind_name)
-        matches = db.session.execute(query).all()
+            found = (read(_statement(self.kind_name, "chosen"), {"chosen": self.chosen}).all()
+                     if self.chosen else [])
+            if self.search:
+                query, values = _statement(self.kind_name, "search"), {"pattern": like_pattern(self.search)}
+            elif self.suggest:
+                query, values = _statement(self.kind_name, "suggested", self.suggest.name), dict(self.suggest.values)
+            else:
+                query, values = _statement(self.kind_name, "suggested"), {}
+            matches = read(query, values).all()
         seen = {row.id for row in found}
         return ([(row.id, row.label, True) for row in found] +
                 [(row.id, row.label, False) for row in matches if row.id not in seen])

@@ -8,7 +8,7 @@ from workspace.extensions import db
 from workspace.edits import EditForm
 from workspace.forms import IntegerField, choices, optional_id, strip
 from workspace.i18n import gettext as _, lazy_gettext as _l
-from workspace.pickers import MultiPickerField, PickerField
+from workspace.pickers import MultiPickerField, PickerField, people_of
 from workspace.models import ACTION_STATUSES, ActionPlan, User
 
 LONG_TEXT = 20000
@@ -56,7 +56,7 @@ class ActionForm(FlaskForm):
         super().__init__(*args, **kwargs)
         # With nothing typed, the focal person list offers the responsible organisation's people.
         organization_id = self.responsible_organization_id.data
-        self.focal_person_id.suggest = lambda query: query.where(User.organization_id == organization_id)
+        self.focal_person_id.suggest = people_of(organization_id)
 
     def validate_due_date(self, field):
         if self.start_date.data and field.data and field.data < self.start_date.data:

@@ -3,7 +3,7 @@ from datetime import datetime
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import (
-    DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField,
+    BooleanField, DateField, HiddenField, RadioField, SelectField, StringField, TextAreaField, TimeField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, URL, ValidationError
 
@@ -13,7 +13,7 @@ from workspace import edits
 from workspace.edits import EditForm
 from workspace.forms import IntegerField, choices, id_number, strip
 from workspace.i18n import gettext as _, lazy_gettext as _l
-from workspace.pickers import PickerField
+from workspace.pickers import PickerField, people_except
 from workspace.models import (
     ATTENDANCE, COMMITTEE_LEVELS, COMMITTEE_ROLES, ITEM_KINDS, MAX_ITEM_MINUTES, Committee, Meeting, User,
 )
@@ -87,7 +87,7 @@ class MemberForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.exclude = exclude
         # With nothing typed, the list offers people who are not members yet.
-        self.user_id.suggest = lambda query: query.where(User.id.not_in(exclude)) if exclude else query
+        self.user_id.suggest = people_except(exclude)
 
     def validate_user_id(self, field):
         if field.data in self.exclude:
@@ -114,19 +114,32 @@ class MeetingForm(FlaskForm):
                                                          URL(message=_l("That is not a web address."))],
                             filters=[strip])
 
+    already_held = BooleanField(_l("It has already taken place: I am recording it afterwards"))
+
     def __init__(self, *args, meeting: Meeting | None = None, **kwargs):
         if meeting is not None and "formdata" not in kwargs:
             local = to_local(meeting.starts_at)
             kwargs.setdefault("data", {"title": meeting.title, "date": local.date(), "time": local.time(),
                                        "place": meeting.place, "call_link": meeting.call_link})
         super().__init__(*args, **kwargs)
+        self.meeting = meeting
 
     def starts_at(self) -> datetime:
         return to_utc(datetime.combine(self.date.data, self.time.data))
 
+    def recorded_afterwards(self) -> bool:
+        return self.already_held.data
+
     def validate_time(self, field):
-        if self.date.data and field.data and self.starts_at() <= utcnow():
-            raise ValidationError(_l("This time has passed: a planned meeting must be in the future."))
+        if not (self.date.data and field.data):
+            return
+        past = self.starts_at() <= utcnow()
+        if past and not self.recorded_afterwards():
+            raise ValidationError(_l("This time has passed. For a meeting that has already taken place, tick "
+                                     "“It has already taken place”."))
+        if not past and self.recorded_afterwards():
+            raise ValidationError(_l("A meeting recorded afterwards has already taken place: give the day and "
+                                     "time it was held."))
 
     def validate_place(self, field):
         if not field.data and not self.call_link.data:
@@ -134,12 +147,16 @@ class MeetingForm(FlaskForm):
 
     def meeting_fields(self) -> dict:
         return {"title": self.title.data, "starts_at": self.starts_at(), "place": self.place.data or "",
-                "call_link": self.call_link.data or ""}
+                "call_link": self.call_link.data or "", "recorded_afterwards": self.recorded_afterwards()}
 
 
 class MeetingEditForm(EditForm, MeetingForm):
     edit_fields = ("title", "starts_at", "place", "call_link")
     field_names = {"starts_at": "date"}
+
+    def recorded_afterwards(self) -> bool:
+        """Rescheduling keeps what the meeting is: one recorded afterwards stays in the past."""
+        return self.meeting.recorded_afterwards
 
 
 class CancelForm(FlaskForm):

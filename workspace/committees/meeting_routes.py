@@ -34,7 +34,8 @@ def new_meeting(committee_id: int):
     form = MeetingForm()
     if form.validate_on_submit():
         meeting = services.schedule_meeting(committee, **form.meeting_fields())
-        flash(_("Meeting scheduled. Now build its agenda."), "success")
+        flash(_("Meeting entered. Add the items it discussed, then record its attendance, minutes and decisions.")
+              if meeting.recorded_afterwards else _("Meeting scheduled. Now build its agenda."), "success")
         return redirect(url_for("committees.meeting", meeting_id=meeting.id))
     return render_form("committees/meeting_form.html", form, committee=committee, meeting=None)
 

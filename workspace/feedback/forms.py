@@ -7,8 +7,8 @@ from workspace.edits import EditForm, StampField, stamp
 from workspace.extensions import db
 from workspace.forms import IntegerField, choices, strip
 from workspace.i18n import lazy_gettext as _l
-from workspace.pickers import PickerField
-from workspace.models import CATEGORIES, CHANNELS, OUTCOMES, AnswerTime, Programme, User
+from workspace.pickers import PickerField, people_of
+from workspace.models import CATEGORIES, CHANNELS, OUTCOMES, AnswerTime, Programme
 
 MAX_TEXT = 4000
 
@@ -72,7 +72,7 @@ class AssignForm(EditForm, FlaskForm):
         super().__init__(*args, **kwargs)
         # With nothing typed, the person list offers the chosen organisation's people.
         organization_id = self.organization_id.data
-        self.user_id.suggest = lambda query: query.where(User.organization_id == organization_id)
+        self.user_id.suggest = people_of(organization_id)
 
     def validate_organization_id(self, field):
         if field.data is None:

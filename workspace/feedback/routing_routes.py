@@ -1,9 +1,11 @@
 """Routing rules, kept by administrators: which organisation handles the new cases of an area, kind
 and programme (workspace/feedback/routing.py), and how many cases wait to be routed by hand."""
+from functools import cache
+
 from flask import flash, redirect, render_template, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import aliased, joinedload
 from wtforms import SelectField
 from wtforms.validators import InputRequired
@@ -28,12 +30,18 @@ class RoutingRuleForm(FlaskForm):
         InputRequired(message=_l("Choose the organisation that handles these cases."))])
 
 
-def routing_page(form: RoutingRuleForm, status: int = 200):
+@cache
+def _rules() -> Select:
+    """The rules by area, kind and id: built once (building it costs more than running it)."""
     area = aliased(Area)
-    rules = paginate(select(RoutingRule).outerjoin(area, area.id == RoutingRule.area_id)
-                     .options(joinedload(RoutingRule.area), joinedload(RoutingRule.programme),
-                              joinedload(RoutingRule.organization))
-                     .order_by(area.name.nulls_first(), RoutingRule.category.nulls_first(), RoutingRule.id), 50)
+    return (select(RoutingRule).outerjoin(area, area.id == RoutingRule.area_id)
+            .options(joinedload(RoutingRule.area), joinedload(RoutingRule.programme),
+                     joinedload(RoutingRule.organization))
+            .order_by(area.name.nulls_first(), RoutingRule.category.nulls_first(), RoutingRule.id))
+
+
+def routing_page(form: RoutingRuleForm, status: int = 200):
+    rules = paginate(_rules(), 50)
     waiting, more = routing.to_route(current_user)
     return render_template("feedback/routing.html", form=form, rules=rules, kinds=translated(CATEGORIES),
                            waiting=waiting, more=more), status

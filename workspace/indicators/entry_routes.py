@@ -43,8 +43,9 @@ def service_worker():
 
 def htmx_check(url: str, indicator) -> dict:
     """The attributes that make an input check itself as it is typed."""
-    return {"hx-post": url, "hx-trigger": "input changed delay:400ms", "hx-target": f"#check-{indicator.id}",
-            "hx-include": "closest fieldset", "hx-swap": "innerHTML"}
+    return {"data-hx-post": url, "data-hx-trigger": "input changed delay:400ms",
+            "data-hx-target": f"#check-{indicator.id}", "data-hx-include": "closest fieldset",
+            "data-hx-swap": "innerHTML"}
 
 
 def period_or_404(period: str) -> str:

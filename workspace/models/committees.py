@@ -2,7 +2,7 @@
 import secrets
 from datetime import datetime
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from workspace.clock import utcnow
@@ -105,7 +105,7 @@ class Meeting(Versioned, db.Model):
         # The next planned meetings, the last held ones: per committee, by status, in time order.
         Index("ix_meetings_committee_status_starts", "committee_id", "status", "starts_at"),
     )
-    __audit_fields__ = ("title", "starts_at", "place", "call_link", "status", "cancel_reason")
+    __audit_fields__ = ("title", "starts_at", "place", "call_link", "status", "cancel_reason", "recorded_afterwards")
 
     id: Mapped[int] = mapped_column(primary_key=True)
     committee_id: Mapped[int] = mapped_column(ForeignKey("committees.id", ondelete="CASCADE"))
@@ -116,6 +116,9 @@ class Meeting(Versioned, db.Model):
     status: Mapped[str] = mapped_column(String(20), default="planned")
     cancel_reason: Mapped[str] = mapped_column(String(500), default="")
     held_at: Mapped[datetime | None]  # when it was recorded as held
+    # Entered after it took place (a committee's meetings from before the app, a secretary who was
+    # away): its time was in the past when it was scheduled.
+    recorded_afterwards: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     committee: Mapped[Committee] = relationship()

@@ -10,10 +10,10 @@ from workspace.extensions import db
 from workspace.forms import DecimalField, IntegerField, choices, id_number, strip
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.models import (
-    MAX_BUDGET, MAX_PEOPLE, PROGRAMME_STATUSES, Organization, SUPPORT_KINDS, VERDICTS, LifecycleGroup, Programme,
+    MAX_BUDGET, MAX_PEOPLE, PROGRAMME_STATUSES, SUPPORT_KINDS, VERDICTS, LifecycleGroup, Programme,
     ProgrammeCluster, ProgrammeYear, User,
 )
-from workspace.pickers import MultiPickerField, PickerField
+from workspace.pickers import MultiPickerField, PickerField, organizations_among, people_of
 
 MAX_TEXT = 4000
 YEAR_RULE = NumberRange(1950, 2200, message=_l("A year from 1950 to 2200."))
@@ -62,10 +62,9 @@ class ProgrammeForm(FlaskForm):
         self.cluster_id.choices = list_choices(ProgrammeCluster)
         self.group_ids.choices = list_choices(LifecycleGroup)
         organization_id = self.organization_id.data
-        self.focal_person_id.suggest = lambda query: query.where(User.organization_id == organization_id)
+        self.focal_person_id.suggest = people_of(organization_id)
         if owners is not None:  # the owner list offers the person's own organisation
-            owner_ids = [o.id for o in owners]
-            self.organization_id.suggest = lambda query: query.where(Organization.id.in_(owner_ids))
+            self.organization_id.suggest = organizations_among(o.id for o in owners)
 
     def validate_organization_id(self, field):
         if self.owners is not None and field.data not in {o.id for o in self.owners}:

@@ -31,7 +31,7 @@ from workspace.models import (
     Vote,
 )
 from workspace.pages import paginate, render_form, wants_fragment
-from workspace.pickers import _contains as contains
+from workspace.pickers import contains
 from workspace.sessions import bp, services
 from workspace.sessions.loaders import TOKENS, current_participant, get_session_or_404, is_guest, load, may_read
 

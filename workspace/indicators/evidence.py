@@ -3,6 +3,7 @@ verification), kept in EVIDENCE_DIR and shown to the verifier. They may be added
 the indicator's period is verified or signed off; after that they stand as what was checked."""
 import os
 import secrets
+from functools import cache
 from pathlib import Path
 
 from flask import current_app
@@ -119,7 +120,13 @@ def of_pairs(pairs) -> dict[tuple[int, str], list[ValueEvidence]]:
     if not pairs:
         return {}
     found: dict[tuple[int, str], list[ValueEvidence]] = {}
-    for evidence in db.session.scalars(select(ValueEvidence).where(
-            *queue.among(ValueEvidence.indicator_id, ValueEvidence.period, pairs)).order_by(ValueEvidence.id)):
+    slots = queue.slots_for(pairs)
+    for evidence in db.session.scalars(_evidence_of(slots), queue.pair_values(pairs, slots)):
         found.setdefault((evidence.indicator_id, evidence.period), []).append(evidence)
     return found
+
+
+@cache
+def _evidence_of(slots: int):
+    return (select(ValueEvidence).where(queue.among(ValueEvidence.indicator_id, ValueEvidence.period, slots))
+            .order_by(ValueEvidence.id))

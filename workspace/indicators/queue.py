@@ -66,30 +66,64 @@ def waiting_page(owner, user_id: int, per_page: int) -> Page:
     return Page(_load(pairs, user_id), number, per_page, total, counted > COUNT_UP_TO)
 
 
-def among(indicator_column, period_column, pairs):
-    """SQL: the (indicator, period) is one of these pairs, written as ORs: each is an index lookup
-    on both databases (SQLite reads every row for a row-value IN over a list)."""
-    return (or_(*(and_(indicator_column == indicator_id, period_column == period) for indicator_id, period in pairs)),)
+# Pairs a statement of (indicator, period) pairs holds: statements are built for a multiple of it.
+PAIR_SLOTS = 25
+
+
+def among(indicator_column, period_column, slots: int):
+    """SQL: the (indicator, period) is one of `slots` pairs given as parameters i0, p0, i1, p1...
+    (pair_values), written as ORs: each is an index lookup on both databases (SQLite reads every
+    row for a row-value IN over a list). With parameters, a statement using it is built and
+    compiled once for its number of slots, not for each page's pairs."""
+    return or_(*(and_(indicator_column == bindparam(f"i{n}"), period_column == bindparam(f"p{n}"))
+                 for n in range(slots)))
+
+
+def slots_for(pairs: list) -> int:
+    return -(-max(len(pairs), 1) // PAIR_SLOTS) * PAIR_SLOTS
+
+
+def pair_values(pairs: list, slots: int) -> dict:
+    """among()'s parameters: the pairs, then slots that match no row (ids start at 1)."""
+    values = {}
+    for n in range(slots):
+        values[f"i{n}"], values[f"p{n}"] = pairs[n] if n < len(pairs) else (0, "")
+    return values
+
+
+@cache
+def _values_of(slots: int) -> Select:
+    return (select(IndicatorValue).where(among(IndicatorValue.indicator_id, IndicatorValue.period, slots))
+            .options(joinedload(IndicatorValue.indicator), joinedload(IndicatorValue.entered_by))
+            .order_by(IndicatorValue.cell))
+
+
+@cache
+def _totals_of(slots: int) -> Select:
+    return select(IndicatorValue.indicator_id, IndicatorValue.period, IndicatorValue.value).where(
+        among(IndicatorValue.indicator_id, IndicatorValue.period, slots), IndicatorValue.cell == "")
+
+
+@cache
+def _targets_of(slots: int) -> Select:
+    return select(IndicatorTarget.indicator_id, IndicatorTarget.period, IndicatorTarget.target).where(
+        among(IndicatorTarget.indicator_id, IndicatorTarget.period, slots))
 
 
 def _load(pairs: list[tuple[int, str]], user_id: int) -> list[Waiting]:
     if not pairs:
         return []
     wanted = set(pairs)
+    slots = slots_for(pairs)
     found: dict = {}
-    for value in db.session.scalars(
-            select(IndicatorValue).where(*among(IndicatorValue.indicator_id, IndicatorValue.period, pairs))
-            .options(joinedload(IndicatorValue.indicator), joinedload(IndicatorValue.entered_by))
-            .order_by(IndicatorValue.cell)):
+    for value in db.session.scalars(_values_of(slots), pair_values(pairs, slots)):
         if (value.indicator_id, value.period) in wanted:
             found.setdefault((value.indicator_id, value.period), []).append(value)
     earlier = [(indicator_id, periods.previous(period)) for indicator_id, period in pairs]
     last = {(indicator_id, period): number for indicator_id, period, number in read(
-        select(IndicatorValue.indicator_id, IndicatorValue.period, IndicatorValue.value).where(
-            *among(IndicatorValue.indicator_id, IndicatorValue.period, earlier), IndicatorValue.cell == ""))}
+        _totals_of(slots), pair_values(earlier, slots))}
     targets = {(indicator_id, period): target for indicator_id, period, target in read(
-        select(IndicatorTarget.indicator_id, IndicatorTarget.period, IndicatorTarget.target).where(
-            *among(IndicatorTarget.indicator_id, IndicatorTarget.period, pairs)))}
+        _targets_of(slots), pair_values(pairs, slots))}
     labels = cell_labels(value.cell for values in found.values() for value in values if value.cell)
     items = []
     for indicator_id, period in pairs:

@@ -5,7 +5,7 @@ from functools import cache
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, joinedload
 
 from workspace import access
 from workspace.clock import local_today
@@ -376,7 +376,7 @@ REPORTING_BADGES = {"not_reported": "bad", "returned": "bad", "entering": "muted
 @login_required
 def reporting(committee_id: int):
     """How the community groups in the committee's area reported a period, a page of groups at a time."""
-    committee = get_committee_or_404(committee_id)
+    committee = get_committee_or_404(committee_id, options=(joinedload(Committee.area),))  # its name is the title
     today = local_today()
     choices = ([periods.shift(periods.period_of(today, "monthly"), -n) for n in range(1, 13)]
                + [periods.shift(periods.period_of(today, "quarterly"), -n) for n in range(1, 5)]

@@ -407,6 +407,18 @@ def test_chart_tick_labels_fit_beside_the_axis(app):
     assert large.points[0].x > large.left  # the plot starts after the labels
 
 
+@pytest.mark.parametrize("months", [2, 8, 13, 60])
+def test_chart_period_names_do_not_run_into_each_other(app, months):
+    series = [(periods.shift("2026-12", -n), 10.0, "verified") for n in range(months - 1, -1, -1)]
+    with app.test_request_context():
+        drawn = chart.build(Indicator(id=1, unit="count", direction="higher", target=None, baseline_value=None),
+                            series, {})
+    xs = [x for x, _name in drawn.labels]
+    widest = max(len(name) for _x, name in drawn.labels) * chart.CHAR_WIDTH
+    assert 1 <= len(drawn.labels) <= chart.MOST_LABELS and drawn.labels[-1][1] == "Dec 2026"
+    assert all(later - earlier >= 1.5 * widest for earlier, later in zip(xs, xs[1:]))
+
+
 def test_committee_sees_off_track_indicators_in_its_area_and_raises_one(client, group):
     committee = factories.make_committee("Mapleton Committee", level="district", area=group["district"])
     chair = factories.add_member(committee, role="chair")

@@ -11,8 +11,10 @@ from workspace.i18n import gettext as _
 from workspace.indicators import values as value_rules
 
 WIDTH, HEIGHT = 400, 200
-LEFT, RIGHT, TOP, BOTTOM = 34, 10, 12, 26
-CHAR_WIDTH = 7  # of a tick label's digit at the chart's font size (style.css), in its units
+LEFT, RIGHT, TOP, BOTTOM = 38, 10, 12, 28
+CHAR_WIDTH = 8  # of a tick label's digit at the chart's font size (style.css), in its units
+# Period names under the axis: no more than fit side by side at that size, in any language.
+MOST_LABELS = 4
 FIXED_TOPS = {"percent": 100, "score": 5, "yes_no": 1}  # units whose scale is known
 
 
@@ -113,8 +115,12 @@ def build(indicator, series: list, targets: dict, approved=frozenset()) -> Chart
                 parts.append(f"M{start},{level} L{end},{level}")
         target_path = " ".join(parts)
     ticks = [(y(value), label) for value, label in zip(ticks_at, tick_labels)]
-    # At most five labels, counted back from the newest (a month's name is wider in some languages).
-    every, last = max(-(-len(points) // 5), 1), len(points) - 1
-    labels = [(p.x, as_period(p.period, short=True)) for n, p in enumerate(points) if (last - n) % every == 0]
+    # At most MOST_LABELS labels, counted back from the newest, and far enough apart for the widest
+    # (the newest ends at its point, the one before is centred on its own: a label and a half).
+    names = [as_period(p.period, short=True) for p in points]
+    room = 1.5 * CHAR_WIDTH * max(len(name) for name in names) + 8
+    every = max(-(-len(points) // MOST_LABELS), math.ceil(room / step) if many else 1, 1)
+    last = len(points) - 1
+    labels = [(p.x, names[n]) for n, p in enumerate(points) if (last - n) % every == 0]
     return Chart(points, path, target_path, y(baseline) if baseline is not None else None, ticks, labels,
                  bool(approved) and any(p.approved for p in points), Markup("\n    ".join(dots)), left)

@@ -1,8 +1,10 @@
+from functools import cache
+
 from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 from datetime import timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import load_only
 
 from workspace.clock import local_today, utcnow
@@ -19,30 +21,47 @@ bp = Blueprint("home", __name__, template_folder="templates")
 COMMITTEES_SHOWN = 10
 
 
+# The page's statements, the same for everyone and built once (building them each time cost as
+# much as running them); who asks, and when, are parameters.
+@cache
+def _my_committees() -> Select:
+    return (select(Membership.role, Committee).join(Committee, Committee.id == Membership.committee_id)
+            .options(load_only(Committee.name))  # not the terms of reference of each
+            .where(Membership.user_id == bindparam("user")).order_by(Committee.name).limit(COMMITTEES_SHOWN))
+
+
+@cache
+def _next_meetings() -> Select:
+    soonest = (select(Meeting.committee_id, func.min(Meeting.starts_at).label("starts_at"))
+               .where(Meeting.committee_id.in_(bindparam("committees", expanding=True)),
+                      Meeting.status == "planned", Meeting.starts_at >= bindparam("now"))
+               .group_by(Meeting.committee_id)).subquery()
+    return (select(Meeting).options(load_only(Meeting.committee_id, Meeting.title, Meeting.starts_at))
+            .join(soonest, (Meeting.committee_id == soonest.c.committee_id) & (Meeting.starts_at == soonest.c.starts_at)))
+
+
+@cache
+def _my_actions() -> Select:
+    # Bucket by due date; grouped by the label, so PostgreSQL sees one expression, not two.
+    bucket = case((Action.due_date < bindparam("today"), "overdue"),
+                  (Action.due_date <= bindparam("soon"), "soon"), else_="later").label("bucket")
+    return (select(bucket, func.count()).where(Action.focal_person_id == bindparam("user"),
+                                               Action.status.in_(OPEN_STATUSES)).group_by(bucket))
+
+
 @bp.route("/")
 @login_required
 def index():
     """Where a person starts: their committees and what comes next in each."""
-    memberships = db.session.execute(
-        select(Membership.role, Committee).join(Committee, Committee.id == Membership.committee_id)
-        .options(load_only(Committee.name))  # not the terms of reference of each
-        .where(Membership.user_id == current_user.id).order_by(Committee.name).limit(COMMITTEES_SHOWN)).all()
+    memberships = db.session.execute(_my_committees(), {"user": current_user.id}).all()
     ids = [committee.id for _role, committee in memberships]
     next_meetings = {}
     if ids:
-        soonest = (select(Meeting.committee_id, func.min(Meeting.starts_at).label("starts_at"))
-                   .where(Meeting.committee_id.in_(ids), Meeting.status == "planned", Meeting.starts_at >= utcnow())
-                   .group_by(Meeting.committee_id)).subquery()
-        for meeting in db.session.scalars(select(Meeting).options(load_only(Meeting.committee_id, Meeting.title, Meeting.starts_at)).join(
-                soonest, (Meeting.committee_id == soonest.c.committee_id) & (Meeting.starts_at == soonest.c.starts_at))):
+        for meeting in db.session.scalars(_next_meetings(), {"committees": ids, "now": utcnow()}):
             next_meetings[meeting.committee_id] = meeting
     today = local_today()
-    # Bucket by due date; grouped by the label, so PostgreSQL sees one expression, not two.
-    bucket = case((Action.due_date < today, "overdue"),
-                  (Action.due_date <= today + timedelta(days=SOON_DAYS), "soon"), else_="later").label("bucket")
-    mine = dict(db.session.execute(
-        select(bucket, func.count()).where(Action.focal_person_id == current_user.id,
-                                           Action.status.in_(OPEN_STATUSES)).group_by(bucket)).all())
+    mine = dict(db.session.execute(_my_actions(), {
+        "user": current_user.id, "today": today, "soon": today + timedelta(days=SOON_DAYS)}).all())
     return render_template("home/index.html", memberships=memberships, next_meetings=next_meetings,
                            roles=COMMITTEE_ROLES, my_actions=mine, cases=_case_counts())
 

@@ -11,6 +11,7 @@ from typing import Callable
 
 import pytest
 from flask import current_app
+from sqlalchemy import inspect, text
 
 from tests import factories
 from tests.conftest import login
@@ -19,7 +20,7 @@ from workspace.indicators import periods
 from workspace.sessions import services as session_services
 from workspace.models import (
     Card, Decision, FeedbackCase, GdpFigure, GroupRole, Indicator, IndicatorValue, Membership, OutboxMessage,
-    ProgrammeYear, RoutingRule, ValueEvidence,
+    ProgrammeYear, RoutingRule, User, ValueEvidence,
 )
 
 # The sectors (people outside the committee under test), administrators, and the four roles in
@@ -519,7 +520,7 @@ def make_world() -> World:
     routing_rule = RoutingRule(area=district, organization=users["ngo"].organization)
     db.session.add_all([indicator, proposed, value, evidence_file, committee_indicator, case, routing_rule])
     db.session.commit()
-    (Path(current_app.config["EVIDENCE_DIR"]) / evidence_file.stored_name).write_bytes(b"\x89PNG\r\n\x1a\n")
+    _evidence_on_disk(evidence_file.stored_name)
     session = session_services.create_session(users["member"], title="Workshop", held_on=date.today(),
                                               committee_id=committee.id)
     session_services.join_member(session, users["chair"])
@@ -541,6 +542,71 @@ def make_world() -> World:
                  programme=programme, government_programme=government_programme)
 
 
+def _evidence_on_disk(stored_name: str) -> None:
+    (Path(current_app.config["EVIDENCE_DIR"]) / stored_name).write_bytes(b"\x89PNG\r\n\x1a\n")
+
+
+# The world is built once per database (per process) and its rows copied back into the emptied
+# database for each later test: building it, forty commits each with its hooks, cost more than
+# the rest of a test.
+_copies: dict[str, tuple[list, dict]] = {}
+
+
+def fresh_world() -> World:
+    """make_world()'s world, in a database the last test's teardown emptied."""
+    key = str(db.engine.url)
+    if key not in _copies:
+        world = make_world()
+        _copies[key] = (_table_rows(), _identities(world))
+        return world
+    rows, identities = _copies[key]
+    _put_rows(rows)
+    world = _world_of(identities)
+    _evidence_on_disk(world.evidence.stored_name)  # a test may have removed the file
+    return world
+
+
+def _table_rows() -> list:
+    """Every table's rows, parents before children and each table's rows in the order of its key."""
+    return [(table, [dict(row) for row in db.session.execute(
+        table.select().order_by(*table.primary_key.columns)).mappings()]) for table in db.metadata.sorted_tables]
+
+
+def _put_rows(rows: list) -> None:
+    if db.engine.dialect.name == "sqlite":
+        db.session.execute(text("PRAGMA defer_foreign_keys = ON"))
+    for table, table_rows in rows:
+        if table_rows:
+            db.session.execute(table.insert(), table_rows)
+    if db.engine.dialect.name == "postgresql":  # the next id after the copied ones
+        for table, table_rows in rows:
+            if table_rows and "id" in table.c and table.c.id.primary_key:
+                db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
+                                        f"{max(row['id'] for row in table_rows)})"))
+    db.session.commit()
+
+
+def _identities(world: World) -> dict:
+    """Each record of the world as (its class, its key); other values as they are."""
+    found = {}
+    for name in World.__dataclass_fields__:
+        value = getattr(world, name)
+        if name == "users":
+            found[name] = {role: (User, inspect(user).identity) for role, user in value.items()}
+        elif isinstance(value, db.Model):
+            found[name] = (type(value), inspect(value).identity)
+        else:
+            found[name] = value
+    return found
+
+
+def _world_of(identities: dict) -> World:
+    def record(value):
+        return db.session.get(*value) if isinstance(value, tuple) else value
+    return World(**{name: {role: record(user) for role, user in value.items()} if name == "users" else record(value)
+                    for name, value in identities.items()})
+
+
 def test_every_route_has_a_row(app):
     routes = {
         (rule.endpoint, method)
@@ -557,7 +623,7 @@ def test_every_route_has_a_row(app):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("row", TABLE, ids=lambda row: f"{row.method} {row.endpoint}")
 def test_access(app, client, row, role):
-    world = make_world()
+    world = fresh_world()
     if role == "guest":
         client.post("/join", data={"code": world.session.join_code, "display_name": "Halima"})
     elif role != "anonymous":

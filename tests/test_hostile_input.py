@@ -29,7 +29,7 @@ from wtforms.validators import NumberRange
 
 from tests import factories
 from tests.conftest import login
-from tests.test_access import TABLE, make_world
+from tests.test_access import TABLE, fresh_world
 from workspace.exports import safe_cell
 from workspace.forms import FloatField, IntegerField
 from workspace.extensions import db
@@ -360,7 +360,7 @@ def check(fuzzer: Fuzzer) -> None:
 @pytest.mark.parametrize("role", sorted({allowed_role(row) for row in GET_ROWS}))
 def test_get_never_fails(app, client, role):
     """Reading changes nothing, so one world serves every page a role reads."""
-    world = make_world()
+    world = fresh_world()
     sign_in(client, world, role)
     fuzzer = Fuzzer(client)
     for row in GET_ROWS:
@@ -371,7 +371,7 @@ def test_get_never_fails(app, client, role):
 
 @pytest.mark.parametrize("row", POST_ROWS, ids=lambda row: f"{row.endpoint} {POST_ROWS.index(row)}")
 def test_post_never_fails(app, client, row):
-    world = make_world()
+    world = fresh_world()
     sign_in(client, world, allowed_role(row))
     fuzzer = Fuzzer(client)
     fuzz_post(fuzzer, row.url(world), world)
@@ -393,7 +393,7 @@ NAMED_COLUMNS = {
 
 def make_hostile_world():
     """The access table's world with every name and text written as markup (each kept unique)."""
-    world = make_world()
+    world = fresh_world()
     for table in db.metadata.sorted_tables:
         for column in table.columns:
             if column.name not in NAMED_COLUMNS or not isinstance(column.type, String):
@@ -466,7 +466,7 @@ def test_safe_cell_neutralises_formulas_and_drops_what_a_file_cannot_hold():
 
 
 def test_action_exports_neutralise_formulas_and_control_characters(app, client):
-    world = make_world()
+    world = fresh_world()
     world.action.title = FORMULA + "\x01\x1b"
     world.action.blocked_reason = "@SUM(1+1)"
     db.session.commit()
@@ -482,7 +482,7 @@ def test_action_exports_neutralise_formulas_and_control_characters(app, client):
 
 
 def test_values_export_neutralises_formulas(app, client):
-    world = make_world()
+    world = fresh_world()
     world.indicator.short_name = "=1+2"
     world.value.comment = "+cmd|' /C calc'!A0"
     db.session.commit()
@@ -493,7 +493,7 @@ def test_values_export_neutralises_formulas(app, client):
 
 
 def test_calendar_drops_control_characters(app, client):
-    world = make_world()
+    world = fresh_world()
     world.meeting.title = "Quarterly\x01 review\r\nDTSTART:19700101T000000Z"
     db.session.commit()
     login(client, world.users["chair"])
@@ -505,7 +505,7 @@ def test_calendar_drops_control_characters(app, client):
 
 def test_xlsx_export_survives_a_stored_control_character(app, client):
     """A value stored before the guard (or by another way in) cannot break the export for everyone."""
-    world = make_world()
+    world = fresh_world()
     world.action.title = "Kits\x00 and\x0b forms \u202eمرحبا 👩🏽‍🌾"
     if db.engine.dialect.name == "postgresql":
         world.action.title = world.action.title.replace("\x00", "")  # PostgreSQL cannot store it at all
@@ -533,7 +533,7 @@ def test_a_nul_byte_is_refused_with_a_page(app, client, request_args):
 
 
 def test_a_nul_byte_in_an_uploaded_file_name_is_refused(app, client):
-    world = make_world()
+    world = fresh_world()
     login(client, world.users["community"])
     response = client.post(f"/groups/{world.group.id}/periods/{world.period}/import",
                            data={"file": (io.BytesIO(b"indicator_id,cell,value\n"), "values\x00.csv")})
@@ -584,7 +584,7 @@ def test_form_numbers_out_of_range_are_refused_with_a_message(app):
 
 
 def test_a_huge_progress_gets_the_progress_message(app, client):
-    world = make_world()
+    world = fresh_world()
     login(client, world.users["chair"])
     response = client.post(f"/actions/{world.action.id}/updates",
                            data={"text": "x", "status": "in_progress", "progress": str(2**63)})
@@ -607,7 +607,7 @@ def test_bad_data_from_the_database_is_a_400_with_nothing_saved(app, client):
 # --- The CSV import -------------------------------------------------------------------------------
 
 def test_an_import_with_a_cell_over_the_csv_limit_is_refused_and_saves_nothing(app, client):
-    world = make_world()
+    world = fresh_world()
     login(client, world.users["community"])
     before = db.session.scalar(db.select(func.count()).select_from(IndicatorValue))
     rows = f"indicator_id,cell,value\n{world.indicator.id},,4\n{world.indicator.id},," + "9" * 200_000 + "\n"
@@ -621,7 +621,7 @@ def test_an_import_with_a_cell_over_the_csv_limit_is_refused_and_saves_nothing(a
 def test_a_chosen_record_out_of_range_is_an_invalid_choice(app, client):
     """A select's id is checked before any validator looks it up (the area's name is unique within
     its parent, so the name check reads the parent)."""
-    world = make_world()
+    world = fresh_world()
     login(client, world.users["admin"])
     for parent in (str(2**31), str(2**63), "0", "-1"):
         response = client.post(f"/admin/areas/{world.area.id}/edit",

@@ -139,3 +139,24 @@ def test_the_entry_page_and_the_queue_read_evidence_in_fixed_queries(client, gro
     with count_queries() as many:
         assert client.get(url).get_data(as_text=True).count('class="thumb"') == 9
     assert many.count == few.count
+
+
+def test_files_whose_rows_are_gone_are_swept_but_not_an_upload_under_way(app, client, runner, group):  # noqa: F811
+    import os
+    import time
+
+    indicator = make_indicator(group["group"])
+    login(client, group["member"])
+    send(client, group["group"], indicator, PNG)
+    kept = db.session.scalar(db.select(ValueEvidence)).stored_name
+    folder = Path(app.config["EVIDENCE_DIR"])
+    (folder / "left-behind.png").write_bytes(PNG)  # its group was deleted, a day ago
+    day_ago = time.time() - 86400
+    os.utime(folder / "left-behind.png", (day_ago, day_ago))
+    os.utime(folder / kept, (day_ago, day_ago))
+    (folder / "being-saved.png").write_bytes(PNG)  # written a moment ago, its row not yet committed
+    result = runner.invoke(args=["sweep-evidence"])
+    assert result.exit_code == 0 and "Evidence files removed: 1." in result.output
+    assert kept in kept_files(app) and "being-saved.png" in kept_files(app)
+    assert "left-behind.png" not in kept_files(app)
+    (folder / "being-saved.png").unlink()

@@ -93,6 +93,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from workspace.admin.commands import create_admin_command
     from workspace.demo import seed_demo_command
     from workspace.feedback.escalation import escalate_cases_command
+    from workspace.indicators.evidence import sweep_evidence_command
     from workspace.scale import seed_scale_command
 
     app.cli.add_command(seed_demo_command)
@@ -100,4 +101,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.cli.add_command(create_admin_command)
     app.cli.add_command(send_reminders_command)
     app.cli.add_command(escalate_cases_command)
+    app.cli.add_command(sweep_evidence_command)
     return app

@@ -3,10 +3,13 @@ verification), kept in EVIDENCE_DIR and shown to the verifier. They may be added
 the indicator's period is verified or signed off; after that they stand as what was checked."""
 import os
 import secrets
+import time
 from functools import cache
 from pathlib import Path
 
+import click
 from flask import current_app
+from flask.cli import with_appcontext
 from sqlalchemy import func, select
 
 from workspace import audit
@@ -45,6 +48,30 @@ def folder() -> Path:
 
 def path_of(evidence: ValueEvidence) -> Path:
     return folder() / evidence.stored_name
+
+
+# A newer file may be an upload whose row is being saved (the file is written first).
+SWEEP_AFTER_SECONDS = 3600
+
+
+def sweep(now: float | None = None) -> int:
+    """Removes the files no evidence row names any more: an indicator or a group deleted takes its
+    evidence rows with it in the database, which cannot remove the files. How many were removed."""
+    now = time.time() if now is None else now
+    named = set(db.session.scalars(select(ValueEvidence.stored_name)))
+    removed = 0
+    for path in folder().iterdir():
+        if path.is_file() and path.name not in named and now - path.stat().st_mtime > SWEEP_AFTER_SECONDS:
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
+
+
+@click.command("sweep-evidence")
+@with_appcontext
+def sweep_evidence_command():
+    """Remove the evidence files whose rows are gone (run it daily, e.g. from cron)."""
+    click.echo(f"Evidence files removed: {sweep()}.")
 
 
 def may_change(indicator: Indicator, period: str) -> bool:

@@ -313,3 +313,13 @@ def test_the_public_board_and_tracking_page_show_a_response_in_the_reader_s_lang
     assert "Paid on Monday." in english and "সোমবার" not in english
     track = client.get(f"/feedback/track/{case.code}", headers=bengali)
     assert "সোমবার টাকা দেওয়া হয়েছে।" in track.get_data(as_text=True)
+
+
+def test_template_translations_read_as_jinja_s_own_would(app):
+    """`_()` and `{% trans %}` go straight to the catalog, with Jinja's rules: the text is a format
+    string, so "%%" reads "%", variables are escaped, and the words are in the reader's language."""
+    source = ("{{ _('Log out') }}|{{ _('100%%') }}|{{ _('%(name)s left', name=who) }}|"
+              "{% trans count=2 %}{{ count }} case{% pluralize %}{{ count }} cases{% endtrans %}")
+    with app.test_request_context("/", headers={"Accept-Language": "fr"}):
+        rendered = app.jinja_env.from_string(source).render(who="<b>")
+    assert rendered == "Se déconnecter|100%|&lt;b&gt; left|2 cases"

@@ -15,6 +15,8 @@ from flask import current_app, g, has_app_context, has_request_context, request
 from flask.globals import _cv_app
 from flask_babel import force_locale, get_locale, get_translations
 from flask_babel.speaklater import LazyString
+from jinja2 import pass_eval_context
+from markupsafe import Markup
 from wtforms.i18n import messages_path
 
 CATALOGS = Path(__file__).parent / "translations"
@@ -155,6 +157,30 @@ def register(app) -> None:
         npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
         newstyle=True,
     )
+    # `_()` and `{% trans %}` straight to the catalog (see _template_gettext).
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext,
+                                 ngettext=_template_ngettext)
+
+
+# Jinja's own new-style callables reach the catalog through three calls and always format the
+# text, an empty `Markup % {}` included; a page has hundreds of `_()`, so these do in one call what
+# those do, with the same result: the text is a format string ("%%" reads "%") whenever it has a
+# "%", and is escaped where the template autoescapes.
+@pass_eval_context
+def _template_gettext(eval_context, string: str, **variables) -> str:
+    text = request_translations().ugettext(string)
+    if eval_context.autoescape:
+        text = Markup(text)
+    return text % variables if variables or "%" in text else text
+
+
+@pass_eval_context
+def _template_ngettext(eval_context, singular: str, plural: str, num: int, **variables) -> str:
+    variables.setdefault("num", num)
+    text = request_translations().ungettext(singular, plural, num)
+    if eval_context.autoescape:
+        text = Markup(text)
+    return text % variables
 
 
 def compile_catalogs() -> list[Path]:

@@ -3,7 +3,7 @@ from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import Date, DateTime, String, bindparam, case, cast, func, literal_column, null, select, union_all
+from sqlalchemy import Date, DateTime, Select, String, bindparam, case, cast, func, literal_column, null, select, union_all
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from workspace import access, audit
@@ -17,7 +17,7 @@ from workspace.forms import EmptyForm
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.labels import translated
-from workspace.pages import paginate, render_form
+from workspace.pages import paginate, paginate_built, render_form
 from workspace.models import (
     COMMITTEE_LEVELS, COMMITTEE_ROLES, MEETING_STATUSES, SECTOR_OF_KIND, SECTORS, ActionPlan, Area, Committee, Meeting,
     Membership, Organization, User,
@@ -37,40 +37,50 @@ ROLE_RANK = case(ROLE_ORDER, value=Membership.role)
 @bp.route("/committees")
 @login_required
 def committees():
-    query = select(Committee.id).order_by(Committee.name, Committee.id)
-    if not access.is_admin(current_user):
-        query = query.where(Committee.id.in_(select(Membership.committee_id).where(Membership.user_id == current_user.id)))
     level = request.args.get("level", "")
-    if level in COMMITTEE_LEVELS:
-        query = query.where(Committee.level == level)
+    level = level if level in COMMITTEE_LEVELS else None
     # ?parent=<committee>: the committees reporting to it (linked from its page).
     parent = request.args.get("parent", type=whole_number)
+    mine = not access.is_admin(current_user)
+    page = paginate_built(_committees_listed(mine, level is not None, bool(parent)),
+                          {"user": current_user.id, "level": level, "parent": parent, "now": utcnow()},
+                          COMMITTEES_PER_PAGE, _committee_rows)
     if parent:
-        query = query.where(Committee.parent_id == parent)
         parent = reports.read(COMMITTEE_NAME, {"committee": parent}).one_or_none()
-    page = paginate(query, COMMITTEES_PER_PAGE, load=_committee_rows)
-    return render_template("committees/list.html", page=page, level=level, levels=COMMITTEE_LEVELS,
+    return render_template("committees/list.html", page=page, level=level or "", levels=COMMITTEE_LEVELS,
                            parent=parent if parent and access.can_see_committee(current_user, parent) else None,
                            my_roles=access.committee_roles(current_user), roles=translated(COMMITTEE_ROLES),
                            level_labels=translated(COMMITTEE_LEVELS))
 
 
+@cache
+def _committees_listed(mine: bool, by_level: bool, by_parent: bool) -> Select:
+    """The ids of the committees listed, in the list's order: the person's own (all for an
+    administrator), of a level, reporting to a committee."""
+    query = select(Committee.id).order_by(Committee.name, Committee.id)
+    if mine:
+        query = query.where(Committee.id.in_(select(Membership.committee_id).where(Membership.user_id == bindparam("user"))))
+    if by_level:
+        query = query.where(Committee.level == bindparam("level"))
+    if by_parent:
+        query = query.where(Committee.parent_id == bindparam("parent"))
+    return query
+
+
 _Parent = aliased(Committee)
 
 
-def _committee_rows(page_ids) -> list:
+def _committee_rows(page_ids) -> Select:
     """The page's committees as rows of what the list shows: name, level, area, the committee
     each reports to, and the next planned meeting (from the index on committee, status, start)."""
     next_meeting = (select(func.min(Meeting.starts_at))
                     .where(Meeting.committee_id == Committee.id, Meeting.status == "planned",
                            Meeting.starts_at >= bindparam("now"))
                     .scalar_subquery())
-    return reports.read(
-        select(Committee.id, Committee.name, Committee.level, Area.name.label("area_name"),
-               _Parent.name.label("parent_name"), next_meeting.label("next_meeting"))
-        .join(page_ids, page_ids.c.id == Committee.id).join(Area, Area.id == Committee.area_id)
-        .outerjoin(_Parent, _Parent.id == Committee.parent_id).order_by(Committee.name, Committee.id),
-        {"now": utcnow()}).all()
+    return (select(Committee.id, Committee.name, Committee.level, Area.name.label("area_name"),
+                   _Parent.name.label("parent_name"), next_meeting.label("next_meeting"))
+            .join(page_ids, page_ids.c.id == Committee.id).join(Area, Area.id == Committee.area_id)
+            .outerjoin(_Parent, _Parent.id == Committee.parent_id).order_by(Committee.name, Committee.id))
 
 
 @bp.route("/committees/new", methods=["GET", "POST"])

@@ -30,7 +30,7 @@ from workspace.models import (
     MAX_CARD, PHASE_ORDER, PHASES, Action, Card, Committee, GroupRole, Organization, Participant, PlanningSession,
     Vote,
 )
-from workspace.pages import paginate, render_form, wants_fragment
+from workspace.pages import paginate_built, render_form, wants_fragment
 from workspace.pickers import contains
 from workspace.sessions import bp, services
 from workspace.sessions.loaders import TOKENS, current_participant, get_session_or_404, is_guest, load, may_read
@@ -90,30 +90,37 @@ class VoteForm(PhaseForm):
 @login_required
 def sessions():
     user = current_user._get_current_object()  # asked about once per committee: not through the proxy
-    mine = select(Participant.session_id).where(Participant.user_id == user.id)
     committees = [cid for cid in access.committee_roles(user) if access.can_propose_item(user, cid)]
-    query = (select(PlanningSession.id)
-             .where(or_(PlanningSession.id.in_(mine), PlanningSession.facilitator_id == user.id,
-                        PlanningSession.committee_id.in_(committees),
-                        PlanningSession.organization_id == user.organization_id))
-             .order_by(PlanningSession.held_on.desc(), PlanningSession.id.desc()))
-    page = paginate(query, SESSIONS_PER_PAGE, load=session_rows)
+    page = paginate_built(_sessions_listed(), {"user": user.id, "committees": committees,
+                                               "organization": user.organization_id},
+                          SESSIONS_PER_PAGE, session_rows)
     search = request.args.get("start", "").strip()[:100]
     return render_template("sessions/list.html", page=page, phases=translated(PHASES), search=search,
                            session_url=url_pattern("sessions.session", "session_id"),
                            **startable_owners(user, committees, search))
 
 
-def session_rows(page_ids) -> list[Row]:
+@cache
+def _sessions_listed() -> Select:
+    """The sessions a person sees, newest first: those they take part in or facilitate, their
+    committees' (where they may propose items) and their organisation's."""
+    mine = select(Participant.session_id).where(Participant.user_id == bindparam("user"))
+    return (select(PlanningSession.id)
+            .where(or_(PlanningSession.id.in_(mine), PlanningSession.facilitator_id == bindparam("user"),
+                       PlanningSession.committee_id.in_(bindparam("committees", expanding=True)),
+                       PlanningSession.organization_id == bindparam("organization")))
+            .order_by(PlanningSession.held_on.desc(), PlanningSession.id.desc()))
+
+
+def session_rows(page_ids) -> Select:
     """A page of the list as the columns it shows, each with its committee's or group's name: one
     query for the page's rows only."""
-    return db.session.execute(
-        select(PlanningSession.id, PlanningSession.title, PlanningSession.held_on, PlanningSession.phase,
-               func.coalesce(Committee.name, Organization.name).label("owner_name"))
-        .join(page_ids, page_ids.c.id == PlanningSession.id)
-        .outerjoin(Committee, Committee.id == PlanningSession.committee_id)
-        .outerjoin(Organization, Organization.id == PlanningSession.organization_id)
-        .order_by(PlanningSession.held_on.desc(), PlanningSession.id.desc())).all()
+    return (select(PlanningSession.id, PlanningSession.title, PlanningSession.held_on, PlanningSession.phase,
+                   func.coalesce(Committee.name, Organization.name).label("owner_name"))
+            .join(page_ids, page_ids.c.id == PlanningSession.id)
+            .outerjoin(Committee, Committee.id == PlanningSession.committee_id)
+            .outerjoin(Organization, Organization.id == PlanningSession.organization_id)
+            .order_by(PlanningSession.held_on.desc(), PlanningSession.id.desc()))
 
 
 class Startable(NamedTuple):

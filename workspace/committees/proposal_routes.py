@@ -3,7 +3,7 @@ from typing import NamedTuple
 
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import Select, bindparam, case, select
 
 from workspace import access, origins
 from workspace.clock import utcnow
@@ -14,7 +14,7 @@ from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.labels import translated
 from workspace.models import ITEM_KINDS, ITEM_STATUSES, AgendaItem, Committee, Meeting, User
-from workspace.pages import paginate, render_form
+from workspace.pages import paginate_built, render_form
 
 PROPOSALS_PER_PAGE = 20
 
@@ -65,19 +65,23 @@ PROPOSAL_ROWS = (
     .order_by(*PROPOSAL_ORDER))
 
 
-def _with_proposer_and_meeting(page_ids) -> list:
+def _with_proposer_and_meeting(page_ids) -> Select:
     """The page's proposals as rows, their people and meetings joined for these rows only."""
-    return reports.read(PROPOSAL_ROWS.where(AgendaItem.id.in_(select(page_ids.c.id))), {}).all()
+    return PROPOSAL_ROWS.where(AgendaItem.id.in_(select(page_ids.c.id)))
+
+
+# A committee's proposals, waiting first (built once).
+PROPOSALS_LISTED = (
+    select(AgendaItem.id).where(AgendaItem.committee_id == bindparam("committee"),
+                                AgendaItem.proposed_by_id.is_not(None) | AgendaItem.origin_type.is_not(None))
+    .order_by(*PROPOSAL_ORDER))
 
 
 @bp.route("/committees/<int:committee_id>/proposals")
 @login_required
 def proposals(committee_id: int):
     committee, meetings = committee_and_planned_or_404(committee_id)
-    query = (select(AgendaItem.id).where(AgendaItem.committee_id == committee.id,
-                                         AgendaItem.proposed_by_id.is_not(None) | AgendaItem.origin_type.is_not(None))
-             .order_by(*PROPOSAL_ORDER))
-    page = paginate(query, PROPOSALS_PER_PAGE, load=_with_proposer_and_meeting)
+    page = paginate_built(PROPOSALS_LISTED, {"committee": committee.id}, PROPOSALS_PER_PAGE, _with_proposer_and_meeting)
     can_run = access.can_run_committee(current_user, committee)
     return render_template(
         "committees/proposals.html", committee=committee, page=page, meetings=meetings,

@@ -17,7 +17,7 @@ from workspace.forms import EmptyForm
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.labels import translated
-from workspace.pages import paginate, paginate_built, render_form
+from workspace.pages import paginate_built, render_form
 from workspace.models import (
     COMMITTEE_LEVELS, COMMITTEE_ROLES, MEETING_STATUSES, SECTOR_OF_KIND, SECTORS, ActionPlan, Area, Committee, Meeting,
     Membership, Organization, User,
@@ -268,19 +268,23 @@ def remove_member(committee_id: int, membership_id: int):
 @login_required
 def meetings(committee_id: int):
     committee = committee_row_or_404(committee_id)
-    query = (select(Meeting.id).where(Meeting.committee_id == committee.id)
-             .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
     # A committee's meetings are a few hundred at most: all counted, the page says how many.
-    page = paginate(query, MEETINGS_PER_PAGE, count_up_to=MEETINGS_COUNTED, load=_meeting_rows)
+    page = paginate_built(_meetings_listed(), {"committee": committee.id}, MEETINGS_PER_PAGE, _meeting_rows,
+                          count_up_to=MEETINGS_COUNTED)
     return render_template("committees/meetings.html", committee=committee, page=page,
                            status_labels=translated(MEETING_STATUSES))
 
 
-def _meeting_rows(page_ids) -> list:
+@cache
+def _meetings_listed() -> Select:
+    return (select(Meeting.id).where(Meeting.committee_id == bindparam("committee"))
+            .order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
+
+
+def _meeting_rows(page_ids) -> Select:
     """The page's meetings as rows of what the list shows."""
-    return reports.read(
-        select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.place, Meeting.call_link, Meeting.status)
-        .join(page_ids, page_ids.c.id == Meeting.id).order_by(Meeting.starts_at.desc(), Meeting.id.desc()), {}).all()
+    return (select(Meeting.id, Meeting.title, Meeting.starts_at, Meeting.place, Meeting.call_link, Meeting.status)
+            .join(page_ids, page_ids.c.id == Meeting.id).order_by(Meeting.starts_at.desc(), Meeting.id.desc()))
 
 
 @bp.route("/committees/<int:committee_id>/calendar/<token>.ics")

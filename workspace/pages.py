@@ -95,23 +95,24 @@ def bounded_count(query: Select, up_to: int | None = None) -> tuple[int, bool]:
 _DERIVED: dict[tuple, tuple] = {}
 
 
-def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callable[[Subquery], Select],
+def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callable[[Subquery], Select] | None = None,
                    count_up_to: int | None = None) -> Page:
     """paginate() for a list statement built once (bindparams for what varies, given in
     `parameters`): rows(the page's ids) is the statement that reads the page's rows, also built
-    once, sorted as the list is."""
+    once, sorted as the list is. Without `rows`, the page's items are the query's first column."""
     up_to = count_up_to or COUNT_UP_TO
     key = (id(query), up_to, rows)
     derived = _DERIVED.get(key)
     if derived is None:
-        page_ids = query.limit(bindparam("page_size")).offset(bindparam("page_start")).subquery()
+        page_rows = query.limit(bindparam("page_size")).offset(bindparam("page_start"))
         counted = select(func.count()).select_from(query.order_by(None).limit(up_to + 1).subquery())
-        derived = _DERIVED[key] = (query, counted, rows(page_ids))  # the query kept, so its id stays its own
+        # The query kept with them, so that its id stays its own.
+        derived = _DERIVED[key] = (query, counted, rows(page_rows.subquery()) if rows else page_rows)
     counted = read(derived[1], parameters).scalar()
     total, more = min(counted, up_to), counted > up_to
     number = page_asked(total, per_page)
-    items = read(derived[2], {**parameters, "page_size": per_page, "page_start": (number - 1) * per_page}).all()
-    return Page(items, number, per_page, total, more)
+    result = read(derived[2], {**parameters, "page_size": per_page, "page_start": (number - 1) * per_page})
+    return Page(result.all() if rows else result.scalars().all(), number, per_page, total, more)
 
 
 def paginate(query: Select, per_page: int, count_up_to: int | None = None, page_number: int | None = None,

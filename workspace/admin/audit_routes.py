@@ -11,7 +11,7 @@ from workspace.extensions import db
 from workspace.inputs import whole_number
 from workspace.links import url_pattern
 from workspace.models import AuditEvent, User
-from workspace.pages import paginate
+from workspace.pages import paginate_built
 
 
 @cache
@@ -33,22 +33,30 @@ def _event_rows() -> Select:
             .order_by(AuditEvent.id.desc()))
 
 
+@cache
+def _events_listed(by_type: bool, by_record: bool, by_actor: bool) -> Select:
+    """The events shown, newest first: of a kind of record, of one record, by one person (built once
+    for each kind of filter; what is asked is bound on each use)."""
+    query = select(AuditEvent.id).order_by(AuditEvent.id.desc())
+    if by_type:
+        query = query.where(AuditEvent.entity_type == bindparam("type"))
+    if by_record:
+        query = query.where(AuditEvent.entity_id == bindparam("id"))
+    if by_actor:
+        query = query.where(AuditEvent.actor_id == bindparam("actor"))
+    return query
+
+
 @bp.route("/audit")
 @login_required
 def audit_log():
     if not can_read_audit(current_user):
         deny()
-    query = select(AuditEvent.id).order_by(AuditEvent.id.desc())
     entity_type = request.args.get("type", "").strip()
-    if entity_type:
-        query = query.where(AuditEvent.entity_type == entity_type)
     entity_id = request.args.get("id", type=whole_number)
-    if entity_id:
-        query = query.where(AuditEvent.entity_id == entity_id)
     actor_id = request.args.get("actor", type=whole_number)
-    if actor_id:
-        query = query.where(AuditEvent.actor_id == actor_id)
-    page = paginate(query, current_app.config["PER_PAGE"])
+    page = paginate_built(_events_listed(bool(entity_type), bool(entity_id), bool(actor_id)),
+                          {"type": entity_type, "id": entity_id, "actor": actor_id}, current_app.config["PER_PAGE"])
     # The page's events read as rows, not records; AuditEvent.changes reads only before and after.
     rows = db.session.execute(_event_rows(), {"ids": page.items}).all() if page.items else []
     events = [(event, AuditEvent.changes(event)) for event in rows]

@@ -14,7 +14,7 @@ from workspace.forms import EmptyForm
 from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.links import url_pattern
-from workspace.pages import paginate
+from workspace.pages import paginate_built
 from workspace.pickers import Picker, search_term
 from workspace.inputs import whole_number
 from workspace.labels import translated
@@ -26,17 +26,12 @@ STATUSES = {"active": True, "deactivated": False}
 @bp.route("/users")
 @admin_required
 def users():
-    query = select(User.id).order_by(User.name, User.id)
     q = request.args.get("q", "").strip()
-    if q:
-        query = query.where(or_(User.name.ilike(f"%{q}%"), User.email.ilike(f"%{q}%")))
     organization_id = request.args.get("organization", type=whole_number)
-    if organization_id:
-        query = query.where(User.organization_id == organization_id)
     status = request.args.get("status", "")
-    if status in STATUSES:
-        query = query.where(User.active.is_(STATUSES[status]))
-    page = paginate(query, current_app.config["PER_PAGE"])
+    query = _people_listed(bool(q), bool(organization_id), status in STATUSES)
+    page = paginate_built(query, {"pattern": f"%{q}%", "organization": organization_id,
+                                  "active": STATUSES.get(status)}, current_app.config["PER_PAGE"])
     # The page's people read as the columns shown, in the page's order.
     position = {user_id: number for number, user_id in enumerate(page.items)}
     rows = sorted(db.session.execute(_people_rows(), {"ids": page.items}).all(),
@@ -46,6 +41,20 @@ def users():
                            sector_names=translated({kind: SECTORS[sector] for kind, sector in SECTOR_OF_KIND.items()}),
                            organizations=Picker("organizations", "organization", [organization_id] if organization_id else [],
                                                 search_term("organization"), _("All organisations")))
+
+
+@cache
+def _people_listed(by_words: bool, by_organization: bool, by_status: bool) -> Select:
+    """The people listed, by name: with the words in their name or email, of an organisation, active
+    or not (built once for each kind of filter; what is asked is bound on each use)."""
+    query = select(User.id).order_by(User.name, User.id)
+    if by_words:
+        query = query.where(or_(User.name.ilike(bindparam("pattern")), User.email.ilike(bindparam("pattern"))))
+    if by_organization:
+        query = query.where(User.organization_id == bindparam("organization"))
+    if by_status:
+        query = query.where(User.active == bindparam("active"))
+    return query
 
 
 # Built once (its cache key too): the page's `ids`, its columns in the order users.html unpacks them.

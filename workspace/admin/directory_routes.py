@@ -18,7 +18,7 @@ from workspace.links import url_pattern
 from workspace.models import (
     AREA_LEVELS, ORGANIZATION_KINDS, Area, AreaLineage, GroupRole, Organization, User, tree_order,
 )
-from workspace.pages import paginate, render_page, wants_fragment
+from workspace.pages import paginate, paginate_built, render_page, wants_fragment
 
 
 # --- Organisations -------------------------------------------------------------------------
@@ -33,18 +33,26 @@ ORGANIZATION_TEMPLATES = {
 def organizations_page(form: OrganizationForm, status: int = 200):
     """The list of organisations (filtered, paginated) with the add form above it. The page's ids
     are found first, then its rows read as the columns shown, with each one's count of people."""
-    query = select(Organization.id).order_by(Organization.name)
     q = request.args.get("q", "").strip()
-    if q:
-        query = query.where(Organization.name.ilike(f"%{q}%"))
     kind = request.args.get("kind", "")
-    if kind in ORGANIZATION_KINDS:
-        query = query.where(Organization.kind == kind)
-    page = paginate(query, current_app.config["PER_PAGE"])
+    page = paginate_built(_organizations_listed(bool(q), kind in ORGANIZATION_KINDS), {"pattern": f"%{q}%", "kind": kind},
+                          current_app.config["PER_PAGE"])
     rows = db.session.execute(_organization_rows(), {"ids": page.items}).all() if page.items else []
     return render_page("admin/organizations.html", "admin/_organizations_section.html", status,
                        page=page, rows=rows, form=form, q=q, kind=kind,
                        **organization_row_context())
+
+
+@cache
+def _organizations_listed(by_words: bool, by_kind: bool) -> Select:
+    """The organisations listed, by name: with the words in their name, of a kind (built once for
+    each kind of filter)."""
+    query = select(Organization.id).order_by(Organization.name)
+    if by_words:
+        query = query.where(Organization.name.ilike(bindparam("pattern")))
+    if by_kind:
+        query = query.where(Organization.kind == bindparam("kind"))
+    return query
 
 
 def organization_row_context() -> dict:

@@ -96,10 +96,11 @@ _DERIVED: dict[tuple, tuple] = {}
 
 
 def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callable[[Subquery], Select] | None = None,
-                   count_up_to: int | None = None) -> Page:
+                   count_up_to: int | None = None, records: bool = False) -> Page:
     """paginate() for a list statement built once (bindparams for what varies, given in
     `parameters`): rows(the page's ids) is the statement that reads the page's rows, also built
-    once, sorted as the list is. Without `rows`, the page's items are the query's first column."""
+    once, sorted as the list is. Without `rows`, the page's items are the query's first column:
+    records (with what its options load) when `records` is true."""
     up_to = count_up_to or COUNT_UP_TO
     key = (id(query), up_to, rows)
     derived = _DERIVED.get(key)
@@ -111,8 +112,13 @@ def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callabl
     counted = read(derived[1], parameters).scalar()
     total, more = min(counted, up_to), counted > up_to
     number = page_asked(total, per_page)
-    result = read(derived[2], {**parameters, "page_size": per_page, "page_start": (number - 1) * per_page})
-    return Page(result.all() if rows else result.scalars().all(), number, per_page, total, more)
+    parameters = {**parameters, "page_size": per_page, "page_start": (number - 1) * per_page}
+    if records:
+        items = db.session.scalars(derived[2], parameters).unique().all()
+    else:
+        result = read(derived[2], parameters)
+        items = result.all() if rows else result.scalars().all()
+    return Page(items, number, per_page, total, more)
 
 
 def paginate(query: Select, per_page: int, count_up_to: int | None = None, page_number: int | None = None,

@@ -18,7 +18,7 @@ from workspace.forms import EmptyForm, choices
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.labels import translated
 from workspace.models import CATEGORIES, Area, RoutingRule
-from workspace.pages import paginate
+from workspace.pages import paginate_built
 from workspace.pickers import PickerField
 
 
@@ -28,6 +28,9 @@ class RoutingRuleForm(FlaskForm):
     programme_id = PickerField(_l("Programme"), kind="programmes", blank=_l("— any programme —"))
     organization_id = PickerField(_l("Handled by"), kind="organizations", blank=_l("— choose —"), validators=[
         InputRequired(message=_l("Choose the organisation that handles these cases."))])
+
+
+RULES_PER_PAGE = 50
 
 
 @cache
@@ -41,7 +44,7 @@ def _rules() -> Select:
 
 
 def routing_page(form: RoutingRuleForm, status: int = 200):
-    rules = paginate(_rules(), 50)
+    rules = paginate_built(_rules(), {}, RULES_PER_PAGE, records=True)
     waiting, more = routing.to_route(current_user)
     return render_template("feedback/routing.html", form=form, rules=rules, kinds=translated(CATEGORIES),
                            waiting=waiting, more=more), status

@@ -196,3 +196,18 @@ def test_create_admin_command(app, runner, client):
     short = runner.invoke(args=["create-admin", "--email", "b@example.org", "--name", "X",
                                 "--organization", "Y", "--password", "short"])
     assert short.exit_code != 0 and db.session.scalar(db.select(User).where(User.email == "b@example.org")) is None
+
+
+@pytest.mark.parametrize("attributes", [
+    {"value": 5, "selected": True},
+    {"name": "a<b", "id": "x", "class_": "c d", "data_hx_get": "/x?a=1&b=2", "aria_invalid": "true",
+     "required": True, "disabled": False},
+    {"value": "<b>\"'&", "label": 'q"x', "for_": "f"},
+])
+def test_form_fields_write_their_attributes_as_wtforms_would(attributes):
+    from wtforms.widgets import core
+
+    from workspace.forms import WTFORMS_HTML_PARAMS, html_params
+
+    assert core.html_params is html_params  # what the widgets call
+    assert html_params(**attributes) == WTFORMS_HTML_PARAMS(**attributes)

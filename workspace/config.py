@@ -4,9 +4,11 @@ from datetime import timedelta
 
 DEFAULTS = {
     "SQLALCHEMY_DATABASE_URI": None,  # set in create_app: DATABASE_URL or SQLite in instance/
-    # A pooled connection is checked before use, so the app recovers by itself once a restarted
-    # or unreachable database is back.
-    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Pooled connections are not checked before each use: on PostgreSQL that is one more round
+    # trip on every request. After a database restart, the first request on an old connection
+    # gets the "unavailable for a moment" page and the pool is emptied; the next gets a new
+    # connection. ({"pool_pre_ping": True} checks each time instead, for that round trip.)
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": False},
     "MAX_CONTENT_LENGTH": 5 * 1024 * 1024,  # bytes per request (uploads); larger gets a 413 page
     "IMPORT_MAX_ROWS": 5000,  # rows in one CSV import of indicator values
     "SMS_WEBHOOK_SECRET": None,  # the shared secret of the SMS gateway's webhook; without it, the webhook is off

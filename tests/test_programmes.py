@@ -338,6 +338,55 @@ def test_the_matrix_counts_programmes_per_area_and_cluster_and_shows_gaps(client
     assert "Gap" in page and "2 programmes" in page
 
 
+def test_kept_figures_follow_every_change_to_programmes_years_and_areas(app, country):
+    """The figures kept for districts and above are those found in the coverage, after each kind of
+    change that moves them."""
+    region = factories.make_area("Coast", "region")
+    places = [factories.national_area(), region, country["district"], country["elsewhere"]]
+    place_ids = [area.id for area in places]
+
+    def same(year=2025):
+        kept = figures.matrix(place_ids, year, "district")
+        assert kept == figures.matrix(place_ids, year)
+        return kept
+
+    national = factories.make_programme("Old-age", organization=country["ministry"])
+    local = factories.make_programme("Elderly cash", organization=country["ngo"], areas=[country["village"]],
+                                     groups=("elderly", "children"))
+    db.session.add_all([ProgrammeYear(programme=national, year=2025, beneficiaries_planned=1000, budget=500,
+                                      currency="BDT"),
+                        ProgrammeYear(programme=local, year=2025, beneficiaries_planned=30, budget=7, currency="USD")])
+    db.session.commit()
+    cells, _served = same()
+    cluster = ids(ProgrammeCluster, "social_allowances")[0]
+    assert cells[(country["district"].id, cluster)].budgets == {"BDT": Decimal(500), "USD": Decimal(7)}
+    record = local.years[0]
+    record.beneficiaries_planned, record.budget = 40, 9
+    db.session.commit()
+    assert same()[0][(country["district"].id, cluster)].people == 1040
+    local.organization_id = country["ministry"].id
+    db.session.commit()
+    assert same()[0][(country["district"].id, cluster)].organizations == 1
+    local.cluster_id = ids(ProgrammeCluster, "labour")[0]
+    local.groups = [g for g in local.groups if g.key == "children"]
+    db.session.commit()
+    same()
+    country["district"].parent = region
+    db.session.commit()
+    assert same()[0][(region.id, cluster)].programmes == 1
+    local.areas = [country["elsewhere"]]
+    db.session.commit()
+    same()
+    db.session.delete(local.years[0])
+    db.session.commit()
+    same()
+    db.session.delete(national)
+    db.session.commit()
+    assert same() == same(2026)
+    assert figures.matrix(place_ids, 2025, "district")[0].keys() == {(area_id, local.cluster_id) for area_id in (
+        places[0].id, country["elsewhere"].id)}
+
+
 def test_spending_sums_budgets_by_sector_and_measures_ngo_spending_against_gdp(client, country):
     for organization, amount in ((country["ngo"], 300), (country["ministry"], 7000)):
         programme = factories.make_programme(organization=organization)
@@ -426,3 +475,27 @@ def test_lists_run_a_fixed_number_of_queries(client, country, count_queries):
         db.session.add(ProgrammeYear(programme=programme, year=2025, budget=n, currency="BDT"))
     db.session.commit()
     assert counts() == few
+
+
+def test_a_programme_page_runs_a_fixed_number_of_queries(client, country, count_queries):
+    programme = factories.make_programme("Elderly cash", organization=country["ngo"], areas=[country["village"]],
+                                         groups=("elderly", "children"))
+    factories.make_programme(organization=country["ministry"], areas=[country["district"]])  # one overlap to list
+    login(client, country["grace"])
+
+    def count():
+        with count_queries() as counter:
+            assert client.get(f"/programmes/{programme.id}").status_code == 200
+        return counter.count
+
+    few = count()
+    programme.areas = [country["village"], country["subdistrict"], country["elsewhere"]]
+    programme.partners = [country["ministry"], factories.make_organization(kind="ngo")]
+    db.session.add_all([ProgrammeYear(programme=programme, year=year, budget=year, currency="BDT")
+                        for year in (2024, 2025, 2026)])
+    for n in range(3):
+        factories.make_programme(organization=country["ministry"], areas=[country["district"]],
+                                 groups=("elderly",))  # overlaps to list
+    db.session.commit()
+    assert count() == few
+

@@ -37,9 +37,9 @@ def committee_overlaps(committee_id: int):
     committee = get_committee_or_404(committee_id)
     area = db.session.get(Area, committee.area_id)
     partial = request.args.get("partial") == "1"  # pairs that share place, time and people only
-    page = overlaps.overlaps_page(overlaps.in_committee_area(area, min_score=3 if partial else 4),
-                                  current_app.config["PER_PAGE"], committee_id=committee.id,
-                                  page_number=request.args.get("page", 1, type=whole_number))
+    statement, parameters = overlaps.committee_pairs(area, min_score=3 if partial else 4)
+    page = overlaps.overlaps_page(statement, current_app.config["PER_PAGE"], committee_id=committee.id,
+                                  page_number=request.args.get("page", 1, type=whole_number), parameters=parameters)
     return render_template("programmes/committee_overlaps.html", committee=committee, area=area, page=page,
                            partial=partial, w=overlaps.card_words(),
                            may_review=access.can_run_committee(current_user, committee),

@@ -3,11 +3,20 @@
 A programme is present in an area when one of its coverage areas lies inside the area or contains
 it (a national programme is present in every district). Its people and budget are the whole
 programme's: a programme present in two areas counts whole in each, and the page says so.
+
+For the areas of a district's level and above, the figures are kept in the tables below, refreshed
+for the areas a programme is or was present in whenever it, its yearly figures or its presence
+change (the flush hook in overlaps.py): a page of fifty districts otherwise sums some ten thousand
+presence rows at national scale on every view.
 """
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
-from sqlalchemy import delete, distinct, func, insert, select, union
+from sqlalchemy import (
+    BigInteger, Column, ForeignKey, Integer, Numeric, String, Table, bindparam, delete, distinct, func, insert,
+    inspect, select, union,
+)
 from sqlalchemy.orm import aliased
 
 from workspace.extensions import db
@@ -16,6 +25,36 @@ from workspace.models import (
     ProgrammeCluster, ProgrammeYear, programme_areas, programme_groups, programme_presence,
 )
 from workspace.pages import read
+
+# Per kept area and cluster: the programmes present and their organisations, whatever the year.
+programme_area_cells = Table(
+    "programme_area_cells",
+    db.metadata,
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+    Column("cluster_id", ForeignKey("programme_clusters.id", ondelete="CASCADE"), primary_key=True),
+    Column("programmes", Integer, nullable=False),
+    Column("organizations", Integer, nullable=False),
+)
+# Per kept area, cluster, year and currency: the people planned and the budget of those programmes.
+programme_area_years = Table(
+    "programme_area_years",
+    db.metadata,
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+    Column("cluster_id", ForeignKey("programme_clusters.id", ondelete="CASCADE"), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("currency", String(3), primary_key=True),
+    Column("people", BigInteger, nullable=False),
+    Column("budget", Numeric(24, 2)),  # none when no programme of the currency states one
+)
+# Per kept area and lifecycle group: the programmes present that serve it.
+programme_area_groups = Table(
+    "programme_area_groups",
+    db.metadata,
+    Column("area_id", ForeignKey("areas.id", ondelete="CASCADE"), primary_key=True),
+    Column("group_id", ForeignKey("lifecycle_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("programmes", Integer, nullable=False),
+)
+KEPT_FIGURES = (programme_area_cells, programme_area_years, programme_area_groups)
 
 
 @dataclass
@@ -61,12 +100,100 @@ def refresh_presence(connection, programme_ids=None) -> None:
         ["area_id", "programme_id"], _present(at_kept_level, at_kept_level, *conditions)))
 
 
+def present_in(connection, programme_ids) -> set[int]:
+    """The kept areas these programmes are present in."""
+    ids = sorted(set(programme_ids))
+    if not ids:
+        return set()
+    return set(connection.scalars(select(programme_presence.c.area_id).distinct()
+                                  .where(programme_presence.c.programme_id.in_(ids))))
+
+
+def refresh_figures(connection, area_ids=None) -> None:
+    """Keeps the figures of these kept areas (all of them with None) from the kept presence: run
+    after the presence itself."""
+    if area_ids is not None:
+        area_ids = sorted(set(area_ids))
+        if not area_ids:
+            return
+    elif not inspect(connection).has_table(programme_area_cells.name):
+        return  # a database migrated from before the kept figures: the migration adding them fills them
+    present = programme_presence.c
+
+    def only(statement):
+        return statement if area_ids is None else statement.where(present.area_id.in_(area_ids))
+
+    for table in KEPT_FIGURES:
+        connection.execute(delete(table) if area_ids is None else delete(table).where(table.c.area_id.in_(area_ids)))
+    # Count(*): an area lists a programme once (the presence's key), a programme a year once.
+    by_cluster = (select(present.area_id, Programme.cluster_id, func.count(),
+                         func.count(distinct(Programme.organization_id)))
+                  .join(Programme, Programme.id == present.programme_id)
+                  .group_by(present.area_id, Programme.cluster_id))
+    connection.execute(insert(programme_area_cells).from_select(
+        ["area_id", "cluster_id", "programmes", "organizations"], only(by_cluster)))
+    by_year = (select(present.area_id, Programme.cluster_id, ProgrammeYear.year, ProgrammeYear.currency,
+                      func.coalesce(func.sum(ProgrammeYear.beneficiaries_planned), 0), func.sum(ProgrammeYear.budget))
+               .join(Programme, Programme.id == present.programme_id)
+               .join(ProgrammeYear, ProgrammeYear.programme_id == Programme.id)
+               .group_by(present.area_id, Programme.cluster_id, ProgrammeYear.year, ProgrammeYear.currency))
+    connection.execute(insert(programme_area_years).from_select(
+        ["area_id", "cluster_id", "year", "currency", "people", "budget"], only(by_year)))
+    by_group = (select(present.area_id, programme_groups.c.group_id, func.count())
+                .join(programme_groups, programme_groups.c.programme_id == present.programme_id)
+                .group_by(present.area_id, programme_groups.c.group_id))
+    connection.execute(insert(programme_area_groups).from_select(["area_id", "group_id", "programmes"],
+                                                                 only(by_group)))
+
+
+def changed_figures(session) -> tuple[set[int], bool]:
+    """From a flush: the programmes whose figures changed without their presence changing (their
+    yearly figures, their organisation), and whether a programme went (its presence went with it,
+    so every kept area's figures are found again)."""
+    ids = {obj.programme_id for obj in (*session.new, *session.dirty, *session.deleted)
+           if isinstance(obj, ProgrammeYear)}
+    ids |= {obj.id for obj in session.dirty if isinstance(obj, Programme)
+            and inspect(obj).attrs.organization_id.history.has_changes()}
+    return ids, any(isinstance(obj, Programme) for obj in session.deleted)
+
+
+@cache
+def _kept_cells():
+    years = programme_area_years
+    cells = programme_area_cells
+    return (select(cells.c.area_id, cells.c.cluster_id, cells.c.programmes, cells.c.organizations, years.c.currency,
+                   years.c.people, years.c.budget)
+            .outerjoin(years, (years.c.area_id == cells.c.area_id) & (years.c.cluster_id == cells.c.cluster_id)
+                       & (years.c.year == bindparam("year")))
+            .where(cells.c.area_id.in_(bindparam("ids", expanding=True))).order_by(years.c.currency))
+
+
+@cache
+def _kept_groups():
+    groups = programme_area_groups
+    return select(groups.c.area_id, groups.c.group_id, groups.c.programmes).where(
+        groups.c.area_id.in_(bindparam("ids", expanding=True)))
+
+
 def matrix(area_ids: list[int], year: int, level: str | None = None) -> tuple[dict, dict]:
     """({(area_id, cluster_id): Cell}, {(area_id, group_id): number of programmes}) for areas at
-    `level`: three queries."""
+    `level`: two queries of the kept figures for a district's level and above, else three found
+    in the coverage."""
     cells: dict = {}
     if not area_ids:
         return cells, {}
+    if level in KEPT_LEVELS:
+        for area_id, cluster_id, programmes, organizations, currency, people, budget in read(
+                _kept_cells(), {"ids": area_ids, "year": year}):
+            cell = cells.get((area_id, cluster_id))
+            if cell is None:
+                cell = cells[(area_id, cluster_id)] = Cell(programmes, organizations)
+            if currency is not None:
+                cell.people += people
+                if budget is not None:
+                    cell.budgets[currency] = Decimal(budget)
+        return cells, {(area_id, group_id): number for area_id, group_id, number in read(
+            _kept_groups(), {"ids": area_ids})}
     present = presence(area_ids, level)
     # `+ 0`: SQLite starts from the page's areas, not from every programme looked up in the presence.
     programme = (Programme.id == present.c.programme_id + 0)
@@ -91,21 +218,27 @@ def matrix(area_ids: list[int], year: int, level: str | None = None) -> tuple[di
     return cells, groups
 
 
-def areas_at(level: str, within_id: int, per_page: int, page_number: int):
-    """A page of the areas at `level` inside `within_id`, by name."""
+def areas_at(level: str, within: Area, per_page: int, page_number: int):
+    """A page of the areas at `level` inside `within`, by name: rows of (id, name). Every area lies
+    inside the country, whose areas are then read along the level's index, in name order, rather
+    than through every one of its thousands of descendants."""
     from workspace.pages import paginate
 
-    query = (select(Area).join(AreaLineage, AreaLineage.area_id == Area.id)
-             .where(AreaLineage.ancestor_id == within_id, Area.level == level).order_by(Area.name, Area.id))
-    return paginate(query, per_page, page_number=page_number)
+    query = select(Area.id, Area.name).where(Area.level == level).order_by(Area.name, Area.id)
+    if within.parent_id is not None:
+        query = query.join(AreaLineage, AreaLineage.area_id == Area.id).where(AreaLineage.ancestor_id == within.id)
+    return paginate(query, per_page, page_number=page_number, load=lambda rows: read(select(rows)).all())
+
+
+def clusters() -> list:
+    """The clusters, in their order."""
+    return db.session.scalars(select(ProgrammeCluster).order_by(ProgrammeCluster.position, ProgrammeCluster.id)).all()
 
 
 def lists() -> tuple[list, list]:
     """The clusters and the lifecycle groups, in their order."""
-    clusters = db.session.scalars(select(ProgrammeCluster).order_by(ProgrammeCluster.position,
-                                                                    ProgrammeCluster.id)).all()
     groups = db.session.scalars(select(LifecycleGroup).order_by(LifecycleGroup.position, LifecycleGroup.id)).all()
-    return clusters, groups
+    return clusters(), groups
 
 
 @dataclass

@@ -15,17 +15,21 @@ area, whose pairs are few, has them found as it asks.
 """
 from dataclasses import dataclass
 from datetime import date
+from functools import cache, lru_cache
 
-from sqlalchemy import and_, case, delete, event, exists, func, insert, inspect, literal, or_, select, union_all
-from sqlalchemy.orm import Session, aliased, joinedload
+from sqlalchemy import (
+    and_, bindparam, case, delete, event, exists, func, insert, inspect, literal, or_, select, union_all,
+)
+from sqlalchemy.orm import Session, aliased
 
 from workspace.extensions import db
 from workspace.i18n import gettext as _
+from workspace.labels import translated
 from workspace.models import (
-    KEPT_LEVELS, ZONE_LEVEL, Area, AreaLineage, LifecycleGroup, OverlapReview, Programme, programme_areas,
-    programme_groups, programme_overlaps,
+    KEPT_LEVELS, SUPPORT_KINDS, ZONE_LEVEL, Area, AreaLineage, LifecycleGroup, Organization, OverlapReview, Programme,
+    ProgrammeCluster, programme_areas, programme_groups, programme_overlaps,
 )
-from workspace.pages import paginate
+from workspace.pages import COUNT_UP_TO, Page, page_asked, read
 from workspace.programmes import figures
 
 FAR_FUTURE = date(9999, 12, 31)
@@ -37,8 +41,8 @@ PAIRED_BY = ("starts_on", "ends_on", "support_kind", "cluster_id", "groups", "ar
 
 @dataclass
 class Overlap:
-    first: object  # Programme, the lower id
-    second: object
+    first: "Side"  # the lower id
+    second: "Side"
     score: int
     area_name: str  # one place both work in
     groups: list  # LifecycleGroup labels both serve
@@ -136,28 +140,35 @@ def _keep(connection, found) -> None:
                rows.c.same_support, rows.c.same_cluster)))
 
 
-def refresh(programme_ids, connection=None) -> None:
+def refresh(programme_ids, connection=None, figured=()) -> None:
     """Finds the pairs of these programmes again, and where they are present (after they changed,
-    or the areas under them)."""
+    or the areas under them); then the figures of the areas where they, and the programmes
+    `figured` whose figures alone changed, were or are present."""
     ids = sorted(set(programme_ids))
-    if not ids:
-        return
     if len(ids) > REFRESH_ONE_BY_ONE:
         return refresh_all(connection)
+    figured = set(figured) | set(ids)
+    if not figured:
+        return
     connection = connection or db.session.connection()
-    table = programme_overlaps
-    connection.execute(delete(table).where(or_(table.c.first_id.in_(ids), table.c.second_id.in_(ids))))
-    _keep(connection, overlap_query(*involving(ids), by_zone=True))
-    figures.refresh_presence(connection, ids)
+    areas = figures.present_in(connection, figured)
+    if ids:
+        table = programme_overlaps
+        connection.execute(delete(table).where(or_(table.c.first_id.in_(ids), table.c.second_id.in_(ids))))
+        _keep(connection, overlap_query(*involving(ids), by_zone=True))
+        figures.refresh_presence(connection, ids)
+        areas |= figures.present_in(connection, ids)
+    figures.refresh_figures(connection, areas)
 
 
 def refresh_all(connection=None) -> None:
-    """Finds every pair and every presence again (a new database, a bulk load, or many programmes
-    changed at once)."""
+    """Finds every pair, every presence and every kept area's figures again (a new database, a bulk
+    load, or many programmes changed at once)."""
     connection = connection or db.session.connection()
     connection.execute(delete(programme_overlaps))
     _keep(connection, overlap_query(by_zone=True))
     figures.refresh_presence(connection)
+    figures.refresh_figures(connection)
 
 
 @event.listens_for(Session, "after_flush")
@@ -173,55 +184,85 @@ def _keep_pairs(session, _context) -> None:
             select(programme_areas.c.programme_id).distinct()
             .join(AreaLineage, AreaLineage.area_id == programme_areas.c.area_id)
             .where(AreaLineage.ancestor_id.in_(moved))))
-    if changed:
+    figured, gone = figures.changed_figures(session)
+    if gone:  # the presence of a programme that went went with it: every area's figures are found again
         refresh(changed, session.connection())
+        figures.refresh_figures(session.connection())
+    elif changed or figured:
+        refresh(changed, session.connection(), figured)
 
 
 # --- Reading them -----------------------------------------------------------------------------------
 
-def _zone_seen_from(area_id: int):
-    """A condition on a zone column: the zone is the area, inside it, or above it. The areas are
-    listed as values (one query here): PostgreSQL then reads them through the zone index, where a
-    subquery left it guessing how many pairs they hold and walking them all."""
-    inside = select(AreaLineage.area_id).where(AreaLineage.ancestor_id == area_id)
-    above = select(AreaLineage.ancestor_id).where(AreaLineage.area_id == area_id)
-    seen = sorted(set(db.session.scalars(inside.union(above))))
-    return lambda column: column.in_(seen)
+def _zones_seen_from(area_id: int) -> list[int]:
+    """The zones a committee of this area sees: the area, the areas inside it and above it, of a
+    district's level or above (a zone is never smaller). They are listed as values (one query
+    here): PostgreSQL then reads them through the zone index, where a subquery left it guessing
+    how many pairs they hold and walking them all."""
+    return list(db.session.scalars(_seen_statement(), {"area_id": area_id}))
 
 
-def _kept(condition, min_score: int, few: bool = False):
+@cache
+def _seen_statement():
+    area = bindparam("area_id")
+    inside = select(AreaLineage.area_id.label("id")).where(AreaLineage.ancestor_id == area)
+    above = select(AreaLineage.ancestor_id.label("id")).where(AreaLineage.area_id == area)
+    seen = inside.union(above).subquery()
+    return (select(seen.c.id).join(Area, Area.id == seen.c.id).where(Area.level.in_(KEPT_LEVELS))
+            .order_by(seen.c.id))
+
+
+def _kept(condition, min_score, few: bool = False, ids_only: bool = False):
     """The kept pairs meeting `condition(table)` in one of their zones, a row each, best first:
     read along the score index, the condition checked on the way. With `few` (a condition that
     keeps a tiny share of the pairs) they are found through the condition and then sorted:
-    `score + 0` keeps the database off the score index."""
+    `score + 0` keeps the database off the score index. With `ids_only`, the columns of the zone
+    index only (first_id, second_id, zone_id, score): the pairs are then found, counted and sorted
+    without reading their rows, and a page's rows are read after (overlaps_page)."""
     kept, other = programme_overlaps.alias("kept"), programme_overlaps.alias("other")
     earlier_zone = exists(select(literal(1)).select_from(other).where(
         other.c.first_id == kept.c.first_id, other.c.second_id == kept.c.second_id,
         other.c.zone_id < kept.c.zone_id, condition(other)))
     score = kept.c.score + 0 if few else kept.c.score
-    return (select(kept.c.first_id, kept.c.second_id, kept.c.meets_in_id.label("area_id"), kept.c.score,
-                   kept.c.same_support, kept.c.same_cluster)
-            .where(condition(kept), ~earlier_zone, kept.c.score >= min_score)
+    columns = ((kept.c.first_id, kept.c.second_id, kept.c.zone_id, kept.c.score) if ids_only else
+               (kept.c.first_id, kept.c.second_id, kept.c.meets_in_id.label("area_id"), kept.c.score,
+                kept.c.same_support, kept.c.same_cluster))
+    return (select(*columns).where(condition(kept), ~earlier_zone, kept.c.score >= min_score)
             .order_by(score.desc(), kept.c.first_id, kept.c.second_id))
 
 
-def in_committee_area(area: Area, min_score: int = 3):
-    """The pairs a committee of this area sees, as overlap_query's rows: meeting in the area, inside
-    it, or above it. A district or a larger area reads them from the kept pairs. A smaller area
-    reads there only the pairs meeting above any district (the zone is then the meeting place
-    itself); those meeting within its district are found as it asks, among the few places in and
-    above it."""
+@cache
+def _kept_of(kind: str):
+    """Built once, its cache key too: the kept pairs everywhere, in the zones `zones`, or of the
+    programme `programme_id`, with a score of at least `min_score` (parameters)."""
+    conditions = {
+        "everywhere": lambda table: literal(True),
+        "zones": lambda table: table.c.zone_id.in_(bindparam("zones", expanding=True)),
+        # The same pairs for listing a page: `+ 0` keeps SQLite off the zone index, which made it
+        # sort every pair of the zones; along the score index it stops at the page's last pair.
+        # (The earlier-zone test keeps the index on its own, `other`, table.)
+        "zones, by score": lambda table: (table.c.zone_id + 0 if table.name == "kept" else table.c.zone_id).in_(
+            bindparam("zones", expanding=True)),
+        "programme": lambda table: or_(table.c.first_id == bindparam("programme_id"),
+                                       table.c.second_id == bindparam("programme_id")),
+    }
+    return _kept(conditions[kind], bindparam("min_score"), ids_only=True)
+
+
+def committee_pairs(area: Area, min_score: int = 3) -> tuple:
+    """(statement, its parameters): the pairs a committee of this area sees, as overlap_query's
+    rows: meeting in the area, inside it, or above it. A district or a larger area reads them from
+    the kept pairs. A smaller area reads there only the pairs meeting above any district (the zone
+    is then the meeting place itself); those meeting within its district are found as it asks,
+    among the few places in and above it."""
     if area.parent_id is None:  # the whole country: every pair
-        return _kept(lambda table: literal(True), min_score)
-    zone_seen = _zone_seen_from(area.id)
-
-    def seen(table):
-        return zone_seen(table.c.zone_id)
-
+        return _kept_of("everywhere"), {"min_score": min_score}
+    zones = _zones_seen_from(area.id)
     if area.level in KEPT_LEVELS:
-        return _kept(seen, min_score)
+        return _kept_of("zones"), {"zones": zones, "min_score": min_score}
     districts = select(Area.id).where(Area.level == ZONE_LEVEL)
-    above_districts = _kept(lambda table: and_(seen(table), table.c.zone_id.not_in(districts)), min_score, few=True)
+    above_districts = _kept(lambda table: and_(table.c.zone_id.in_(zones), table.c.zone_id.not_in(districts)),
+                            min_score, few=True)
     within = select(_zones().c.area_id)
     in_district = overlap_query(both(in_area(area.id), lambda outer, inner: inner.c.area_id.in_(within)),
                                 min_score=min_score)
@@ -229,37 +270,101 @@ def in_committee_area(area: Area, min_score: int = 3):
     return (select(found.c.first_id, found.c.second_id, func.min(found.c.area_id).label("area_id"), found.c.score,
                    found.c.same_support, found.c.same_cluster)
             .group_by(found.c.first_id, found.c.second_id, found.c.score, found.c.same_support, found.c.same_cluster)
-            .order_by(found.c.score.desc(), found.c.first_id, found.c.second_id))
+            .order_by(found.c.score.desc(), found.c.first_id, found.c.second_id)), {}
 
 
-def with_programme(programme_id: int, min_score: int = 3):
-    """The pairs this programme is one of, as overlap_query's rows."""
-    return _kept(lambda table: or_(table.c.first_id == programme_id, table.c.second_id == programme_id), min_score)
+def in_committee_area(area: Area, min_score: int = 3):
+    """committee_pairs' statement with its parameters in it."""
+    statement, parameters = committee_pairs(area, min_score)
+    return statement.params(parameters) if parameters else statement
 
 
-def overlaps_page(statement, per_page: int, committee_id: int | None = None, page_number: int | None = None):
+def programme_pairs(programme_id: int, min_score: int = 3) -> tuple:
+    """(statement, its parameters): the pairs this programme is one of, as overlap_query's rows."""
+    return _kept_of("programme"), {"programme_id": programme_id, "min_score": min_score}
+
+
+@lru_cache(maxsize=32)
+def _paged(statement) -> tuple:
+    """(how many rows, up to `up_to`; a page of them at `limit` and `offset`): built once for a
+    statement built once. The pairs are counted on their two ids; a page of kept pairs found on
+    the zone index's columns (ids_only) has its rows read for its pairs alone."""
+    columns = list(statement.selected_columns)
+    ids = statement.with_only_columns(*columns[:2]).order_by(None)
+    counting = select(func.count()).select_from(ids.limit(bindparam("up_to")).subquery())
+    listed = _kept_of("zones, by score") if statement is _kept_of("zones") else statement
+    page = listed.limit(bindparam("limit")).offset(bindparam("offset"))
+    if "zone_id" not in statement.selected_columns:
+        return counting, page
+    page, kept = page.subquery("page"), programme_overlaps
+    return counting, (
+        select(page.c.first_id, page.c.second_id, kept.c.meets_in_id.label("area_id"), page.c.score,
+               kept.c.same_support, kept.c.same_cluster)
+        .join(kept, and_(kept.c.first_id == page.c.first_id, kept.c.second_id == page.c.second_id,
+                         kept.c.zone_id == page.c.zone_id))
+        .order_by(page.c.score.desc(), page.c.first_id, page.c.second_id))
+
+
+def overlaps_page(statement, per_page: int, committee_id: int | None = None, page_number: int | None = None,
+                  parameters: dict | None = None):
     """A page of overlaps, with their programmes, shared groups, a shared place and the
     committee's verdicts: a fixed number of queries whatever the number of pairs."""
-    page = paginate(statement, per_page, page_number=page_number,
-                    load=lambda rows: db.session.execute(select(rows)).all())
+    parameters = parameters or {}
+    counting, paging = _paged(statement)
+    counted = read(counting, {**parameters, "up_to": COUNT_UP_TO + 1}).scalar()
+    total, more = min(counted, COUNT_UP_TO), counted > COUNT_UP_TO  # as pages.bounded_count
+    number = page_asked(total, per_page, page_number)
+    rows = read(paging, {**parameters, "limit": per_page, "offset": (number - 1) * per_page}).all()
+    page = Page(rows, number, per_page, total, more)
     if not page.items:
         return page
-    programme_ids = {r.first_id for r in page.items} | {r.second_id for r in page.items}
-    programmes = {p.id: p for p in db.session.scalars(
-        select(Programme).where(Programme.id.in_(programme_ids)).options(
-            *_programme_options()))}
-    areas = dict(db.session.execute(select(Area.id, Area.name).where(
-        Area.id.in_({r.area_id for r in page.items}))).all())
-    groups = _shared_groups([(r.first_id, r.second_id) for r in page.items])
+    programme_ids = sorted({r.first_id for r in page.items} | {r.second_id for r in page.items})
+    supports = translated(SUPPORT_KINDS)
+    programmes = {programme_id: Side(programme_id, name, organization_name, supports[support_kind], cluster.label)
+                  for programme_id, name, organization_name, support_kind, cluster in db.session.execute(
+                      _sides(), {"ids": programme_ids})}
+    areas = dict(read(_area_names(), {"ids": sorted({r.area_id for r in page.items})}).all())
+    groups = _shared_groups([(r.first_id, r.second_id) for r in page.items], programme_ids)
     reviews = {}
     if committee_id is not None:
-        reviews = {(r.first_id, r.second_id): r for r in db.session.scalars(select(OverlapReview).where(
-            OverlapReview.committee_id == committee_id, OverlapReview.first_id.in_(programme_ids),
-            OverlapReview.second_id.in_(programme_ids)))}
+        reviews = {(r.first_id, r.second_id): r for r in db.session.scalars(
+            _reviews(), {"committee_id": committee_id, "ids": programme_ids})}
     page.items = [Overlap(programmes[r.first_id], programmes[r.second_id], r.score, areas.get(r.area_id, ""),
                           groups.get((r.first_id, r.second_id), []), bool(r.same_support), bool(r.same_cluster),
                           reviews.get((r.first_id, r.second_id))) for r in page.items]
     return page
+
+
+@cache
+def _area_names():
+    return select(Area.id, Area.name).where(Area.id.in_(bindparam("ids", expanding=True)))
+
+
+@cache
+def _reviews():
+    ids = bindparam("ids", expanding=True)
+    return select(OverlapReview).where(OverlapReview.committee_id == bindparam("committee_id"),
+                                       OverlapReview.first_id.in_(ids), OverlapReview.second_id.in_(ids))
+
+
+@dataclass
+class Side:
+    """One programme of a pair, as a card shows it."""
+    id: int
+    name: str
+    organization_name: str
+    support_label: str
+    cluster_label: str
+
+
+@cache
+def _sides():
+    """The programmes of a page's pairs: their few columns, with their cluster (a handful of
+    records, its label the cluster's own)."""
+    return (select(Programme.id, Programme.name, Organization.name, Programme.support_kind, ProgrammeCluster)
+            .join(Organization, Organization.id == Programme.organization_id)
+            .join(ProgrammeCluster, ProgrammeCluster.id == Programme.cluster_id)
+            .where(Programme.id.in_(bindparam("ids", expanding=True))))
 
 
 def card_words() -> dict:
@@ -274,23 +379,23 @@ def card_words() -> dict:
             "raise": _("Raise at the next meeting")}
 
 
-def _programme_options():
-    return (joinedload(Programme.organization), joinedload(Programme.cluster))
-
-
-def _shared_groups(pairs: list[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
-    """The lifecycle groups each pair serves in common: one query for the page."""
+def _shared_groups(pairs: list[tuple[int, int]], ids: list[int]) -> dict[tuple[int, int], list[str]]:
+    """The lifecycle groups each pair serves in common (`ids`: their programmes): one query for the page."""
     if not pairs:
         return {}
-    ids = {i for pair in pairs for i in pair}
     served: dict[int, list] = {}
-    for programme_id, group in db.session.execute(
-            select(programme_groups.c.programme_id, LifecycleGroup)
-            .join(LifecycleGroup, LifecycleGroup.id == programme_groups.c.group_id)
-            .where(programme_groups.c.programme_id.in_(ids)).order_by(LifecycleGroup.position)):
+    for programme_id, group in db.session.execute(_groups_served(), {"ids": ids}):
         served.setdefault(programme_id, []).append(group)
     found = {}
     for first, second in pairs:
         theirs = {g.id for g in served.get(second, [])}
         found[(first, second)] = [g.label for g in served.get(first, []) if g.id in theirs]
     return found
+
+
+@cache
+def _groups_served():
+    return (select(programme_groups.c.programme_id, LifecycleGroup)
+            .join(LifecycleGroup, LifecycleGroup.id == programme_groups.c.group_id)
+            .where(programme_groups.c.programme_id.in_(bindparam("ids", expanding=True)))
+            .order_by(LifecycleGroup.position))

@@ -1,9 +1,15 @@
 """The programme repository: the list, one programme, adding and editing, yearly figures, who does
 what where, and spending."""
+from collections import OrderedDict
+from contextlib import suppress
+from functools import cache
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from markupsafe import Markup, escape
+from sqlalchemy import bindparam, func, select
+from sqlalchemy.orm import joinedload
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -19,9 +25,10 @@ from workspace.labels import translated
 from workspace.links import url_pattern
 from workspace.models import (
     AREA_LEVELS, CATEGORIES, OPEN_STATUSES, PROGRAMME_STATUSES, SECTORS, SUPPORT_KINDS, Action, Area,
-    FeedbackCase, Indicator, Organization, Programme, ProgrammeCluster, ProgrammeYear, within_area,
+    FeedbackCase, Indicator, LifecycleGroup, Organization, Programme, ProgrammeCluster, ProgrammeYear, programme_areas,
+    programme_groups, programme_partners, within_area,
 )
-from workspace.pages import paginate, render_form, render_page
+from workspace.pages import paginate, read, render_form, render_page
 from workspace.pickers import Picker, search_term
 from workspace.programmes import bp, figures, overlaps, services, transfer
 from workspace.programmes.forms import ProgrammeEditForm, ProgrammeForm, YearEditForm, YearForm
@@ -65,12 +72,17 @@ def programmes():
     if area_id:
         present = figures.presence([area_id])
         query = query.where(Programme.id.in_(select(present.c.programme_id)))
-    page = paginate(query, current_app.config["PER_PAGE"], load=lambda ids: db.session.scalars(
-        select(Programme).where(Programme.id.in_(select(ids.c.id))).order_by(Programme.name, Programme.id)
-        .options(joinedload(Programme.organization), joinedload(Programme.cluster))).all())
-    clusters, _groups = figures.lists()
+    # The page's rows as plain columns: a list of fifty built as records with their owners and
+    # clusters cost more than its markup.
+    page = paginate(query, current_app.config["PER_PAGE"], load=lambda ids: read(
+        select(Programme.id, Programme.name, Organization.name.label("organization_name"), Programme.cluster_id,
+               Programme.support_kind, Programme.starts_on, Programme.ends_on)
+        .join(Organization, Organization.id == Programme.organization_id)
+        .where(Programme.id.in_(select(ids.c.id))).order_by(Programme.name, Programme.id)).all())
+    clusters = figures.clusters()
     return render_page("programmes/list.html", "programmes/_list.html", page=page, q=q, cluster=cluster,
                        sector=sector, clusters=clusters,
+                       cluster_labels={c.id: c.label for c in clusters},
                        areas=Picker("areas", "area", [area_id] if area_id else [], search_term("area"), _("Anywhere")),
                        organizations=Picker("organizations", "organization", [organization_id] if organization_id
                                             else [], search_term("organization"), _("Any organisation")),
@@ -112,29 +124,58 @@ def edit_programme(programme_id: int):
 
 # --- One programme -----------------------------------------------------------------------------
 
+# Built once, their cache keys too: each view binds the programme's id. (Building them, with their
+# loader options, cost more than running them.)
+@cache
+def _programme_statements() -> dict:
+    programme_id = bindparam("programme_id")
+    return {
+        "programme": select(Programme).where(Programme.id == programme_id).options(
+            joinedload(Programme.organization), joinedload(Programme.cluster), joinedload(Programme.focal_person)),
+        # What it is linked to, read as rows rather than through the relationships' loaders.
+        "partners": select(Organization.name).join(programme_partners, programme_partners.c.organization_id
+                                                   == Organization.id)
+        .where(programme_partners.c.programme_id == programme_id).order_by(Organization.name),
+        "groups": select(LifecycleGroup).join(programme_groups, programme_groups.c.group_id == LifecycleGroup.id)
+        .where(programme_groups.c.programme_id == programme_id).order_by(LifecycleGroup.position),
+        "areas": select(Area.id, Area.name).join(programme_areas, programme_areas.c.area_id == Area.id)
+        .where(programme_areas.c.programme_id == programme_id).order_by(Area.name),
+        "years": select(ProgrammeYear.year, ProgrammeYear.beneficiaries_planned, ProgrammeYear.beneficiaries_reached,
+                        ProgrammeYear.reached_note, ProgrammeYear.budget, ProgrammeYear.currency,
+                        ProgrammeYear.funding_source)
+        .where(ProgrammeYear.programme_id == programme_id).order_by(ProgrammeYear.year.desc()),
+        "cases": select(FeedbackCase.category, func.count()).where(
+            FeedbackCase.programme_id == programme_id).group_by(FeedbackCase.category),
+        "actions": select(Action).where(Action.programme_id == programme_id, Action.status.in_(OPEN_STATUSES))
+        .order_by(Action.due_date, Action.id).limit(20).options(joinedload(Action.plan)),
+        "indicators": select(Indicator).where(Indicator.programme_id == programme_id, Indicator.status == "adopted")
+        .order_by(Indicator.short_name).limit(20).options(joinedload(Indicator.organization),
+                                                          joinedload(Indicator.committee)),
+    }
+
+
 @bp.route("/programmes/<int:programme_id>")
 @login_required
 def programme(programme_id: int):
-    programme = get_programme_or_404(programme_id, options=(
-        joinedload(Programme.organization), joinedload(Programme.cluster), joinedload(Programme.focal_person),
-        selectinload(Programme.partners), selectinload(Programme.groups), selectinload(Programme.areas),
-        selectinload(Programme.years)))
-    cases = dict(db.session.execute(select(FeedbackCase.category, func.count()).where(
-        FeedbackCase.programme_id == programme.id).group_by(FeedbackCase.category)).all())
-    actions = db.session.scalars(select(Action).where(
-        Action.programme_id == programme.id, Action.status.in_(OPEN_STATUSES))
-        .order_by(Action.due_date, Action.id).limit(20).options(joinedload(Action.plan))).all()
-    actions = [action for action in actions if access.can_see_action(current_user, action)]
-    indicators = db.session.scalars(select(Indicator).where(
-        Indicator.programme_id == programme.id, Indicator.status == "adopted")
-        .order_by(Indicator.short_name).limit(20).options(joinedload(Indicator.organization),
-                                                          joinedload(Indicator.committee))).all()
-    page = overlaps.overlaps_page(overlaps.with_programme(programme.id), OVERLAPS_ON_PAGE,
+    statements, asked = _programme_statements(), {"programme_id": programme_id}
+    programme = db.session.scalars(statements["programme"], asked).first()
+    if programme is None:
+        abort(404)
+    linked = {name: read(statements[name], asked).all() for name in ("areas", "years")}
+    linked["partners"] = list(read(statements["partners"], asked).scalars())
+    linked["groups"] = db.session.scalars(statements["groups"], asked).all()
+    cases = dict(read(statements["cases"], asked).all())
+    actions = [action for action in db.session.scalars(statements["actions"], asked)
+               if access.can_see_action(current_user, action)]
+    indicators = db.session.scalars(statements["indicators"], asked).all()
+    statement, parameters = overlaps.programme_pairs(programme.id)
+    page = overlaps.overlaps_page(statement, OVERLAPS_ON_PAGE, parameters=parameters,
                                   page_number=request.args.get("page", 1, type=whole_number))
-    return render_template("programmes/programme.html", programme=programme, cases=cases,
+    return render_template("programmes/programme.html", programme=programme, **linked, cases=cases,
                            categories=translated(CATEGORIES), actions=actions, indicators=indicators,
                            overlaps=page, w=overlaps.card_words(),
                            programme_href=url_pattern("programmes.programme", "programme_id"),
+                           area_href=url_pattern("programmes.programmes", "area"),
                            may_edit=access.can_edit_programme(current_user, programme))
 
 
@@ -175,6 +216,92 @@ def _year_asked() -> int:
     return year if year and 1950 <= year <= 2200 else local_today().year
 
 
+def _matrix_rows(areas, cells, served, clusters, groups, labels) -> tuple[list, list]:
+    """[(area name, its cells' markup)] for the matrix and for the gaps, the cells in the columns'
+    order. Written here, not in the template: a page of fifty areas has some five hundred cells,
+    and a template escaping each part of each cost more than the rest of the page. Each part is
+    escaped once: the words of a count, a column's label and link, a cell without figures, are
+    made once a page, as the same few recur from cell to cell."""
+    words = {}
+
+    def count_words(singular, plural, number):
+        key = (singular, number)
+        if key not in words:
+            words[key] = escape(ngettext(singular, plural, number))
+        return words[key]
+
+    people_words = _("%(people)s people planned")
+    none = escape(_("none"))
+    gap = escape(_("Gap"))
+    list_href = url_pattern("programmes.programmes", "area", cluster="CLUSTER")
+    # (cluster, the cell's opening up to its link's address, that address with {0} for the area,
+    # the cell when the area has no programme of the cluster)
+    columns = [(c.id, f'<td data-label="{escape(labels["cluster", c.id])}"><a href="',
+                str(escape(list_href.replace("CLUSTER", str(c.id)))),
+                f'<td data-label="{escape(labels["cluster", c.id])}"><span class="gap">{none}</span></td>')
+               for c in clusters]
+    group_columns = [(g.id, escape(labels["group", g.id])) for g in groups]
+    gap_cells = {}  # (group, number of programmes): the cell
+
+    def gap_cell(group_id, label, number):
+        key = (group_id, number)
+        if key not in gap_cells:
+            gap_cells[key] = (f'<td data-label="{label}">'
+                              f'{count_words("%(num)s programme", "%(num)s programmes", number)}</td>' if number else
+                              f'<td data-label="{label}"><strong class="gap">{gap}</strong></td>')
+        return gap_cells[key]
+
+    rows, gaps = [], []
+    for area_id, name in areas:
+        row = []
+        for cluster_id, opening, href, empty in columns:
+            cell = cells.get((area_id, cluster_id))
+            if cell is None:
+                row.append(empty)
+                continue
+            row.append(opening)
+            row.append(href.format(area_id))
+            row.append(f'">{count_words("%(num)s programme", "%(num)s programmes", cell.programmes)}</a>'
+                       f'<span class="meta">'
+                       f'{count_words("%(num)s organisation", "%(num)s organisations", cell.organizations)}</span>')
+            if cell.people:
+                row.append(f'<span class="meta">{escape(people_words % {"people": as_number(cell.people)})}</span>')
+            row.extend(f'<span class="meta">{escape(as_money(amount, currency))}</span>'
+                       for currency, amount in cell.budgets.items())
+            row.append("</td>")
+        rows.append((name, Markup("".join(row))))
+        gaps.append((name, Markup("".join(gap_cell(group_id, label, served.get((area_id, group_id), 0))
+                                          for group_id, label in group_columns))))
+    return rows, gaps
+
+
+@cache
+def _area_row():
+    return select(Area.id, Area.name, Area.parent_id)
+
+
+# The matrix's rows as drawn, kept (in this process) for the views that show the same figures in the
+# same words: its key is everything they are drawn from, so a change to any figure, name or label,
+# or another language, is drawn afresh, never served an old drawing.
+DRAWINGS_KEPT = 32
+_drawings: OrderedDict[tuple, tuple[list, list]] = OrderedDict()
+
+
+def _drawn_matrix(areas, cells, served, clusters, groups, labels) -> tuple[list, list]:
+    key = (str(get_locale()), tuple(tuple(area) for area in areas), tuple(labels.items()),
+           tuple((place, cell.programmes, cell.organizations, cell.people, tuple(cell.budgets.items()))
+                 for place, cell in cells.items()), tuple(served.items()))
+    drawing = _drawings.get(key)
+    if drawing is None:
+        drawing = _drawings[key] = _matrix_rows(areas, cells, served, clusters, groups, labels)
+        while len(_drawings) > DRAWINGS_KEPT:
+            _drawings.popitem(last=False)
+    else:
+        with suppress(KeyError):  # another thread may have just let it go
+            _drawings.move_to_end(key)
+    return drawing
+
+
 @bp.route("/programmes/where")
 @login_required
 def where():
@@ -184,39 +311,28 @@ def where():
     if level not in AREA_LEVELS or level == "national":
         level = "district"
     within_id = request.args.get("within", type=whole_number)
-    within = db.session.get(Area, within_id) if within_id else None
+    within = read(_area_row().where(Area.id == within_id)).first() if within_id else None
     if within is None:
-        within = db.session.scalar(select(Area).where(Area.level == "national"))
+        within = read(_area_row().where(Area.level == "national")).first()
     year = _year_asked()
-    page = figures.areas_at(level, within.id, current_app.config["PER_PAGE"],
+    page = figures.areas_at(level, within, current_app.config["PER_PAGE"],
                             request.args.get("page", 1, type=whole_number)) if within else None
     area_ids = [area.id for area in page.items] if page else []
     cells, served = figures.matrix(area_ids, year, level)
     clusters, groups = figures.lists()
-    # Each cell's words worked out here, not in the template: a page of fifty areas has hundreds of
-    # cells, and the template's own translating and formatting cost most of the page's time.
-    words = {key: (ngettext("%(num)s programme", "%(num)s programmes", cell.programmes),
-                   ngettext("%(num)s organisation", "%(num)s organisations", cell.organizations),
-                   _("%(people)s people planned", people=as_number(cell.people)) if cell.people else None,
-                   [as_money(amount, currency) for currency, amount in cell.budgets.items()])
-             for key, cell in cells.items()}
-    served = {key: ngettext("%(num)s programme", "%(num)s programmes", number)
-              for key, number in served.items() if number}
     labels = {("cluster", c.id): c.label for c in clusters} | {("group", g.id): g.label for g in groups}  # once a page
-    return render_template("programmes/where.html", page=page, cells=words, served=served, clusters=clusters,
-                           labels=labels,
-                           groups=groups, level=level, year=year, within=within,
+    rows, gaps = _drawn_matrix(page.items if page else (), cells, served, clusters, groups, labels)
+    return render_template("programmes/where.html", page=page, rows=rows, gaps=gaps, clusters=clusters,
+                           labels=labels, groups=groups, level=level, year=year, within=within,
                            levels={k: v for k, v in translated(AREA_LEVELS).items() if k != "national"},
                            within_picker=Picker("areas", "within", [within.id] if within else [],
-                                                search_term("within")),
-                           list_href=url_pattern("programmes.programmes", "area", cluster="CLUSTER"))
+                                                search_term("within")))
 
 
 @bp.route("/programmes/spending")
 @login_required
 def spending():
-    clusters, _groups = figures.lists()
-    return render_template("programmes/spending.html", spending=figures.spending(), clusters=clusters,
+    return render_template("programmes/spending.html", spending=figures.spending(), clusters=figures.clusters(),
                            sectors=translated(SECTORS))
 
 

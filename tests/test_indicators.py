@@ -254,6 +254,17 @@ def shown(value) -> str:
     return services.period_stamp(services.period_values(value.indicator_id, value.period))
 
 
+def test_a_period_stamp_is_the_fingerprint_of_its_values_and_versions():
+    """period_stamp() writes out the text edits.digest() makes of (id, version) pairs: a stamp is
+    the same whichever of the two made it, so a page shown before a release is still decided."""
+    from types import SimpleNamespace
+
+    for pairs in ([], [(7, 1)], [(12, 3), (5, 100), (1_000_000, 2)]):
+        rows = [SimpleNamespace(id=value_id, version=version) for value_id, version in pairs]
+        seen = sorted(pairs)
+        assert services.period_stamp(rows) == f"{sum(v for _i, v in seen)}:values={edits.digest(seen)}"
+
+
 def submitted(group, indicator, entered_by, value=12):
     row = IndicatorValue(indicator=indicator, period=THIS_MONTH, value=value, state="submitted",
                          entered_by_id=entered_by.id)
@@ -301,6 +312,22 @@ def test_return_needs_a_reason(client, group):
     login(client, group["verifier"])
     client.post(f"/values/{value.id}/return", data={"reason": "", "version": shown(value)})
     assert db.session.get(IndicatorValue, value.id).state == "submitted"
+
+
+def test_the_queue_shows_the_last_total_and_the_period_s_own_target(client, group):
+    from workspace.models import IndicatorTarget
+
+    indicator = make_indicator(group["group"], target=40)
+    db.session.add_all([IndicatorValue(indicator=indicator, period=LAST_MONTH, value=31, state="verified"),
+                        IndicatorTarget(indicator_id=indicator.id, period=THIS_MONTH, target=45)])
+    db.session.commit()
+    submitted(group, indicator, group["member"], value=33)
+    login(client, group["verifier"])
+    queue = client.get(f"/groups/{group['group'].id}/verify").get_data(as_text=True)
+    assert "<dd>31</dd>" in queue and "<dd>45</dd>" in queue and "<dd>40</dd>" not in queue
+    db.session.execute(db.delete(IndicatorTarget))
+    db.session.commit()
+    assert "<dd>40</dd>" in client.get(f"/groups/{group['group'].id}/verify").get_data(as_text=True)
 
 
 def test_a_split_period_is_decided_whole_and_listed_once(client, app, group):

@@ -163,6 +163,28 @@ def test_the_committee_sees_which_groups_have_reported_in_fixed_queries(client, 
     assert f'value="{last_month}" selected' in fallback
 
 
+def test_the_national_committee_sees_every_group_by_name(client, world, count_queries):
+    """The national area holds every area: its committee's view reads the groups without the
+    lineage, and pages them by name as the others do."""
+    national = factories.make_committee("National Committee", level="national")
+    chair = factories.add_member(national, role="chair", sector="government")
+    factories.make_organization("Aloe Youth Group", kind="community_group", area=world["group"].area)
+    factories.make_organization("Ministry of Health", kind="government", area=world["group"].area)
+    login(client, chair)
+    url = f"/committees/{national.id}/reporting?period={THIS_MONTH}"
+    with count_queries() as counter:
+        page = client.get(url).get_data(as_text=True)
+    assert page.index("Aloe Youth Group") < page.index("Kanta Savings Group")
+    assert "Verified: to be signed off" in page and "Ministry of Health" not in page
+    for n in range(30):
+        factories.make_organization(f"Zebu Group {n:02}", kind="community_group", area=world["group"].area)
+    first, second = client.get(url).get_data(as_text=True), client.get(f"{url}&page=2").get_data(as_text=True)
+    assert "Zebu Group 22" in first and "Zebu Group 23" not in first and "Zebu Group 23" in second
+    with count_queries() as more:
+        client.get(url)
+    assert more.count == counter.count
+
+
 def test_the_digest_chases_the_period_a_group_has_not_sent(app, group):  # noqa: F811
     from datetime import date, datetime
 

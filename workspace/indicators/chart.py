@@ -42,6 +42,8 @@ class Point:
     target: float | None  # the period's target: its own, else the indicator's usual one
     approved: bool  # the group's period approved for the area
     title: str  # what the point says on hover: "Nov 2026: 40", in the reader's language
+    shown: str  # the value as the reader's language writes it (for the values' table too)
+    name: str  # the period's short name: "Nov 2026"
 
 
 @dataclass
@@ -86,14 +88,15 @@ def build(indicator, series: list, targets: dict, approved=frozenset()) -> Chart
     step = span_x / max(len(series) - 1, 1)
     many, higher = len(series) > 1, indicator.direction == "higher"
     # Each point's place written out once, for the line, its circle and the target's step.
+    # The hover texts' patterns translated once, filled in for each point.
+    plain_title, approved_title = _("%(period)s: %(value)s"), _("%(period)s: %(value)s, approved")
     points, moves, dots = [], [], []
     for n, ((period, number, state), target) in enumerate(zip(series, period_targets)):
         is_approved = period in approved
-        title = (_("%(period)s: %(value)s, approved", period=as_period(period, short=True), value=as_number(number))
-                 if is_approved else
-                 _("%(period)s: %(value)s", period=as_period(period, short=True), value=as_number(number)))
+        name, shown = as_period(period, short=True), as_number(number)
+        title = (approved_title if is_approved else plain_title) % {"period": name, "value": shown}
         point = Point(period, number, round(left + (n * step if many else span_x / 2), 1), y(number),
-                      value_rules.standing(higher, number, target), state, target, is_approved, title)
+                      value_rules.standing(higher, number, target), state, target, is_approved, title, shown, name)
         points.append(point)
         x, point_y, ring = str(point.x), str(point.y), " approved" if is_approved else ""
         moves.append(f"L{x},{point_y}")
@@ -117,7 +120,7 @@ def build(indicator, series: list, targets: dict, approved=frozenset()) -> Chart
     ticks = [(y(value), label) for value, label in zip(ticks_at, tick_labels)]
     # At most MOST_LABELS labels, counted back from the newest, and far enough apart for the widest
     # (the newest ends at its point, the one before is centred on its own: a label and a half).
-    names = [as_period(p.period, short=True) for p in points]
+    names = [p.name for p in points]
     room = 1.5 * CHAR_WIDTH * max(len(name) for name in names) + 8
     every = max(-(-len(points) // MOST_LABELS), math.ceil(room / step) if many else 1, 1)
     last = len(points) - 1

@@ -17,6 +17,7 @@ from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.indicators import queue, services
 from workspace.models import EVIDENCE_TYPES, Indicator, IndicatorValue, User, ValueEvidence
+from workspace.pages import read
 
 # The first bytes of each type kept. Whatever the sender calls a file, only these are taken: a
 # script or page renamed to .jpg is refused. (WebP: "RIFF", a size, then "WEBP".)
@@ -141,19 +142,22 @@ def remove(evidence: ValueEvidence) -> None:
     path.unlink(missing_ok=True)  # after the row: a file left behind is harmless, a row without one is not
 
 
-def of_pairs(pairs) -> dict[tuple[int, str], list[ValueEvidence]]:
-    """The evidence of several (indicator id, period) pairs, in one query, oldest first."""
+def of_pairs(pairs) -> dict[tuple[int, str], list]:
+    """The evidence of several (indicator id, period) pairs, in one query, oldest first: rows of
+    what the lists show (id, filename, content_type, size)."""
     pairs = list(pairs)
     if not pairs:
         return {}
-    found: dict[tuple[int, str], list[ValueEvidence]] = {}
+    found: dict[tuple[int, str], list] = {}
     slots = queue.slots_for(pairs)
-    for evidence in db.session.scalars(_evidence_of(slots), queue.pair_values(pairs, slots)):
+    for evidence in read(_evidence_of(slots), queue.pair_values(pairs, slots)):
         found.setdefault((evidence.indicator_id, evidence.period), []).append(evidence)
     return found
 
 
 @cache
 def _evidence_of(slots: int):
-    return (select(ValueEvidence).where(queue.among(ValueEvidence.indicator_id, ValueEvidence.period, slots))
+    return (select(ValueEvidence.id, ValueEvidence.indicator_id, ValueEvidence.period, ValueEvidence.filename,
+                   ValueEvidence.content_type, ValueEvidence.size)
+            .where(queue.among(ValueEvidence.indicator_id, ValueEvidence.period, slots))
             .order_by(ValueEvidence.id))

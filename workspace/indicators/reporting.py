@@ -3,15 +3,16 @@ what waits for verification or came back, what is signed off and approved. A pag
 time, in five queries whatever the number of groups or values."""
 from dataclasses import dataclass
 from datetime import date, datetime, time
+from functools import cache
 
-from sqlalchemy import func, select
+from sqlalchemy import Integer, Row, Select, bindparam, func, select
 
 from workspace.extensions import db
 from workspace.indicators import periods
 from workspace.models import (
     FREQUENCIES, AreaLineage, Indicator, IndicatorValue, Organization, PeriodSignoff,
 )
-from workspace.pages import paginate
+from workspace.pages import COUNT_UP_TO, Page, page_asked, read
 
 # Where a group's period stands, in the order a committee chases them.
 STANDINGS = ("not_reported", "returned", "entering", "waiting", "verified", "signed_off", "approved", "nothing_due")
@@ -19,16 +20,21 @@ STANDINGS = ("not_reported", "returned", "entering", "waiting", "verified", "sig
 
 @dataclass
 class GroupPeriod:
-    group: Organization
+    group: Row  # id, name
     standing: str
     states: dict  # {value state: how many values}
-    signoff: PeriodSignoff | None
+    signoff: str | None  # the state of its sign-off, if any
+
+    def summary(self, words: dict) -> str:
+        """How many values are in each state ("3 verified, 1 returned") in `words` {state: word}, or
+        a dash: a row's text joined here costs less than a loop in the template."""
+        return ", ".join(f"{number} {words[state]}" for state, number in self.states.items()) or "—"
 
 
-def standing_of(due: int, states: dict, signoff: PeriodSignoff | None) -> str:
+def standing_of(due: int, states: dict, signoff: str | None) -> str:
     """One group's period in a word of STANDINGS."""
     if signoff is not None:
-        return signoff.state
+        return signoff
     if not states:
         return "not_reported" if due else "nothing_due"
     for state, standing in (("returned", "returned"), ("draft", "entering"), ("submitted", "waiting")):
@@ -37,33 +43,78 @@ def standing_of(due: int, states: dict, signoff: PeriodSignoff | None) -> str:
     return "verified"
 
 
-def groups_page(area_id: int, period: str, per_page: int):
-    """A page of the community groups in the area (by name), each with its period's standing."""
-    query = (select(Organization).join(AreaLineage, AreaLineage.area_id == Organization.area_id)
-             .where(AreaLineage.ancestor_id == area_id, Organization.kind == "community_group")
-             .order_by(Organization.name, Organization.id))
-    page = paginate(query, per_page)
-    ids = [group.id for group in page.items]
-    if not ids:
+# The statements are built once, with parameters, for the page's number of groups (`slots`): the
+# ids of a shorter page are padded with 0, which no group has.
+
+@cache
+def _groups(national: bool) -> Select:
+    """The area's community groups by name. The national area holds every area: its groups are
+    all groups, read in the order of the names' index, without the lineage joined and all sorted."""
+    query = select(Organization.id, Organization.name).where(Organization.kind == "community_group")
+    if not national:
+        query = query.join(AreaLineage, AreaLineage.area_id == Organization.area_id).where(
+            AreaLineage.ancestor_id == bindparam("area_id"))
+    return query.order_by(Organization.name, Organization.id)
+
+
+@cache
+def _count(national: bool) -> Select:
+    return select(func.count()).select_from(_groups(national).order_by(None).limit(
+        bindparam("up_to", type_=Integer)).subquery())
+
+
+@cache
+def _page(national: bool) -> Select:
+    return _groups(national).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
+
+
+def _among(column, slots: int):
+    return column.in_([bindparam(f"g{n}", type_=Integer) for n in range(slots)])
+
+
+@cache
+def _states(slots: int) -> Select:
+    return (select(Indicator.organization_id, IndicatorValue.state, func.count()).join(Indicator)
+            .where(_among(Indicator.organization_id, slots), IndicatorValue.period == bindparam("period"))
+            .group_by(Indicator.organization_id, IndicatorValue.state))
+
+
+@cache
+def _due(slots: int) -> Select:
+    return (select(Indicator.organization_id, func.count())
+            .where(_among(Indicator.organization_id, slots), Indicator.status == "adopted",
+                   Indicator.frequency == bindparam("frequency"), Indicator.created_at < bindparam("ended"))
+            .group_by(Indicator.organization_id))
+
+
+@cache
+def _signoffs(slots: int) -> Select:
+    return select(PeriodSignoff.organization_id, PeriodSignoff.state).where(
+        _among(PeriodSignoff.organization_id, slots), PeriodSignoff.period == bindparam("period"))
+
+
+def groups_page(area_id: int, national: bool, period: str, per_page: int) -> Page:
+    """A page of the community groups in the area (by name), each with its period's standing.
+    national: the area is the national one (it has no parent)."""
+    key = {} if national else {"area_id": area_id}
+    counted = read(_count(national), {**key, "up_to": COUNT_UP_TO + 1}).scalar()
+    total = min(counted, COUNT_UP_TO)
+    number = page_asked(total, per_page)
+    groups = read(_page(national), {**key, "limit": per_page, "offset": (number - 1) * per_page}).all()
+    page = Page(groups, number, per_page, total, counted > COUNT_UP_TO)
+    if not groups:
         return page
+    ids = {f"g{n}": groups[n].id if n < len(groups) else 0 for n in range(per_page)}
     states: dict = {}
-    for group_id, state, number in db.session.execute(
-            select(Indicator.organization_id, IndicatorValue.state, func.count()).join(Indicator)
-            .where(Indicator.organization_id.in_(ids), IndicatorValue.period == period)
-            .group_by(Indicator.organization_id, IndicatorValue.state)):
-        states.setdefault(group_id, {})[state] = number
-    due = dict(db.session.execute(
-        select(Indicator.organization_id, func.count()).where(
-            Indicator.organization_id.in_(ids), Indicator.status == "adopted",
-            Indicator.frequency == periods.frequency_of(period),
-            Indicator.created_at < datetime.combine(periods.after(period), time()))
-        .group_by(Indicator.organization_id)).all())
-    signoffs = {s.organization_id: s for s in db.session.scalars(select(PeriodSignoff).where(
-        PeriodSignoff.organization_id.in_(ids), PeriodSignoff.period == period))}
+    for group_id, state, how_many in read(_states(per_page), {**ids, "period": period}):
+        states.setdefault(group_id, {})[state] = how_many
+    due = dict(read(_due(per_page), {**ids, "frequency": periods.frequency_of(period),
+                                     "ended": datetime.combine(periods.after(period), time())}).all())
+    signoffs = dict(read(_signoffs(per_page), {**ids, "period": period}).all())
     page.items = [GroupPeriod(group, standing_of(due.get(group.id, 0), states.get(group.id, {}),
                                                  signoffs.get(group.id)), states.get(group.id, {}),
                               signoffs.get(group.id))
-                  for group in page.items]
+                  for group in groups]
     return page
 
 

@@ -5,7 +5,7 @@ from functools import cache
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, or_, select
-from sqlalchemy.orm import aliased, joinedload
+from sqlalchemy.orm import aliased
 
 from workspace import access
 from workspace.clock import local_today
@@ -135,6 +135,8 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     indicator_url, enter_url = url_pattern("indicators.indicator", "indicator_id"), \
         url_pattern("indicators.enter", "period", **owner.args)
     missing = {(f, period): 0 for f, period_list in due.items() for period in period_list}
+    # Numbers and periods formatted once a request each: the rows share a few periods and targets.
+    number, period_label = cache(as_number), cache(periods.label)
     rows = []
     for (indicator_id, short_name, question, _why, _status, _unit, frequency, usual, direction, _proposed_by,
          latest_period, latest_value, latest_target, *entered_due) in adopted:
@@ -144,10 +146,10 @@ def group(group_id: int | None = None, committee_id: int | None = None):
         value = latest_value if latest_period is not None else None
         target = latest_target if latest_target is not None else usual
         rows.append((indicator_url.format(indicator_id), short_name, question,
-                     None if value is None else as_number(value), None if value is None else periods.label(latest_period),
-                     "—" if target is None else as_number(target), standing(direction == "higher", value, target)))
+                     None if value is None else number(value), None if value is None else period_label(latest_period),
+                     "—" if target is None else number(target), standing(direction == "higher", value, target)))
     cells = cell_labels(v.cell for v in returned if v.cell)
-    returned = [(enter_url.format(period), short_name, periods.label(period), cells.get(cell, ""), reason)
+    returned = [(enter_url.format(period), short_name, period_label(period), cells.get(cell, ""), reason)
                 for period, cell, reason, short_name in returned]
     # Each proposal as shown, its words and (for the coordinator) its buttons' addresses worked out
     # here, as the rows are.
@@ -170,8 +172,10 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     signoffs = []
     if owner.is_group:
         who = signoff.actors(user, owner.record)
+        # Newest first; of periods ending the same month, the longest first (year, quarter, month),
+        # whatever order the set gives: a quarter's name sorts after its last month's.
         shown = sorted({period for period_list in due.values() for period in period_list},
-                       key=lambda period: (periods.last_month(period), -len(period)), reverse=True)
+                       key=lambda period: (periods.last_month(period), -len(period), period), reverse=True)
         signoffs = [(standing_, [step for step in signoff.steps_for(standing_.state, who)
                                  if step != "approve" or standing_.signoff.signed_by_id != user.id])
                     for standing_ in signoff.standings(owner.record, shown)]
@@ -182,7 +186,7 @@ def group(group_id: int | None = None, committee_id: int | None = None):
                            waiting=waiting, returned=returned, may_enter=may_enter, proposed=proposed,
                            may_define=owner.can(user, "define"), may_verify=may_verify,
                            may_coordinate=may_coordinate, enter_url=enter_url, frequencies=frequencies,
-                           period_label=periods.label, labels=STANDING_LABELS)
+                           period_label=period_label, labels=STANDING_LABELS)
 
 
 @bp.route("/groups/<int:group_id>/indicators/new", methods=["GET", "POST"])
@@ -234,11 +238,14 @@ def indicator(indicator_id: int):
                         approved={row[0] for row in series if row[8] == "approved"})
     # Each value's row as the table shows it, newest first, worked out here rather than once a row
     # in the template; its target and status are those of its point on the chart.
+    # (The point has the value formatted already; the periods share a few targets, each formatted once.)
     states, wording_version = translated({**VALUE_STATES, **SIGNOFF_STATES}), indicator.wording_version
+    targets = {target: as_number(target) for target in {point.target for point in drawn.points}} if drawn else {}
+    targets[None] = "—"
     rows = [(periods.label(period), wordings.get(version) if version != wording_version else None,
-             as_number(number), "—" if point.target is None else as_number(point.target), point.status,
+             point.shown, targets[point.target], point.status,
              states[signed or state], reason if state == "returned" else None, comment, explanation, story)
-            for (period, number, state, reason, comment, explanation, story, version, signed), point
+            for (period, _number, state, reason, comment, explanation, story, version, signed), point
             in zip(reversed(series), reversed(drawn.points))] if drawn else []
     # Only an off-track indicator is raised: the committees to raise it to are looked up for one.
     off_track = bool(drawn) and drawn.points[-1].status == "off_track"
@@ -305,7 +312,7 @@ def verify_queue(group_id: int | None = None, committee_id: int | None = None):
     owner = get_owner_or_404(group_id, committee_id, need="verify")
     page = queue.waiting_page(owner, current_user.id, min(current_app.config["PER_PAGE"], SHORT_PAGE))
     return render_template("indicators/verify.html", owner=owner, page=page, periods=queue.by_period(page.items),
-                           period_label=periods.label, number=as_number,
+                           period_label=periods.label,
                            held=evidence.of_pairs((item.indicator.id, item.period) for item in page.items),
                            file_url=url_pattern("indicators.evidence_file", "evidence_id"),
                            verify_url=url_pattern("indicators.verify_value", "value_id"),
@@ -372,11 +379,22 @@ REPORTING_BADGES = {"not_reported": "bad", "returned": "bad", "entering": "muted
                     "verified": "info", "signed_off": "info", "approved": "ok", "nothing_due": "muted"}
 
 
+# What the reporting page shows of its committee: its name, and its area's name and place.
+COMMITTEE_AREA = (select(Committee.id, Committee.name, Committee.area_id, Area.name.label("area_name"),
+                         (Area.parent_id.is_(None)).label("national"))
+                  .join(Area, Area.id == Committee.area_id).where(Committee.id == bindparam("committee")))
+
+
 @bp.route("/committees/<int:committee_id>/reporting")
 @login_required
 def reporting(committee_id: int):
     """How the community groups in the committee's area reported a period, a page of groups at a time."""
-    committee = get_committee_or_404(committee_id, options=(joinedload(Committee.area),))  # its name is the title
+    # As get_committee_or_404(): the rule that hides it needs only its id, so outsiders cost no read.
+    if not access.can_see_committee(current_user, committee_id):
+        abort(404)
+    committee = read(COMMITTEE_AREA, {"committee": committee_id}).one_or_none()
+    if committee is None:
+        abort(404)
     today = local_today()
     choices = ([periods.shift(periods.period_of(today, "monthly"), -n) for n in range(1, 13)]
                + [periods.shift(periods.period_of(today, "quarterly"), -n) for n in range(1, 5)]
@@ -384,12 +402,13 @@ def reporting(committee_id: int):
     period = request.args.get("period", "")
     if periods.frequency_of(period) is None:
         period = choices[0]  # the last month that has ended
-    page = reporting_queries.groups_page(committee.area_id, period, min(current_app.config["PER_PAGE"], SHORT_PAGE))
+    page = reporting_queries.groups_page(committee.area_id, committee.national, period,
+                                         min(current_app.config["PER_PAGE"], SHORT_PAGE))
     return render_template("indicators/reporting.html", committee=committee, period=period, page=page,
                            choices=choices if period in choices else [period, *choices],
                            period_label=periods.label, labels=translated(REPORTING_LABELS), badges=REPORTING_BADGES,
                            group_url=url_pattern("indicators.group", "group_id", anchor="signoff-list"),
-                           states=translated(VALUE_STATES))
+                           states={state: label.lower() for state, label in translated(VALUE_STATES).items()})
 
 
 @bp.route("/values/<int:value_id>/verify", methods=["POST"])

@@ -196,7 +196,10 @@ def period_stamp(values) -> str:
     """What a decision carries (workspace/edits.py's stamp format): the period's values and their
     versions as the verifier saw them, so that one corrected or added meanwhile is not decided unseen."""
     seen = sorted((value.id, value.version) for value in values)
-    return f"{sum(version for _id, version in seen)}:values={edits.digest(seen)}"
+    # The text edits.digest() makes of these pairs of whole numbers, written out: the same
+    # fingerprint without its walk through each number.
+    plain = "\x1f".join(f"{value_id}\x1f{version}" for value_id, version in seen)
+    return f"{sum(version for _id, version in seen)}:values={edits.digest(plain)}"
 
 
 def _decide(value: IndicatorValue, verifier: User, stated: edits.Stated | None,

@@ -6,10 +6,11 @@ signed off or approved is locked: nothing in it is entered, verified or returned
 who may reopens it, with a reason that the audit keeps; its values then go back to the group with
 that reason, to correct and submit again.
 """
+from collections import namedtuple
 from dataclasses import dataclass
+from functools import cache
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Select, bindparam, func, select
 
 from workspace import access, audit, edits
 from workspace.clock import utcnow
@@ -17,6 +18,7 @@ from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.indicators.services import IndicatorRuleError, reopen_values
 from workspace.models import AreaLineage, Committee, Indicator, IndicatorValue, Organization, PeriodSignoff, User
+from workspace.pages import read
 
 OPEN = "open"  # a period with no sign-off (no row)
 # The whole table of states: (state, step) -> the state after it, and who takes the step
@@ -30,12 +32,19 @@ STEPS = {
 LOCKED = ("signed_off", "approved")
 
 
+# What a period's sign-off shows: its state and version, who signed it off, the committee that
+# approved it. Plain tuples: a page lists several periods, and records cost more than it.
+_SIGNOFF_COLUMNS = (PeriodSignoff.period, PeriodSignoff.state, PeriodSignoff.version, PeriodSignoff.signed_by_id,
+                    User.name.label("signed_by_name"), Committee.name.label("committee_name"))
+SignoffRow = namedtuple("SignoffRow", [column.key for column in _SIGNOFF_COLUMNS])
+
+
 @dataclass
 class PeriodStanding:
     """Where a group's period stands: its sign-off (if any) and its values by state."""
 
     period: str
-    signoff: PeriodSignoff | None
+    signoff: SignoffRow | None
     states: dict  # {value state: how many values}
 
     @property
@@ -52,39 +61,62 @@ def signoff_of(group_id: int, period: str) -> PeriodSignoff | None:
                                                          PeriodSignoff.period == period))
 
 
+# The statements are built once; the group and the periods are bound on each use.
+@cache
+def _signoffs() -> Select:
+    return (select(*_SIGNOFF_COLUMNS).outerjoin(User, User.id == PeriodSignoff.signed_by_id)
+            .outerjoin(Committee, Committee.id == PeriodSignoff.committee_id)
+            .where(PeriodSignoff.organization_id == bindparam("group_id"),
+                   PeriodSignoff.period.in_(bindparam("periods", expanding=True))))
+
+
+@cache
+def _counts() -> Select:
+    return (select(IndicatorValue.period, IndicatorValue.state, func.count()).join(Indicator)
+            .where(Indicator.organization_id == bindparam("group_id"),
+                   IndicatorValue.period.in_(bindparam("periods", expanding=True)))
+            .group_by(IndicatorValue.period, IndicatorValue.state))
+
+
 def standings(group: Organization, periods: list[str]) -> list[PeriodStanding]:
     """The periods asked for, each with its sign-off (and who signed and approved it) and its values
     counted by state: two queries."""
     if not periods:
         return []
-    signoffs = {s.period: s for s in db.session.scalars(select(PeriodSignoff).where(
-        PeriodSignoff.organization_id == group.id, PeriodSignoff.period.in_(periods)).options(
-        joinedload(PeriodSignoff.signed_by), joinedload(PeriodSignoff.committee)))}
+    key = {"group_id": group.id, "periods": list(periods)}
+    signoffs = {row.period: row for row in map(SignoffRow._make, read(_signoffs(), key))}
     counts: dict = {}
-    for period, state, number in db.session.execute(
-            select(IndicatorValue.period, IndicatorValue.state, func.count()).join(Indicator)
-            .where(Indicator.organization_id == group.id, IndicatorValue.period.in_(periods))
-            .group_by(IndicatorValue.period, IndicatorValue.state)):
+    for period, state, number in read(_counts(), key):
         counts.setdefault(period, {})[state] = number
     return [PeriodStanding(period, signoffs.get(period), counts.get(period, {})) for period in periods]
 
 
-def approving_committee(user: User, group: Organization) -> Committee | None:
+@cache
+def _approving() -> Select:
+    return (select(Committee.id).join(AreaLineage, AreaLineage.ancestor_id == Committee.area_id)
+            .where(AreaLineage.area_id == bindparam("area_id"), Committee.id.in_(bindparam("mine", expanding=True)))
+            .order_by(AreaLineage.depth, Committee.id).limit(1))
+
+
+def approving_committee_id(user: User, group: Organization) -> int | None:
     """The committee over the group's area (its own area or one containing it) that this person
     chairs or is secretary of, the nearest first; None if there is none."""
     mine = [cid for cid, role in access.committee_roles(user).items() if role in ("chair", "secretary")]
     if not mine:
         return None
-    return db.session.scalar(
-        select(Committee).join(AreaLineage, AreaLineage.ancestor_id == Committee.area_id)
-        .where(AreaLineage.area_id == group.area_id, Committee.id.in_(mine))
-        .order_by(AreaLineage.depth, Committee.id).limit(1))
+    return read(_approving(), {"area_id": group.area_id, "mine": mine}).scalar()
+
+
+def approving_committee(user: User, group: Organization) -> Committee | None:
+    """approving_committee_id()'s committee, as a record."""
+    committee_id = approving_committee_id(user, group)
+    return None if committee_id is None else db.session.get(Committee, committee_id)
 
 
 def actors(user: User, group: Organization) -> set[str]:
     """Who this person is for the table: "coordinator" of the group, "committee" over its area."""
     found = {"coordinator"} if access.is_coordinator(user, group) else set()
-    return found | ({"committee"} if approving_committee(user, group) is not None else set())
+    return found | ({"committee"} if approving_committee_id(user, group) is not None else set())
 
 
 def steps_for(state: str, who: set[str]) -> list[str]:
@@ -120,7 +152,7 @@ def take(group: Organization, period: str, step: str, user: User, stated: edits.
             raise IndicatorRuleError(_("You signed this period off: someone else on the committee approves it."))
         before = audit.snapshot(signoff)
         signoff.state, signoff.approved_by_id, signoff.approved_at = after, user.id, utcnow()
-        signoff.committee_id = approving_committee(user, group).id
+        signoff.committee_id = approving_committee_id(user, group)
         audit.record("approve", signoff, before=before, after=audit.snapshot(signoff))
     else:  # reopen
         if not reason.strip():

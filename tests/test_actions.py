@@ -325,6 +325,15 @@ def test_filters(client, world):
     assert "Village one" in text and "Late one" not in text
 
 
+def test_filters_not_understood_are_left_out(client, world):
+    factories.make_action(world["plan"], organization=world["ngo"], title="Late one", start_days=-30, due_days=-1)
+    login(client, world["chair"])
+    response = client.get("/actions?organization=x&plan=-1&committee=99999999999&status=bogus&scope=nope&due=overdue")
+    assert response.status_code == 200
+    text = response.get_data(as_text=True)
+    assert "Late one" in text and "Registration days" not in text
+
+
 def test_timeline_marks_overdue_and_today(client, world):
     factories.make_action(world["plan"], organization=world["ngo"], title="Late one", start_days=-30, due_days=-1)
     login(client, world["chair"])
@@ -352,7 +361,8 @@ def test_csv_export(client, world):
     assert text.startswith("\ufeffID,Action,") and "Registration days" in text
 
 
-@pytest.mark.parametrize("url", ["/actions", "/actions/timeline", "/actions?scope=mine", "plan"])
+@pytest.mark.parametrize("url", ["/actions", "/actions/timeline", "/actions?scope=mine",
+                                 "/actions?status=open&due=overdue", "plan"])
 def test_action_lists_run_a_fixed_number_of_queries(client, count_queries, world, url):
     url = f"/plans/{world['plan'].id}" if url == "plan" else url
     login(client, world["chair"])

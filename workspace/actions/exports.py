@@ -10,7 +10,7 @@ from flask import Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import aliased
 
-from workspace.actions.queries import filtered, listed_columns
+from workspace.actions.queries import export_query
 from workspace import exports
 from workspace.exports import safe_row
 from workspace.extensions import db
@@ -31,10 +31,10 @@ BATCH = exports.BATCH
 def rows(user, filters, today):
     """Each action the filters find as a safe row, read as plain columns BATCH at a time (an export
     of 50,000 actions builds no ORM objects), each batch's supporting organisations in one query."""
-    query = filtered(listed_columns(), user, filters, today).limit(MAX_ROWS).execution_options(yield_per=BATCH)
+    query, given = export_query(user, filters, today, MAX_ROWS)
     statuses = {status: str(label) for status, label in ACTION_STATUSES.items()}
     yes = _("yes")
-    for batch in db.session.execute(query).partitions():
+    for batch in db.session.execute(query, given, execution_options={"yield_per": BATCH}).partitions():
         supporters = defaultdict(list)
         for action_id, name in db.session.execute(
                 select(action_supporters.c.action_id, Organization.name)

@@ -11,6 +11,7 @@ from workspace.actions.forms import ActionEditForm, UpdateForm
 from workspace.actions.queries import ActionFilters, find_actions
 from workspace.clock import local_today
 from workspace.extensions import db
+from workspace.formatting import as_date
 from workspace.forms import EmptyForm
 from workspace.i18n import gettext as _
 from workspace.models import (
@@ -20,6 +21,16 @@ from workspace.pages import render_form
 from workspace.pickers import Picker, search_term
 
 TIMELINE_PER_PAGE = 40
+
+
+class DateTexts(dict):
+    """Dates as the date filter writes them, each worked out once a page: the rows of a list share
+    few dates (fifty actions in due order fall on two or three days), and each use of the filter
+    looks the reader's locale up again."""
+
+    def __missing__(self, day):
+        text = self[day] = as_date(day)
+        return text
 
 
 def filter_choices(filters: ActionFilters) -> dict:
@@ -44,7 +55,7 @@ def listing(template: str, per_page: int):
     page = find_actions(current_user, filters, today, per_page)
     drawn = timeline.build(page.items, today) if template == "actions/timeline.html" else None
     return render_template(template, page=page, filters=filters, today=today, timeline=drawn,
-                           **filter_choices(filters))
+                           date_texts=DateTexts(), **filter_choices(filters))
 
 
 @bp.route("/actions")

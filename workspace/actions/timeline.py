@@ -3,13 +3,20 @@ red. Drawn on the server as SVG (one strip per action, under its title), so it w
 JavaScript, reads on a phone and prints."""
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 WIDTH = 1000  # the strips' own units; each strip stretches to the page's width
 
 
-@dataclass
-class Bar:
-    action: object
+class Bar(NamedTuple):
+    """One action's bar, with the action's fields it shows (read directly: a page draws forty)."""
+
+    id: int
+    title: str
+    start_date: date
+    due_date: date
+    status: str
+    progress: int
     x: float
     width: float
     progress_width: float
@@ -26,6 +33,7 @@ class Timeline:
 
 
 def build(actions: list, today: date) -> Timeline | None:
+    """The bars of ListedActions (queries.py), read on `today`."""
     if not actions:
         return None
     start = min(min(a.start_date for a in actions), today) - timedelta(days=3)
@@ -39,8 +47,9 @@ def build(actions: list, today: date) -> Timeline | None:
     for action in actions:
         left = x(action.start_date)
         width = max(x(action.due_date + timedelta(days=1)) - left, 4)
-        css = "overdue" if action.is_overdue(today) else action.status
-        bars.append(Bar(action, left, width, round(width * action.progress / 100, 1), css))
+        bars.append(Bar(action.id, action.title, action.start_date, action.due_date, action.status, action.progress,
+                        left, width, round(width * action.progress / 100, 1),
+                        "overdue" if action.overdue else action.status))
     months, month = [], date(start.year, start.month, 1)
     while month <= end:
         if month > start:

@@ -3,11 +3,11 @@
 Routes guard themselves with the decorators here and with loaders that call the object rules,
 so that a request the rules refuse never reaches the view's work.
 """
-from functools import wraps
+from functools import lru_cache, wraps
 
 from flask import abort, g
 from flask_login import current_user, login_required
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, bindparam, or_, select
 
 from workspace.extensions import htmx
 
@@ -46,13 +46,21 @@ def committee_roles(user) -> dict[int, str]:
         return {}
     cache = g.setdefault("committee_roles", {})
     if user.id not in cache:
-        from workspace.extensions import db
-        from workspace.models import Membership
+        from workspace.pages import read
 
-        rows = db.session.execute(select(Membership.committee_id, Membership.role)
-                                  .where(Membership.user_id == user.id))
-        cache[user.id] = dict(rows.all())
+        cache[user.id] = dict(read(_roles_statement("committees"), {"user": user.id}).all())
     return cache[user.id]
+
+
+@lru_cache(maxsize=None)
+def _roles_statement(of: str):
+    """A person's roles in committees or in community groups, as (id, role) rows: built once (most
+    pages ask), who asks bound on each use."""
+    from workspace.models import GroupRole, Membership
+
+    if of == "committees":
+        return select(Membership.committee_id, Membership.role).where(Membership.user_id == bindparam("user"))
+    return select(GroupRole.organization_id, GroupRole.role).where(GroupRole.user_id == bindparam("user"))
 
 
 def committee_role(user, committee) -> str | None:
@@ -133,12 +141,10 @@ def group_roles(user) -> dict[int, set[str]]:
         return {}
     cache = g.setdefault("group_roles", {})
     if user.id not in cache:
-        from workspace.extensions import db
-        from workspace.models import GroupRole
+        from workspace.pages import read
 
         found: dict[int, set[str]] = {}
-        for organization_id, role in db.session.execute(
-                select(GroupRole.organization_id, GroupRole.role).where(GroupRole.user_id == user.id)):
+        for organization_id, role in read(_roles_statement("groups"), {"user": user.id}):
             found.setdefault(organization_id, set()).add(role)
         cache[user.id] = found
     return cache[user.id]

@@ -10,15 +10,20 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from babel import dates, numbers
-from flask import g
+from flask.globals import _cv_app
 from flask_babel import get_locale, get_timezone
 
 
 def reader_context():
     """The locale and time zone this request reads in, looked up once per request."""
-    context = g.get("_reader_context")
+    # The app context's `g` read directly, as i18n.request_translations does: a list formats a
+    # value or two a row, and finding `g` through its proxy costs more than the lookup.
+    app_context = _cv_app.get(None)
+    if app_context is None:
+        return get_locale(), get_timezone()
+    context = getattr(app_context.g, "_reader_context", None)
     if context is None:
-        context = g._reader_context = (get_locale(), get_timezone())
+        context = app_context.g._reader_context = (get_locale(), get_timezone())
     return context
 
 

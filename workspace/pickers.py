@@ -19,7 +19,6 @@ from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from workspace import access
-from workspace.extensions import db
 from workspace.forms import optional_id
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.inputs import whole_number
@@ -45,7 +44,8 @@ class Kind:
     suggested: Callable[[Select], Select] = lambda query: query  # with nothing typed
     may_search: Callable[[object], bool] = lambda user: user.is_authenticated
     search_hint: object = dataclass_field(default=_l("Type a name to search"))
-    per_person: bool = False  # rows() depends on who asks
+    # The records of rows() this person may choose, as {"mine": [ids]}, or None for all of them.
+    narrowing: Callable[[object], dict | None] = lambda user: None
 
 
 # The statements are built once (a statement is immutable: each use adds to a copy); building
@@ -77,11 +77,9 @@ def _all_committee_rows() -> Select:
     return select(Committee.id, Committee.name.label("label"))
 
 
-def _committee_rows() -> Select:
+def _committees_of(user) -> dict | None:
     """Committees the person may see: all of them for administrators, else their own."""
-    if access.is_admin(current_user):
-        return _all_committee_rows()
-    return _all_committee_rows().where(Committee.id.in_(list(access.committee_roles(current_user))))
+    return None if access.is_admin(user) else {"mine": list(access.committee_roles(user))}
 
 
 @cache
@@ -115,7 +113,8 @@ KINDS: dict[str, Kind] = {
                   search_hint=_l("Type a place name to search")),
     "organizations": Kind(_organization_rows, Organization.id, Organization.name, _by_name(Organization)),
     "groups": Kind(_group_rows, Organization.id, Organization.name, _by_name(Organization)),
-    "committees": Kind(_committee_rows, Committee.id, Committee.name, _by_name(Committee), per_person=True),
+    "committees": Kind(_all_committee_rows, Committee.id, Committee.name, _by_name(Committee),
+                       narrowing=_committees_of),
     "people": Kind(_people_rows, User.id, User.name, _by_name(User), may_search=_may_search_people),
     "programmes": Kind(_programme_rows, Programme.id, Programme.name, _by_name(Programme),
                        search_hint=_l("Type a programme's name to search")),
@@ -152,19 +151,22 @@ def organizations_among(ids) -> Suggestion:
 
 
 @cache
-def _statement(kind_name: str, purpose: str, suggestion: str | None = None) -> Select:
+def _statement(kind_name: str, purpose: str, suggestion: str | None = None, narrowed: bool = False) -> Select:
     """A picker's statement, the same for everyone and built once (building one costs more than
     running it): the chosen records (ids), the matches of what was typed (pattern), or what is
-    offered with nothing typed."""
+    offered with nothing typed; narrowed, among the records the person may choose (mine)."""
     kind = KINDS[kind_name]
+    rows = kind.rows()
+    if narrowed:
+        rows = rows.where(kind.id_column.in_(bindparam("mine", expanding=True)))
     if purpose == "chosen":
-        return kind.rows().where(kind.id_column.in_(bindparam("chosen", expanding=True)))
+        return rows.where(kind.id_column.in_(bindparam("chosen", expanding=True)))
     if purpose == "search":
-        query = kind.rows().where(kind.name_column.ilike(bindparam("pattern"), escape="\\"))
+        query = rows.where(kind.name_column.ilike(bindparam("pattern"), escape="\\"))
     elif suggestion:
-        query = kind.rows().where(SUGGESTIONS[suggestion]())
+        query = rows.where(SUGGESTIONS[suggestion]())
     else:
-        query = kind.suggested(kind.rows())
+        query = kind.suggested(rows)
     return query.order_by(*kind.order()).limit(LIMIT)
 
 
@@ -198,32 +200,28 @@ class Picker:
 
     def options(self) -> list[tuple[int, str, bool]]:
         """(id, label, chosen): the chosen records first, then up to LIMIT matches. Two queries."""
-        kind = self.kind
-        if kind.per_person:  # its rows depend on who asks: built for each use
-            rows = kind.rows()
-            found = read(rows.where(kind.id_column.in_(self.chosen))).all() if self.chosen else []
-            query = (rows.where(contains(kind.name_column, self.search)) if self.search
-                     else kind.suggested(rows)).order_by(*kind.order()).limit(LIMIT)
-            matches = read(query).all()
+        narrowing = self.kind.narrowing(current_user)
+        narrowed, mine = narrowing is not None, narrowing or {}
+        found = (read(_statement(self.kind_name, "chosen", narrowed=narrowed), {"chosen": self.chosen, **mine}).all()
+                 if self.chosen else [])
+        if self.search:
+            query, values = _statement(self.kind_name, "search", narrowed=narrowed), {"pattern": like_pattern(self.search)}
+        elif self.suggest:
+            query, values = _statement(self.kind_name, "suggested", self.suggest.name, narrowed), dict(self.suggest.values)
         else:
-            found = (read(_statement(self.kind_name, "chosen"), {"chosen": self.chosen}).all()
-                     if self.chosen else [])
-            if self.search:
-                query, values = _statement(self.kind_name, "search"), {"pattern": like_pattern(self.search)}
-            elif self.suggest:
-                query, values = _statement(self.kind_name, "suggested", self.suggest.name), dict(self.suggest.values)
-            else:
-                query, values = _statement(self.kind_name, "suggested"), {}
-            matches = read(query, values).all()
+            query, values = _statement(self.kind_name, "suggested", narrowed=narrowed), {}
+        matches = read(query, {**values, **mine}).all()
         seen = {row.id for row in found}
         return ([(row.id, row.label, True) for row in found] +
                 [(row.id, row.label, False) for row in matches if row.id not in seen])
 
     def existing(self, ids: list[int]) -> set[int]:
         """Which of these ids may be chosen (a record gone, or outside the kind, is not)."""
-        kind = self.kind
-        return set(db.session.scalars(kind.rows().with_only_columns(kind.id_column).where(
-            kind.id_column.in_(ids)))) if ids else set()
+        if not ids:
+            return set()
+        narrowing = self.kind.narrowing(current_user)
+        return {row.id for row in read(_statement(self.kind_name, "chosen", narrowed=narrowing is not None),
+                                       {"chosen": ids, **(narrowing or {})})}
 
     def render(self, field_id: str, **attributes) -> Markup:
         # As wtforms writes them: aria_invalid is aria-invalid, class_ is class.

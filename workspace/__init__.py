@@ -42,10 +42,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         raise RuntimeError(f"BABEL_DEFAULT_LOCALE must be one of the shipped languages: "
                            f"{', '.join(app.config['LANGUAGES'])}.")
 
-    from workspace import access, assets, edits, errors, formatting, i18n, inputs, links, richtext, security
+    from workspace import access, assets, edits, errors, formatting, i18n, inputs, links, reading, richtext, security
     from workspace.extensions import babel, csrf, db, htmx, login_manager, migrate
 
     db.init_app(app)
+    with app.app_context():
+        reading.register(db.engine)  # PostgreSQL: pages read outside a transaction until they write
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
     csrf.init_app(app)
     htmx.init_app(app)

@@ -1,0 +1,72 @@
+"""PostgreSQL: a GET request reads outside a transaction until it writes (workspace/reading.py);
+what it writes is still saved all together or not at all."""
+import pytest
+from sqlalchemy import event, func, select
+
+from workspace.extensions import db
+from workspace.models import Area
+from workspace.reading import reads_only
+from tests import factories
+
+
+@pytest.mark.parametrize("statement, safe", [
+    ("SELECT id FROM areas", True),
+    ("  select count(*) from actions", True),
+    ("SELECT id FROM meetings WHERE id = %(id)s FOR UPDATE", False),
+    ("SELECT id FROM indicators FOR KEY SHARE", False),
+    ("SELECT id FROM indicators FOR NO KEY UPDATE", False),
+    ("SELECT pg_advisory_xact_lock(1)", False),
+    ("INSERT INTO areas (name) VALUES (%(name)s)", False),
+    ("UPDATE actions SET status = 'done'", False),
+    ("WITH gone AS (DELETE FROM areas RETURNING id) SELECT count(*) FROM gone", False),
+])
+def test_what_may_run_outside_a_transaction(statement, safe):
+    assert reads_only(statement) is safe
+
+
+@pytest.fixture
+def postgresql(app):
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's driver begins a transaction only when something writes")
+
+
+def test_a_page_reads_without_beginning_a_transaction(postgresql, app, client):
+    seen = []
+
+    def record(_connection, cursor, statement, *_):
+        seen.append((cursor.connection.autocommit, statement.split()[0]))
+
+    db.session.remove()  # the page checks out its own connection, as in production
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/feedback/board").status_code == 200
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert seen and all(autocommit and verb.upper() == "SELECT" for autocommit, verb in seen)
+
+
+def test_what_a_get_request_writes_is_all_or_nothing(postgresql, app, client):
+    national = factories.national_area().id
+
+    @app.get("/test/write-then-fail")
+    def write_then_fail():
+        db.session.scalar(select(func.count()).select_from(Area))  # a read first, outside a transaction
+        db.session.add(Area(name="First", level="region", parent_id=national))
+        db.session.flush()
+        db.session.add(Area(name="Second", level="region", parent_id=national))
+        db.session.flush()
+        raise RuntimeError("fails after writing")
+
+    @app.get("/test/write")
+    def write():
+        db.session.add(Area(name="Kept", level="region", parent_id=national))
+        db.session.commit()
+        return "ok"
+
+    db.session.remove()
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    assert client.get("/test/write-then-fail").status_code == 500
+    assert client.get("/test/write").status_code == 200
+    db.session.remove()
+    names = set(db.session.scalars(select(Area.name)))
+    assert "Kept" in names and not {"First", "Second"} & names

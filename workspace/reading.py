@@ -1,0 +1,47 @@
+"""PostgreSQL: a GET or HEAD request reads outside a transaction until it writes.
+
+In a transaction, a page pays two more round trips (BEGIN, and ROLLBACK when its connection goes
+back to the pool), and psycopg forgets the statements it has prepared at every ROLLBACK, so every
+query of every page was parsed and planned again. A reading request's connection is put in
+autocommit mode instead: each query reads what was committed when it started (as READ COMMITTED
+does inside a transaction), nothing is rolled back, and prepared statements stay prepared. The
+first statement that writes or locks rows turns the connection back to transactions, so what a
+request writes is still saved all together or not at all.
+"""
+import re
+
+from flask import has_request_context, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+READING_METHODS = ("GET", "HEAD")
+_READS = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+_LOCKS = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bpg_advisory", re.IGNORECASE)
+
+
+def reads_only(statement: str) -> bool:
+    """A SELECT that takes no lock: safe to run outside a transaction."""
+    return bool(_READS.match(statement)) and not _LOCKS.search(statement)
+
+
+def register(engine: Engine) -> None:
+    if engine.dialect.name != "postgresql":
+        return  # SQLite's driver begins a transaction only when something writes
+
+    @event.listens_for(engine, "checkout")
+    def _read_outside_transactions(dbapi_connection, _record, _proxy):
+        if has_request_context() and request.method in READING_METHODS:
+            dbapi_connection.autocommit = True
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _write_in_a_transaction(_connection, cursor, statement, _parameters, context, _executemany):
+        # A streamed read (an export) needs a transaction too: its server-side cursor lives in one.
+        if cursor.connection.autocommit and (
+                not reads_only(statement) or (context is not None and context.execution_options.get("stream_results"))):
+            cursor.connection.autocommit = False  # this statement begins the request's transaction
+
+    @event.listens_for(engine, "checkin")
+    def _back_to_transactions(dbapi_connection, _record):
+        # After the pool's reset (a rollback), so the connection is idle and may change mode.
+        if dbapi_connection is not None and dbapi_connection.autocommit:
+            dbapi_connection.autocommit = False

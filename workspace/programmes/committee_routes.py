@@ -1,8 +1,10 @@
 """A committee and the programmes in its area: the overlaps among them, its verdict on each, and
 raising one to its next meeting."""
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from functools import cache
+
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from workspace import access
 from workspace.committees.loaders import get_committee_or_404
@@ -10,6 +12,7 @@ from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.models import Area, OverlapReview, Programme
+from workspace.pages import read
 from workspace.programmes import bp, overlaps, services
 from workspace.forms import EmptyForm
 from workspace.programmes.forms import ReviewEditForm, ReviewForm
@@ -31,14 +34,27 @@ def _overlapping_here(committee, first: Programme, second: Programme) -> bool:
         pairs.c.first_id == first.id, pairs.c.second_id == second.id)) is not None
 
 
+# Cards on a page: each is a long one (two programmes, up to five reasons, the committee's view and
+# its buttons), and the pages say how many there are.
+OVERLAPS_ON_PAGE = 25
+# Pairs counted, at most: twenty pages of them; past it the page says "more than" (as pages.COUNT_UP_TO).
+COUNTED_UP_TO = 500
+
+
+@cache
+def _area_statement():
+    """The committee's area, as committee_pairs and the page read it: a row, not a record."""
+    return select(Area.id, Area.name, Area.level, Area.parent_id).where(Area.id == bindparam("id"))
+
+
 @bp.route("/committees/<int:committee_id>/overlaps")
 @login_required
 def committee_overlaps(committee_id: int):
     committee = get_committee_or_404(committee_id)
-    area = db.session.get(Area, committee.area_id)
+    area = read(_area_statement(), {"id": committee.area_id}).one()
     partial = request.args.get("partial") == "1"  # pairs that share place, time and people only
     statement, parameters = overlaps.committee_pairs(area, min_score=3 if partial else 4)
-    page = overlaps.overlaps_page(statement, current_app.config["PER_PAGE"], committee_id=committee.id,
+    page = overlaps.overlaps_page(statement, OVERLAPS_ON_PAGE, committee_id=committee.id, count_up_to=COUNTED_UP_TO,
                                   page_number=request.args.get("page", 1, type=whole_number), parameters=parameters)
     return render_template("programmes/committee_overlaps.html", committee=committee, area=area, page=page,
                            partial=partial, w=overlaps.card_words(),

@@ -15,7 +15,7 @@ from functools import cache
 
 from sqlalchemy import (
     BigInteger, Column, ForeignKey, Integer, Numeric, String, Table, bindparam, delete, distinct, func, insert,
-    inspect, select, union,
+    inspect, literal_column, null, select, union, union_all,
 )
 from sqlalchemy.orm import aliased
 
@@ -158,21 +158,20 @@ def changed_figures(session) -> tuple[set[int], bool]:
 
 
 @cache
-def _kept_cells():
-    years = programme_area_years
-    cells = programme_area_cells
-    return (select(cells.c.area_id, cells.c.cluster_id, cells.c.programmes, cells.c.organizations, years.c.currency,
-                   years.c.people, years.c.budget)
-            .outerjoin(years, (years.c.area_id == cells.c.area_id) & (years.c.cluster_id == cells.c.cluster_id)
-                       & (years.c.year == bindparam("year")))
-            .where(cells.c.area_id.in_(bindparam("ids", expanding=True))).order_by(years.c.currency))
-
-
-@cache
-def _kept_groups():
-    groups = programme_area_groups
-    return select(groups.c.area_id, groups.c.group_id, groups.c.programmes).where(
-        groups.c.area_id.in_(bindparam("ids", expanding=True)))
+def _kept_figures():
+    """The kept figures of the areas `ids` in one query: their cells ("cell": area, cluster, the
+    counts and the year's people and budget in each currency, currencies in order), then the
+    number of programmes serving each group ("group": area, group, that number)."""
+    years, cells, groups = programme_area_years, programme_area_cells, programme_area_groups
+    ids = bindparam("ids", expanding=True)
+    by_cell = (select(literal_column("'cell'").label("kind"), cells.c.area_id, cells.c.cluster_id.label("column_id"),
+                      cells.c.programmes, cells.c.organizations, years.c.currency, years.c.people, years.c.budget)
+               .outerjoin(years, (years.c.area_id == cells.c.area_id) & (years.c.cluster_id == cells.c.cluster_id)
+                          & (years.c.year == bindparam("year")))
+               .where(cells.c.area_id.in_(ids)))
+    by_group = select(literal_column("'group'"), groups.c.area_id, groups.c.group_id, groups.c.programmes,
+                      null(), null(), null(), null()).where(groups.c.area_id.in_(ids))
+    return union_all(by_cell, by_group).order_by(literal_column("kind"), literal_column("currency"))
 
 
 def matrix(area_ids: list[int], year: int, level: str | None = None) -> tuple[dict, dict]:
@@ -183,17 +182,20 @@ def matrix(area_ids: list[int], year: int, level: str | None = None) -> tuple[di
     if not area_ids:
         return cells, {}
     if level in KEPT_LEVELS:
-        for area_id, cluster_id, programmes, organizations, currency, people, budget in read(
-                _kept_cells(), {"ids": area_ids, "year": year}):
-            cell = cells.get((area_id, cluster_id))
+        served = {}
+        for kind, area_id, column_id, programmes, organizations, currency, people, budget in read(
+                _kept_figures(), {"ids": area_ids, "year": year}):
+            if kind == "group":
+                served[(area_id, column_id)] = programmes
+                continue
+            cell = cells.get((area_id, column_id))
             if cell is None:
-                cell = cells[(area_id, cluster_id)] = Cell(programmes, organizations)
+                cell = cells[(area_id, column_id)] = Cell(programmes, organizations)
             if currency is not None:
                 cell.people += people
                 if budget is not None:
                     cell.budgets[currency] = Decimal(budget)
-        return cells, {(area_id, group_id): number for area_id, group_id, number in read(
-            _kept_groups(), {"ids": area_ids})}
+        return cells, served
     present = presence(area_ids, level)
     # `+ 0`: SQLite starts from the page's areas, not from every programme looked up in the presence.
     programme = (Programme.id == present.c.programme_id + 0)
@@ -218,27 +220,68 @@ def matrix(area_ids: list[int], year: int, level: str | None = None) -> tuple[di
     return cells, groups
 
 
-def areas_at(level: str, within: Area, per_page: int, page_number: int):
-    """A page of the areas at `level` inside `within`, by name: rows of (id, name). Every area lies
-    inside the country, whose areas are then read along the level's index, in name order, rather
-    than through every one of its thousands of descendants."""
-    from workspace.pages import paginate
+def areas_at(level: str, within, per_page: int):
+    """A page of the areas at `level` inside `within` (the page asked for), by name: rows of (id,
+    name). Every area lies inside the country, whose areas are then read along the level's index,
+    in name order, rather than through every one of its thousands of descendants."""
+    from workspace.pages import paginate_built
 
-    query = select(Area.id, Area.name).where(Area.level == level).order_by(Area.name, Area.id)
-    if within.parent_id is not None:
-        query = query.join(AreaLineage, AreaLineage.area_id == Area.id).where(AreaLineage.ancestor_id == within.id)
-    return paginate(query, per_page, page_number=page_number, load=lambda rows: read(select(rows)).all())
+    inside = within.parent_id is not None
+    return paginate_built(_areas_at(inside), {"level": level, **({"within": within.id} if inside else {})},
+                          per_page, rows=_whole_rows)
 
 
-def clusters() -> list:
+@cache
+def _areas_at(inside: bool):
+    query = select(Area.id, Area.name).where(Area.level == bindparam("level")).order_by(Area.name, Area.id)
+    if inside:
+        query = (query.join(AreaLineage, AreaLineage.area_id == Area.id)
+                 .where(AreaLineage.ancestor_id == bindparam("within")))
+    return query
+
+
+def _whole_rows(page):
+    return select(page)
+
+
+@dataclass(frozen=True)
+class Named:
+    """A cluster or a lifecycle group as pages show it: its id and its label."""
+
+    id: int
+    label: str
+
+
+def label_of(named, key: str | None, name: str) -> str:
+    """A cluster's or a group's label (models _Named.label) from its columns: rows rather than
+    records, as pages read the same few many times."""
+    return str(named.seeded[key]) if key in named.seeded else name
+
+
+@cache
+def _named() -> dict:
+    """The clusters, and the clusters and the lifecycle groups, each in their order: kind first."""
+    def rows(model, kind):
+        return select(literal_column(f"'{kind}'").label("kind"), model.id, model.key, model.name, model.position)
+    order = [literal_column("kind"), literal_column("position"), literal_column("id")]
+    clusters = rows(ProgrammeCluster, "cluster")
+    return {"clusters": clusters.order_by(ProgrammeCluster.position, ProgrammeCluster.id),
+            "both": union_all(clusters, rows(LifecycleGroup, "group")).order_by(*order)}
+
+
+def clusters() -> list[Named]:
     """The clusters, in their order."""
-    return db.session.scalars(select(ProgrammeCluster).order_by(ProgrammeCluster.position, ProgrammeCluster.id)).all()
+    return [Named(named_id, label_of(ProgrammeCluster, key, name))
+            for _kind, named_id, key, name, _position in read(_named()["clusters"])]
 
 
-def lists() -> tuple[list, list]:
-    """The clusters and the lifecycle groups, in their order."""
-    groups = db.session.scalars(select(LifecycleGroup).order_by(LifecycleGroup.position, LifecycleGroup.id)).all()
-    return clusters(), groups
+def lists() -> tuple[list[Named], list[Named]]:
+    """The clusters and the lifecycle groups, in their order: one query."""
+    found: dict = {"cluster": [], "group": []}
+    models = {"cluster": ProgrammeCluster, "group": LifecycleGroup}
+    for kind, named_id, key, name, _position in read(_named()["both"]):
+        found[kind].append(Named(named_id, label_of(models[kind], key, name)))
+    return found["cluster"], found["group"]
 
 
 @dataclass

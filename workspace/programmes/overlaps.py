@@ -199,7 +199,7 @@ def _zones_seen_from(area_id: int) -> list[int]:
     district's level or above (a zone is never smaller). They are listed as values (one query
     here): PostgreSQL then reads them through the zone index, where a subquery left it guessing
     how many pairs they hold and walking them all."""
-    return list(db.session.scalars(_seen_statement(), {"area_id": area_id}))
+    return list(read(_seen_statement(), {"area_id": area_id}).scalars())
 
 
 @cache
@@ -242,6 +242,11 @@ def _kept_of(kind: str):
         # sort every pair of the zones; along the score index it stops at the page's last pair.
         # (The earlier-zone test keeps the index on its own, `other`, table.)
         "zones, by score": lambda table: (table.c.zone_id + 0 if table.name == "kept" else table.c.zone_id).in_(
+            bindparam("zones", expanding=True)),
+        # The same pairs for counting: along the zone index, each checked for an earlier zone on the
+        # primary key. `+ 0` on the other table keeps PostgreSQL from sorting every pair of the
+        # zones to merge them with the first hundreds counted.
+        "zones, counted": lambda table: (table.c.zone_id + 0 if table.name == "other" else table.c.zone_id).in_(
             bindparam("zones", expanding=True)),
         "programme": lambda table: or_(table.c.first_id == bindparam("programme_id"),
                                        table.c.second_id == bindparam("programme_id")),
@@ -289,8 +294,9 @@ def _paged(statement) -> tuple:
     """(how many rows, up to `up_to`; a page of them at `limit` and `offset`): built once for a
     statement built once. The pairs are counted on their two ids; a page of kept pairs found on
     the zone index's columns (ids_only) has its rows read for its pairs alone."""
-    columns = list(statement.selected_columns)
-    ids = statement.with_only_columns(*columns[:2]).order_by(None)
+    counted = _kept_of("zones, counted") if statement is _kept_of("zones") else statement
+    columns = list(counted.selected_columns)
+    ids = counted.with_only_columns(*columns[:2]).order_by(None)
     counting = select(func.count()).select_from(ids.limit(bindparam("up_to")).subquery())
     listed = _kept_of("zones, by score") if statement is _kept_of("zones") else statement
     page = listed.limit(bindparam("limit")).offset(bindparam("offset"))
@@ -306,23 +312,27 @@ def _paged(statement) -> tuple:
 
 
 def overlaps_page(statement, per_page: int, committee_id: int | None = None, page_number: int | None = None,
-                  parameters: dict | None = None):
+                  parameters: dict | None = None, count_up_to: int = COUNT_UP_TO):
     """A page of overlaps, with their programmes, shared groups, a shared place and the
     committee's verdicts: a fixed number of queries whatever the number of pairs."""
     parameters = parameters or {}
     counting, paging = _paged(statement)
-    counted = read(counting, {**parameters, "up_to": COUNT_UP_TO + 1}).scalar()
-    total, more = min(counted, COUNT_UP_TO), counted > COUNT_UP_TO  # as pages.bounded_count
+    counted = read(counting, {**parameters, "up_to": count_up_to + 1}).scalar()
+    total, more = min(counted, count_up_to), counted > count_up_to  # as pages.bounded_count
     number = page_asked(total, per_page, page_number)
     rows = read(paging, {**parameters, "limit": per_page, "offset": (number - 1) * per_page}).all()
     page = Page(rows, number, per_page, total, more)
     if not page.items:
         return page
     programme_ids = sorted({r.first_id for r in page.items} | {r.second_id for r in page.items})
-    supports = translated(SUPPORT_KINDS)
-    programmes = {programme_id: Side(programme_id, name, organization_name, supports[support_kind], cluster.label)
-                  for programme_id, name, organization_name, support_kind, cluster in db.session.execute(
-                      _sides(), {"ids": programme_ids})}
+    supports, clusters = translated(SUPPORT_KINDS), {}
+    programmes = {}
+    for programme_id, name, organization_name, support_kind, cluster_id, key, cluster_name in read(
+            _sides(), {"ids": programme_ids}):
+        if cluster_id not in clusters:
+            clusters[cluster_id] = figures.label_of(ProgrammeCluster, key, cluster_name)
+        programmes[programme_id] = Side(programme_id, name, organization_name, supports[support_kind],
+                                        clusters[cluster_id])
     areas = dict(read(_area_names(), {"ids": sorted({r.area_id for r in page.items})}).all())
     groups = _shared_groups([(r.first_id, r.second_id) for r in page.items], programme_ids)
     reviews = {}
@@ -359,9 +369,9 @@ class Side:
 
 @cache
 def _sides():
-    """The programmes of a page's pairs: their few columns, with their cluster (a handful of
-    records, its label the cluster's own)."""
-    return (select(Programme.id, Programme.name, Organization.name, Programme.support_kind, ProgrammeCluster)
+    """The programmes of a page's pairs: their few columns, with their cluster's."""
+    return (select(Programme.id, Programme.name, Organization.name, Programme.support_kind, ProgrammeCluster.id,
+                   ProgrammeCluster.key, ProgrammeCluster.name)
             .join(Organization, Organization.id == Programme.organization_id)
             .join(ProgrammeCluster, ProgrammeCluster.id == Programme.cluster_id)
             .where(Programme.id.in_(bindparam("ids", expanding=True))))
@@ -384,18 +394,21 @@ def _shared_groups(pairs: list[tuple[int, int]], ids: list[int]) -> dict[tuple[i
     if not pairs:
         return {}
     served: dict[int, list] = {}
-    for programme_id, group in db.session.execute(_groups_served(), {"ids": ids}):
-        served.setdefault(programme_id, []).append(group)
+    labels: dict[int, str] = {}
+    for programme_id, group_id, key, name in read(_groups_served(), {"ids": ids}):
+        served.setdefault(programme_id, []).append(group_id)
+        if group_id not in labels:
+            labels[group_id] = figures.label_of(LifecycleGroup, key, name)
     found = {}
     for first, second in pairs:
-        theirs = {g.id for g in served.get(second, [])}
-        found[(first, second)] = [g.label for g in served.get(first, []) if g.id in theirs]
+        theirs = set(served.get(second, ()))
+        found[(first, second)] = [labels[g] for g in served.get(first, ()) if g in theirs]
     return found
 
 
 @cache
 def _groups_served():
-    return (select(programme_groups.c.programme_id, LifecycleGroup)
+    return (select(programme_groups.c.programme_id, LifecycleGroup.id, LifecycleGroup.key, LifecycleGroup.name)
             .join(LifecycleGroup, LifecycleGroup.id == programme_groups.c.group_id)
             .where(programme_groups.c.programme_id.in_(bindparam("ids", expanding=True)))
             .order_by(LifecycleGroup.position))

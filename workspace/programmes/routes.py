@@ -8,7 +8,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
-from sqlalchemy import bindparam, func, select
+from sqlalchemy import bindparam, func, literal_column, null, select, union_all
 from sqlalchemy.orm import joinedload
 
 from flask_wtf import FlaskForm
@@ -28,7 +28,7 @@ from workspace.models import (
     FeedbackCase, Indicator, LifecycleGroup, Organization, Programme, ProgrammeCluster, ProgrammeYear, programme_areas,
     programme_groups, programme_partners, within_area,
 )
-from workspace.pages import paginate, read, render_form, render_page
+from workspace.pages import paginate_built, read, render_form, render_page
 from workspace.pickers import Picker, search_term
 from workspace.programmes import bp, figures, overlaps, services, transfer
 from workspace.programmes.forms import ProgrammeEditForm, ProgrammeForm, YearEditForm, YearForm
@@ -60,25 +60,11 @@ def programmes():
     sector = request.args.get("sector", "")
     area_id = request.args.get("area", type=whole_number)
     organization_id = request.args.get("organization", type=whole_number)
-    query = select(Programme.id).order_by(Programme.name, Programme.id)
-    if q:
-        query = query.where(Programme.name.ilike(f"%{q}%"))
-    if cluster:
-        query = query.where(Programme.cluster_id == cluster)
-    if sector in ("government", "ngo"):
-        query = query.where(Programme.organization_id.in_(select(Organization.id).where(Organization.kind == sector)))
-    if organization_id:
-        query = query.where(Programme.organization_id == organization_id)
-    if area_id:
-        present = figures.presence([area_id])
-        query = query.where(Programme.id.in_(select(present.c.programme_id)))
-    # The page's rows as plain columns: a list of fifty built as records with their owners and
-    # clusters cost more than its markup.
-    page = paginate(query, current_app.config["PER_PAGE"], load=lambda ids: read(
-        select(Programme.id, Programme.name, Organization.name.label("organization_name"), Programme.cluster_id,
-               Programme.support_kind, Programme.starts_on, Programme.ends_on)
-        .join(Organization, Organization.id == Programme.organization_id)
-        .where(Programme.id.in_(select(ids.c.id))).order_by(Programme.name, Programme.id)).all())
+    asked = {"pattern": f"%{q}%" if q else None, "cluster": cluster or None,
+             "sector": sector if sector in ("government", "ngo") else None,
+             "organization": organization_id or None, "area": area_id or None}
+    asked = {name: value for name, value in asked.items() if value is not None}
+    page = paginate_built(_list_statement(*sorted(asked)), asked, current_app.config["PER_PAGE"], rows=_list_rows)
     clusters = figures.clusters()
     return render_page("programmes/list.html", "programmes/_list.html", page=page, q=q, cluster=cluster,
                        sector=sector, clusters=clusters,
@@ -88,6 +74,35 @@ def programmes():
                                             else [], search_term("organization"), _("Any organisation")),
                        searching=any(name.endswith("-q") and value for name, value in request.args.items()),
                        support_names=translated(SUPPORT_KINDS), programme_href=url_pattern("programmes.programme", "programme_id"))
+
+
+@cache
+def _list_statement(*filters: str):
+    """The list's ids, by name, with these filters (names of its parameters): built once for each
+    set of filters, the values bound as the page is asked for."""
+    query = select(Programme.id).order_by(Programme.name, Programme.id)
+    if "pattern" in filters:
+        query = query.where(Programme.name.ilike(bindparam("pattern")))
+    if "cluster" in filters:
+        query = query.where(Programme.cluster_id == bindparam("cluster"))
+    if "sector" in filters:
+        query = query.where(Programme.organization_id.in_(
+            select(Organization.id).where(Organization.kind == bindparam("sector"))))
+    if "organization" in filters:
+        query = query.where(Programme.organization_id == bindparam("organization"))
+    if "area" in filters:
+        present = figures.presence([bindparam("area")])
+        query = query.where(Programme.id.in_(select(present.c.programme_id)))
+    return query
+
+
+def _list_rows(ids):
+    """The page's rows as plain columns: a list of fifty built as records with their owners and
+    clusters cost more than its markup."""
+    return (select(Programme.id, Programme.name, Organization.name.label("organization_name"), Programme.cluster_id,
+                   Programme.support_kind, Programme.starts_on, Programme.ends_on)
+            .join(Organization, Organization.id == Programme.organization_id)
+            .where(Programme.id.in_(select(ids.c.id))).order_by(Programme.name, Programme.id))
 
 
 # --- Adding and editing ------------------------------------------------------------------------
@@ -132,23 +147,34 @@ def _programme_statements() -> dict:
     return {
         "programme": select(Programme).where(Programme.id == programme_id).options(
             joinedload(Programme.organization), joinedload(Programme.cluster), joinedload(Programme.focal_person)),
-        # What it is linked to, read as rows rather than through the relationships' loaders.
-        "partners": select(Organization.name).join(programme_partners, programme_partners.c.organization_id
-                                                   == Organization.id)
-        .where(programme_partners.c.programme_id == programme_id).order_by(Organization.name),
-        "groups": select(LifecycleGroup).join(programme_groups, programme_groups.c.group_id == LifecycleGroup.id)
-        .where(programme_groups.c.programme_id == programme_id).order_by(LifecycleGroup.position),
-        "areas": select(Area.id, Area.name).join(programme_areas, programme_areas.c.area_id == Area.id)
-        .where(programme_areas.c.programme_id == programme_id).order_by(Area.name),
+        # What it is linked to, read as rows rather than through the relationships' loaders, in one
+        # query: (kind, id, name, key, position), each kind in its order (the cases: id is the count).
+        "linked": union_all(
+            select(literal_column("'area'").label("kind"), Area.id, Area.name, null().label("key"),
+                   literal_column("0").label("position"))
+            .join(programme_areas, programme_areas.c.area_id == Area.id)
+            .where(programme_areas.c.programme_id == programme_id),
+            select(literal_column("'partner'"), Organization.id, Organization.name, null(), literal_column("0"))
+            .join(programme_partners, programme_partners.c.organization_id == Organization.id)
+            .where(programme_partners.c.programme_id == programme_id),
+            select(literal_column("'group'"), LifecycleGroup.id, LifecycleGroup.name, LifecycleGroup.key,
+                   LifecycleGroup.position)
+            .join(programme_groups, programme_groups.c.group_id == LifecycleGroup.id)
+            .where(programme_groups.c.programme_id == programme_id),
+            select(literal_column("'case'"), func.count(), FeedbackCase.category, null(), literal_column("0"))
+            .where(FeedbackCase.programme_id == programme_id).group_by(FeedbackCase.category),
+        ).order_by(literal_column("kind"), literal_column("position"), literal_column("name"), literal_column("id")),
         "years": select(ProgrammeYear.year, ProgrammeYear.beneficiaries_planned, ProgrammeYear.beneficiaries_reached,
                         ProgrammeYear.reached_note, ProgrammeYear.budget, ProgrammeYear.currency,
                         ProgrammeYear.funding_source)
         .where(ProgrammeYear.programme_id == programme_id).order_by(ProgrammeYear.year.desc()),
-        "cases": select(FeedbackCase.category, func.count()).where(
-            FeedbackCase.programme_id == programme_id).group_by(FeedbackCase.category),
         "actions": select(Action).where(Action.programme_id == programme_id, Action.status.in_(OPEN_STATUSES))
         .order_by(Action.due_date, Action.id).limit(20).options(joinedload(Action.plan)),
-        "indicators": select(Indicator).where(Indicator.programme_id == programme_id, Indicator.status == "adopted")
+        # Found through the programme index in a subquery: where few indicators name a programme,
+        # SQLite's statistics have it scan them all for `programme_id = ?` instead.
+        "indicators": select(Indicator).where(
+            Indicator.id.in_(select(Indicator.id).where(Indicator.programme_id == programme_id).scalar_subquery()),
+            Indicator.status == "adopted")
         .order_by(Indicator.short_name).limit(20).options(joinedload(Indicator.organization),
                                                           joinedload(Indicator.committee)),
     }
@@ -161,17 +187,24 @@ def programme(programme_id: int):
     programme = db.session.scalars(statements["programme"], asked).first()
     if programme is None:
         abort(404)
-    linked = {name: read(statements[name], asked).all() for name in ("areas", "years")}
-    linked["partners"] = list(read(statements["partners"], asked).scalars())
-    linked["groups"] = db.session.scalars(statements["groups"], asked).all()
-    cases = dict(read(statements["cases"], asked).all())
+    linked = {"areas": [], "partners": [], "groups": [], "cases": {}}
+    for kind, some_id, name, key, _position in read(statements["linked"], asked):
+        if kind == "area":
+            linked["areas"].append((some_id, name))
+        elif kind == "partner":
+            linked["partners"].append(name)
+        elif kind == "group":
+            linked["groups"].append(figures.label_of(LifecycleGroup, key, name))
+        else:
+            linked["cases"][name] = some_id
+    linked["years"] = read(statements["years"], asked).all()
     actions = [action for action in db.session.scalars(statements["actions"], asked)
                if access.can_see_action(current_user, action)]
     indicators = db.session.scalars(statements["indicators"], asked).all()
     statement, parameters = overlaps.programme_pairs(programme.id)
     page = overlaps.overlaps_page(statement, OVERLAPS_ON_PAGE, parameters=parameters,
                                   page_number=request.args.get("page", 1, type=whole_number))
-    return render_template("programmes/programme.html", programme=programme, **linked, cases=cases,
+    return render_template("programmes/programme.html", programme=programme, **linked,
                            categories=translated(CATEGORIES), actions=actions, indicators=indicators,
                            overlaps=page, w=overlaps.card_words(),
                            programme_href=url_pattern("programmes.programme", "programme_id"),
@@ -276,8 +309,9 @@ def _matrix_rows(areas, cells, served, clusters, groups, labels) -> tuple[list, 
 
 
 @cache
-def _area_row():
-    return select(Area.id, Area.name, Area.parent_id)
+def _area_row(by: str):
+    """An area's row, found by its id or its level: built once, its cache key too."""
+    return select(Area.id, Area.name, Area.parent_id).where(getattr(Area, by) == bindparam(by))
 
 
 # The matrix's rows as drawn, kept (in this process) for the views that show the same figures in the
@@ -311,12 +345,11 @@ def where():
     if level not in AREA_LEVELS or level == "national":
         level = "district"
     within_id = request.args.get("within", type=whole_number)
-    within = read(_area_row().where(Area.id == within_id)).first() if within_id else None
+    within = read(_area_row("id"), {"id": within_id}).first() if within_id else None
     if within is None:
-        within = read(_area_row().where(Area.level == "national")).first()
+        within = read(_area_row("level"), {"level": "national"}).first()
     year = _year_asked()
-    page = figures.areas_at(level, within, current_app.config["PER_PAGE"],
-                            request.args.get("page", 1, type=whole_number)) if within else None
+    page = figures.areas_at(level, within, current_app.config["PER_PAGE"]) if within else None
     area_ids = [area.id for area in page.items] if page else []
     cells, served = figures.matrix(area_ids, year, level)
     clusters, groups = figures.lists()

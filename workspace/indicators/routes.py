@@ -4,6 +4,7 @@ from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -109,6 +110,29 @@ def _returned(is_group: bool) -> Select:
             .join(Indicator).where(column == bindparam("owner_id"), IndicatorValue.state == "returned").limit(50))
 
 
+# The group page's rows as markup, the row's parts filled in ({0}: its address, then its name,
+# question, latest value and target, each escaped) and the headings written once a page.
+@cache
+def _group_row(headings: tuple) -> str:
+    # Translated words are markup, as in templates; braces kept from str.format.
+    indicator, latest, target, status = (heading.replace("{", "{{").replace("}", "}}") for heading in headings)
+    return (f'<tr>\n        <td data-label="{indicator}"><a href="{{0}}">{{1}}</a>'
+            '<br><small class="hint">{2}</small></td>'
+            f'\n        <td data-label="{latest}">{{3}}</td>\n        <td data-label="{target}">{{4}}</td>'
+            f'\n        <td data-label="{status}">')
+
+
+# An entry returned to the group: its address, name, period, cell (if any) and the reason, escaped.
+_RETURNED = '<li><a href="{0}">{1}, {2}{3}</a>:\n      {4}</li>'
+
+# What markupsafe's escape() writes, in one call that makes no Markup: a page escapes hundreds.
+_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+
+
+def _escaped(text) -> str:
+    return str(text).translate(_ESCAPES)
+
+
 @bp.route("/groups/<int:group_id>")
 @bp.route("/committees/<int:committee_id>/own-indicators")
 @login_required
@@ -137,6 +161,13 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     missing = {(f, period): 0 for f, period_list in due.items() for period in period_list}
     # Numbers and periods formatted once a request each: the rows share a few periods and targets.
     number, period_label = cache(as_number), cache(periods.label)
+    # Each row is written here up to its status badge, its parts escaped once; the template makes
+    # the four badges and writes the rows with them in one output (table_rows), not a dozen a row.
+    headings = tuple(map(Markup, (_("Indicator"), _("Latest"), _("Target"), _("Status"))))
+    row_markup = _group_row(headings)
+    # The rows' numbers and periods come formatted and escaped, once each a request.
+    shown_number = cache(lambda value: _escaped(number(value)))
+    shown_period = cache(lambda period: _escaped(period_label(period)))
     rows = []
     for (indicator_id, short_name, question, _why, _status, _unit, frequency, usual, direction, _proposed_by,
          latest_period, latest_value, latest_target, *entered_due) in adopted:
@@ -145,11 +176,13 @@ def group(group_id: int | None = None, committee_id: int | None = None):
                 missing[frequency, period] += 1
         value = latest_value if latest_period is not None else None
         target = latest_target if latest_target is not None else usual
-        rows.append((indicator_url.format(indicator_id), short_name, question,
-                     None if value is None else number(value), None if value is None else period_label(latest_period),
-                     "—" if target is None else number(target), standing(direction == "higher", value, target)))
+        rows.append((row_markup.format(
+            indicator_url.format(indicator_id), _escaped(short_name), _escaped(question),
+            "—" if value is None else f"{shown_number(value)} <small>{shown_period(latest_period)}</small>",
+            "—" if target is None else shown_number(target)), standing(direction == "higher", value, target)))
     cells = cell_labels(v.cell for v in returned if v.cell)
-    returned = [(enter_url.format(period), short_name, period_label(period), cells.get(cell, ""), reason)
+    returned = [Markup(_RETURNED.format(enter_url.format(period), _escaped(short_name), shown_period(period),
+                                        f" ({_escaped(cells[cell])})" if cell else "", _escaped(reason)))
                 for period, cell, reason, short_name in returned]
     # Each proposal as shown, its words and (for the coordinator) its buttons' addresses worked out
     # here, as the rows are.
@@ -180,13 +213,15 @@ def group(group_id: int | None = None, committee_id: int | None = None):
                                  if step != "approve" or standing_.signoff.signed_by_id != user.id])
                     for standing_ in signoff.standings(owner.record, shown)]
     return render_template("indicators/group.html", owner=owner, rows=rows, due=due, missing=missing,
-                           signoffs=signoffs, signoff_urls={step: url_pattern(
+                           signoffs=signoffs, table_rows=lambda badges: Markup("".join(
+                               f"{row}{badges[status]}</td>\n      </tr>\n" for row, status in rows)),
+                           signoff_urls={step: url_pattern(
                                "indicators.sign_off", "period", step=step, **owner.args)
                                for _state, step in signoff.STEPS} if signoffs else {},
                            waiting=waiting, returned=returned, may_enter=may_enter, proposed=proposed,
                            may_define=owner.can(user, "define"), may_verify=may_verify,
                            may_coordinate=may_coordinate, enter_url=enter_url, frequencies=frequencies,
-                           period_label=period_label, labels=STANDING_LABELS)
+                           period_label=period_label, labels=STANDING_LABELS, headings=headings)
 
 
 @bp.route("/groups/<int:group_id>/indicators/new", methods=["GET", "POST"])
@@ -242,9 +277,25 @@ def indicator(indicator_id: int):
     states, wording_version = translated({**VALUE_STATES, **SIGNOFF_STATES}), indicator.wording_version
     targets = {target: as_number(target) for target in {point.target for point in drawn.points}} if drawn else {}
     targets[None] = "—"
-    rows = [(periods.label(period), wordings.get(version) if version != wording_version else None,
-             point.shown, targets[point.target], point.status,
-             states[signed or state], reason if state == "returned" else None, comment, explanation, story)
+    # Each row is written here as markup up to its status badge and from it on, its parts escaped
+    # once; the template makes the badges and writes all the rows with them in one output.
+    headings = tuple(map(Markup, (_("Period"), _("Value"), _("Target"), _("Status"), _("State"), _("Comment"))))
+    asked_as, why_changed, story_label = (Markup(_("Asked as")), Markup(_("Why it changed")),
+                                          Markup(_("Story of change")))
+    rows = [(f'<tr>\n      <td data-label="{headings[0]}">{_escaped(periods.label(period))}\n        '
+             + (f'<br><small class="hint">{asked_as}: “{_escaped(wordings[version])}”</small>'
+                if version != wording_version and wordings.get(version) else "")
+             + f'</td>\n      <td data-label="{headings[1]}" class="num">{_escaped(point.shown)}</td>'
+             f'\n      <td data-label="{headings[2]}" class="num">{_escaped(targets[point.target])}</td>'
+             f'\n      <td data-label="{headings[3]}">',
+             point.status,
+             f'</td>\n      <td data-label="{headings[4]}">{_escaped(states[signed or state])}'
+             + (f": {_escaped(reason)}" if state == "returned" and reason is not None else "")
+             + f'</td>\n      <td data-label="{headings[5]}">{_escaped(comment)}'
+             + (f"<br><small>{why_changed}: {_escaped(explanation)}</small>" if explanation else "")
+             + "\n        "
+             + (f"<details><summary>{story_label}</summary>{_escaped(story)}</details>" if story else "")
+             + "</td>\n    </tr>\n")
             for (period, _number, state, reason, comment, explanation, story, version, signed), point
             in zip(reversed(series), reversed(drawn.points))] if drawn else []
     # Only an off-track indicator is raised: the committees to raise it to are looked up for one.
@@ -253,7 +304,9 @@ def indicator(indicator_id: int):
     return render_template("indicators/indicator.html", indicator=indicator, owner=owner, rows=rows, chart=drawn,
                            committees=committees,
                            may_coordinate=owner.can(current_user, "coordinate"),
-                           seen_targets=TargetForm.seen_of(own_targets), labels=STANDING_LABELS)
+                           seen_targets=TargetForm.seen_of(own_targets), labels=STANDING_LABELS,
+                           headings=headings, table_rows=lambda badges: Markup("".join(
+                               f"{start}{badges[status]}{end}" for start, status, end in rows)))
 
 
 @bp.route("/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
@@ -317,7 +370,10 @@ def verify_queue(group_id: int | None = None, committee_id: int | None = None):
                            file_url=url_pattern("indicators.evidence_file", "evidence_id"),
                            verify_url=url_pattern("indicators.verify_value", "value_id"),
                            return_url=url_pattern("indicators.return_value", "value_id"),
-                           reason_label=str(REASON_LABEL), reason_length=REASON_LENGTH)
+                           reason_label=str(REASON_LABEL), reason_length=REASON_LENGTH,
+                           # Translated once a page (as markup, as in templates), filled in once an item.
+                           entered_by=Markup(_("entered by %(name)s")),
+                           check_against=Markup(_("check against: %(means)s")))
 
 
 @bp.route("/groups/<int:group_id>/verify/all", methods=["POST"])

@@ -140,6 +140,7 @@ class IndicatorValue(Versioned, db.Model):
         Index("ix_indicator_values_series", "indicator_id", "cell", "period"),
         # What waits for verification or came back, per indicator.
         Index("ix_indicator_values_state", "indicator_id", "state", "cell", "period"),
+        Index("ix_indicator_values_period_state", "indicator_id", "period", "state"),
         CheckConstraint(_in("state", VALUE_STATES), name="state"),
         CheckConstraint("state <> 'returned' OR return_reason <> ''", name="returned_has_reason"),
         CheckConstraint("verified_by_id IS NULL OR entered_by_id IS NULL OR verified_by_id <> entered_by_id",

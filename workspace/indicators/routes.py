@@ -4,7 +4,7 @@ from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -126,11 +126,8 @@ def _group_row(headings: tuple) -> str:
 _RETURNED = '<li><a href="{0}">{1}, {2}{3}</a>:\n      {4}</li>'
 
 # What markupsafe's escape() writes, in one call that makes no Markup: a page escapes hundreds.
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
-
-
 def _escaped(text) -> str:
-    return str(text).translate(_ESCAPES)
+    return str(escape(text))
 
 
 @bp.route("/groups/<int:group_id>")

@@ -15,7 +15,7 @@ def url_pattern(endpoint: str, key: str, anchor: str | None = None, **values) ->
     `url_pattern(endpoint, key, **values).format(id)` is url_for(endpoint, key=id, **values)."""
     if anchor is not None:
         values["_anchor"] = anchor + _MARKER
-    return url_for(endpoint, **values, **{key: _MARKER}).replace(_MARKER, "{0}")
+    return cached_url_for(endpoint, **values, **{key: _MARKER}).replace(_MARKER, "{0}")
 
 
 # At most this many addresses are kept; past it the cache starts again, so that addresses with

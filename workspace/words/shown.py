@@ -1,13 +1,14 @@
 """The words a reader is shown: the original, or its translation into the reader's language with
 the original beside it. A page asks for all its records at once: one query, however many."""
 from dataclasses import dataclass
+from functools import cache
 
 from flask import current_app, has_request_context
 from flask_babel import get_locale
-from sqlalchemy import event, inspect, select
+from sqlalchemy import Select, bindparam, event, inspect, select
 
-from workspace.extensions import db
 from workspace.models import WordsTranslation
+from workspace.pages import read
 from workspace.words.subjects import SUBJECTS, subject_of
 
 
@@ -24,6 +25,15 @@ def written_in(record) -> str:
     return record.language or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+@cache
+def _translations_of(column_name: str) -> Select:
+    """(record id, translated words) of the records `ids` in `language`: built once for each kind
+    of record (most pages with a community's words ask)."""
+    column = getattr(WordsTranslation, column_name)
+    return select(column, WordsTranslation.text).where(column.in_(bindparam("ids", expanding=True)),
+                                                       WordsTranslation.language == bindparam("language"))
+
+
 def in_reader_language(records, subject_name: str | None = None) -> dict[int, Words]:
     """Each record's words as the reader reads them, by record id: records of one subject, as
     models or as rows with the model's id, language and words columns (then name the subject)."""
@@ -35,9 +45,7 @@ def in_reader_language(records, subject_name: str | None = None) -> dict[int, Wo
     foreign = [record.id for record in records if written_in(record) != reader]
     translated = {}
     if foreign:
-        column = getattr(WordsTranslation, subject.column)
-        translated = dict(db.session.execute(select(column, WordsTranslation.text).where(
-            column.in_(foreign), WordsTranslation.language == reader)).all())
+        translated = dict(read(_translations_of(subject.column), {"ids": foreign, "language": reader}).all())
     shown = {}
     for record in records:
         original = getattr(record, subject.field) or ""

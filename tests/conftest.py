@@ -118,15 +118,21 @@ def empty_database() -> None:
     """Every table emptied, dependents first, and ids counting from 1 again. (On PostgreSQL,
     DELETE on the few rows a test leaves takes milliseconds; TRUNCATE takes a third of a second.)"""
     tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "sqlite":
-        # Areas point at areas: check the keys once everything is gone.
-        db.session.execute(text("PRAGMA defer_foreign_keys = ON"))
-    for table in tables:
-        db.session.execute(table.delete())
     if db.engine.dialect.name == "postgresql":
-        db.session.execute(text("SELECT " + ", ".join(
-            f"setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"
-            for table in tables if "id" in table.c and table.c.id.primary_key)))
+        # One round trip for every table and sequence (a statement each took 40 ms a test).
+        db.session.connection().exec_driver_sql("; ".join(
+            [f'DELETE FROM "{table.name}"' for table in tables]
+            + ["SELECT " + ", ".join(f"setval(pg_get_serial_sequence('{table.name}', 'id'), 1, false)"
+                                     for table in tables if "id" in table.c and table.c.id.primary_key)]))
+    else:
+        # Only the tables a test wrote to, found in one statement. Areas point at areas: check the
+        # keys once everything is gone.
+        written = set(db.session.scalars(text(" UNION ALL ".join(
+            f"SELECT '{table.name}' WHERE EXISTS (SELECT 1 FROM \"{table.name}\")" for table in tables))))
+        db.session.execute(text("PRAGMA defer_foreign_keys = ON"))
+        for table in tables:
+            if table.name in written:
+                db.session.execute(table.delete())
     db.session.commit()
 
 

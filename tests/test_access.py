@@ -548,41 +548,77 @@ def _evidence_on_disk(stored_name: str) -> None:
 
 # The world is built once per database (per process) and its rows copied back into the emptied
 # database for each later test: building it, forty commits each with its hooks, cost more than
-# the rest of a test.
-_copies: dict[str, tuple[list, dict]] = {}
+# the rest of a test. Each role logs in (the guest joins) once, when it is built: the login session
+# rows are copied with the world, and a later test's client is given that login's cookie.
+@dataclass
+class Copy:
+    rows: list  # each table's rows (SQLite); on PostgreSQL, the tables are copied in the database
+    identities: dict
+    cookies: dict  # role → the session cookie of its login, or the guest's joining
+
+
+_copies: dict[str, Copy] = {}
 
 
 def fresh_world() -> World:
-    """make_world()'s world, in a database the last test's teardown emptied."""
+    """make_world()'s world, in a database the last test's teardown emptied. After the first, its
+    records are loaded when a test first reads them."""
     key = str(db.engine.url)
-    if key not in _copies:
+    copy = _copies.get(key)
+    if copy is None:
         world = make_world()
-        _copies[key] = (_table_rows(), _identities(world))
+        cookies = {role: _cookie_of(world, role) for role in ROLES if role != "anonymous"}
+        _copies[key] = Copy(_table_rows(), _identities(world), cookies)
         return world
-    rows, identities = _copies[key]
-    _put_rows(rows)
-    world = _world_of(identities)
+    _put_rows(copy)
+    world = _LoadedWhenRead(copy.identities)
     _evidence_on_disk(world.evidence.stored_name)  # a test may have removed the file
     return world
 
 
+def enter_as(client, world: World, role: str) -> None:
+    """The client as the role: with the cookie of the login made when the world was built (its login
+    session is part of the copied world), as a browser that logged in then."""
+    if role == "anonymous":
+        return
+    client.set_cookie("session", _copies[str(db.engine.url)].cookies[role])
+
+
+def _cookie_of(world: World, role: str) -> str:
+    client = current_app.test_client()
+    if role == "guest":
+        client.post("/join", data={"code": world.session.join_code, "display_name": "Halima"})
+    else:
+        login(client, world.users[role])
+    return client.get_cookie("session").value
+
+
 def _table_rows() -> list:
-    """Every table's rows, parents before children and each table's rows in the order of its key."""
+    """Every table that has rows, parents before children: on SQLite its rows, in the order of its
+    key; on PostgreSQL the table is copied into the schema world_copy, and put back from there in
+    one round trip (a statement per table took more than half of a test)."""
+    tables = [table for table in db.metadata.sorted_tables if db.session.execute(table.select().limit(1)).first()]
+    if db.engine.dialect.name == "postgresql":
+        db.session.connection().exec_driver_sql("DROP SCHEMA IF EXISTS world_copy CASCADE; CREATE SCHEMA world_copy; "
+                                                + "; ".join(f'CREATE TABLE world_copy."{table.name}" AS TABLE "{table.name}"'
+                                                            for table in tables))
+        db.session.commit()
+        return tables
     return [(table, [dict(row) for row in db.session.execute(
-        table.select().order_by(*table.primary_key.columns)).mappings()]) for table in db.metadata.sorted_tables]
+        table.select().order_by(*table.primary_key.columns)).mappings()]) for table in tables]
 
 
-def _put_rows(rows: list) -> None:
-    if db.engine.dialect.name == "sqlite":
+def _put_rows(copy: Copy) -> None:
+    if db.engine.dialect.name == "postgresql":
+        statements = [f'INSERT INTO "{table.name}" SELECT * FROM world_copy."{table.name}"' for table in copy.rows]
+        statements.append("SELECT " + ", ".join(  # the next id after the copied ones
+            f"setval(pg_get_serial_sequence('{table.name}', 'id'), (SELECT max(id) FROM \"{table.name}\"))"
+            for table in copy.rows if "id" in table.c and table.c.id.primary_key))
+        db.session.connection().exec_driver_sql("; ".join(statements))
+    else:
         db.session.execute(text("PRAGMA defer_foreign_keys = ON"))
-    for table, table_rows in rows:
-        if table_rows:
+        for table, table_rows in copy.rows:
             db.session.execute(table.insert(), table_rows)
-    if db.engine.dialect.name == "postgresql":  # the next id after the copied ones
-        for table, table_rows in rows:
-            if table_rows and "id" in table.c and table.c.id.primary_key:
-                db.session.execute(text(f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "
-                                        f"{max(row['id'] for row in table_rows)})"))
     db.session.commit()
 
 
@@ -600,11 +636,33 @@ def _identities(world: World) -> dict:
     return found
 
 
-def _world_of(identities: dict) -> World:
-    def record(value):
-        return db.session.get(*value) if isinstance(value, tuple) else value
-    return World(**{name: {role: record(user) for role, user in value.items()} if name == "users" else record(value)
-                    for name, value in identities.items()})
+class _LoadedWhenRead:
+    """A World whose records are loaded on first reading (a test reads a few of its thirty)."""
+
+    def __init__(self, identities: dict):
+        self._identities = identities
+
+    def __getattr__(self, name):
+        try:
+            value = self._identities[name]
+        except KeyError:
+            raise AttributeError(name) from None
+        if name == "users":
+            value = _UsersLoadedWhenRead(value)
+        elif isinstance(value, tuple):
+            value = db.session.get(*value)
+        setattr(self, name, value)
+        return value
+
+
+class _UsersLoadedWhenRead(dict):
+    def __init__(self, identities: dict):
+        super().__init__()
+        self._identities = identities
+
+    def __missing__(self, role):
+        self[role] = user = db.session.get(*self._identities[role])
+        return user
 
 
 def test_every_route_has_a_row(app):
@@ -624,10 +682,7 @@ def test_every_route_has_a_row(app):
 @pytest.mark.parametrize("row", TABLE, ids=lambda row: f"{row.method} {row.endpoint}")
 def test_access(app, client, row, role):
     world = fresh_world()
-    if role == "guest":
-        client.post("/join", data={"code": world.session.join_code, "display_name": "Halima"})
-    elif role != "anonymous":
-        login(client, world.users[role])
+    enter_as(client, world, role)
     expected = row.expect.get(role, row.expect["anonymous"])
     response = client.open(row.url(world), method=row.method,
                            data=row.data(world) if callable(row.data) else row.data)

@@ -1,7 +1,7 @@
 """PostgreSQL: a GET request reads outside a transaction until it writes (workspace/reading.py);
 what it writes is still saved all together or not at all."""
 import pytest
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from workspace.extensions import db
 from workspace.models import Area
@@ -70,3 +70,19 @@ def test_what_a_get_request_writes_is_all_or_nothing(postgresql, app, client):
     db.session.remove()
     names = set(db.session.scalars(select(Area.name)))
     assert "Kept" in names and not {"First", "Second"} & names
+
+
+def test_a_statement_marked_custom_plan_is_never_prepared(postgresql, app):
+    """psycopg prepares a statement run five times (PostgreSQL then plans it once for any values);
+    one with CUSTOM_PLAN is sent unprepared every time, so it is planned for its values."""
+    from workspace.reading import CUSTOM_PLAN
+
+    with db.engine.connect() as connection:
+        for _ in range(8):
+            connection.execute(select(Area.id.label("generic_plan")).where(Area.name == "A"))
+            connection.execute(select(Area.id.label("custom_plan")).where(Area.name == "A")
+                               .execution_options(**CUSTOM_PLAN))
+        count = connection.execute(text(
+            "SELECT count(*) FILTER (WHERE statement LIKE '%generic_plan%'), "
+            "count(*) FILTER (WHERE statement LIKE '%custom_plan%') FROM pg_prepared_statements")).one()
+    assert tuple(count) == (1, 0)

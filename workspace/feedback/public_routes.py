@@ -4,7 +4,7 @@ import secrets
 from functools import cache
 
 from flask import flash, redirect, render_template, request, session, url_for
-from sqlalchemy import Select, bindparam, or_, select
+from sqlalchemy import Select, bindparam, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from workspace.extensions import db
@@ -73,14 +73,15 @@ def _linked_actions() -> Select:
     """Actions made from the case, or from a decision on a cluster of cases it belongs to: built
     once (building it costs more than running it), the case bound on each use. Nested IN (not a
     join) so that each step reads its index, from the case's clusters to their agenda items to
-    their decisions: a join made the database scan every decision."""
+    their decisions: a join made the database scan every decision. The two kinds of origin are
+    looked up apart and their ids joined: as one OR, PostgreSQL read every action made from a decision."""
     clusters = select(FeedbackClusterCase.cluster_id).where(FeedbackClusterCase.case_id == bindparam("case"))
     items = select(AgendaItem.id).where(AgendaItem.origin_type == "feedback_cluster",
                                         AgendaItem.origin_id.in_(clusters))
     decisions = select(Decision.id).where(Decision.agenda_item_id.in_(items))
-    return select(Action).where(or_(
-        (Action.origin_type == "feedback_case") & (Action.origin_id == bindparam("case")),
-        (Action.origin_type == "decision") & Action.origin_id.in_(decisions)))
+    return select(Action).where(Action.id.in_(union_all(
+        select(Action.id).where(Action.origin_type == "feedback_case", Action.origin_id == bindparam("case")),
+        select(Action.id).where(Action.origin_type == "decision", Action.origin_id.in_(decisions)))))
 
 
 def linked_actions(case: FeedbackCase) -> list[Action]:

@@ -393,3 +393,52 @@ def test_hsts_only_over_https(app, client):
     assert "Strict-Transport-Security" not in client.get("/login").headers
     app.config["SESSION_COOKIE_SECURE"] = True
     assert client.get("/login").headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+
+
+def test_a_persons_roles_are_read_with_the_person(app, client, count_queries):
+    """The query that loads the person brings their committee and group roles: a page that asks for
+    them runs no query of its own for them, and they are the roles the person has."""
+    from workspace import access
+    from workspace.models import GroupRole
+
+    chairing, sitting = factories.make_committee("Chaired"), factories.make_committee("Sat in")
+    user = factories.add_member(chairing, role="chair", sector="community")
+    factories.add_member(sitting, user=user, role="observer")
+    group = user.organization
+    db.session.add_all([GroupRole(organization=group, user=user, role="coordinator"),
+                        GroupRole(organization=group, user=user, role="verifier")])
+    db.session.commit()
+    expected_committees = {chairing.id: "chair", sitting.id: "observer"}
+    expected_groups = {group.id: {"coordinator", "verifier"}}
+    seen = {}
+
+    @app.get("/test/roles")
+    def roles():
+        from flask_login import current_user
+        seen["committees"], seen["groups"] = access.committee_roles(current_user), access.group_roles(current_user)
+        return "ok"
+
+    login(client, user)
+
+    with count_queries() as counter:
+        assert client.get("/test/roles").status_code == 200
+    assert seen == {"committees": expected_committees, "groups": expected_groups}
+    assert counter.count == 1, counter.statements  # the person, their login session and roles together
+
+
+def test_a_person_without_roles_has_none(app, client):
+    from workspace import access
+
+    user = factories.make_user(sector="government")
+    seen = {}
+
+    @app.get("/test/no-roles")
+    def no_roles():
+        from flask_login import current_user
+        seen["roles"] = access.committee_roles(current_user), access.group_roles(current_user)
+        return "ok"
+
+    login(client, user)
+
+    assert client.get("/test/no-roles").status_code == 200
+    assert seen["roles"] == ({}, {})

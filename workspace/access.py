@@ -7,7 +7,7 @@ from functools import lru_cache, wraps
 
 from flask import abort, g
 from flask_login import current_user, login_required
-from sqlalchemy import and_, bindparam, or_, select
+from sqlalchemy import String, and_, bindparam, cast, func, or_, select
 
 from workspace.extensions import htmx
 
@@ -61,6 +61,37 @@ def _roles_statement(of: str):
     if of == "committees":
         return select(Membership.committee_id, Membership.role).where(Membership.user_id == bindparam("user"))
     return select(GroupRole.organization_id, GroupRole.role).where(GroupRole.user_id == bindparam("user"))
+
+
+@lru_cache(maxsize=None)
+def roles_of_user_columns(user_id) -> tuple:
+    """The person's committee roles and group roles as two columns of text ("12:chair,15:member"),
+    for the query that loads the person: most pages ask for them, and reading them there saves a
+    round trip to the database (see keep_roles)."""
+    from workspace.models import GroupRole, Membership
+
+    def joined(id_column, role_column, user_column):
+        return (select(func.aggregate_strings(cast(id_column, String) + ":" + role_column, ","))
+                .where(user_column == user_id).scalar_subquery())
+
+    return (joined(Membership.committee_id, Membership.role, Membership.user_id).label("committee_roles"),
+            joined(GroupRole.organization_id, GroupRole.role, GroupRole.user_id).label("group_roles"))
+
+
+def keep_roles(user, committees: str | None, groups: str | None) -> None:
+    """The roles read with the person (roles_of_user_columns), kept as committee_roles and
+    group_roles would look them up for this request."""
+    def pairs(text: str | None):
+        for pair in (text or "").split(","):
+            if pair:
+                key, _, role = pair.partition(":")
+                yield int(key), role
+
+    g.setdefault("committee_roles", {})[user.id] = dict(pairs(committees))
+    found: dict[int, set[str]] = {}
+    for organization_id, role in pairs(groups):
+        found.setdefault(organization_id, set()).add(role)
+    g.setdefault("group_roles", {})[user.id] = found
 
 
 def committee_role(user, committee) -> str | None:

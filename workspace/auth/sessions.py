@@ -12,6 +12,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user, use
 from sqlalchemy import Select, bindparam, delete, select
 from sqlalchemy.orm import joinedload
 
+from workspace.access import keep_roles, roles_of_user_columns
 from workspace.clock import utcnow
 from workspace.extensions import db, htmx
 from workspace.i18n import lazy_gettext as _l
@@ -21,8 +22,10 @@ from workspace.models import LoginSession, User, hash_token
 @cache
 def _user_of_session() -> Select:
     """The active user holding a live login session, with their organisation (every page asks for
-    the user's sector: the menu does). Built once: every request runs it."""
-    return (select(User).join(LoginSession, LoginSession.user_id == User.id).options(joinedload(User.organization))
+    the user's sector: the menu does) and their roles in committees and groups. Built once: every
+    request runs it."""
+    return (select(User, *roles_of_user_columns(User.id)).join(LoginSession, LoginSession.user_id == User.id)
+            .options(joinedload(User.organization))
             .where(User.id == bindparam("user_id"), User.active.is_(True),
                    LoginSession.token_hash == bindparam("token_hash"), LoginSession.expires_at > bindparam("now")))
 
@@ -31,10 +34,13 @@ def load_user(session_id: str) -> User | None:
     user_id, _, token = session_id.partition(":")
     if not (user_id.isdigit() and token):
         return None
-    user = db.session.scalar(_user_of_session(), {"user_id": int(user_id), "token_hash": hash_token(token),
-                                                  "now": utcnow()})
-    if user is not None:
-        user.login_token = token
+    row = db.session.execute(_user_of_session(), {"user_id": int(user_id), "token_hash": hash_token(token),
+                                                  "now": utcnow()}).first()
+    if row is None:
+        return None
+    user, committee_roles, group_roles = row
+    user.login_token = token
+    keep_roles(user, committee_roles, group_roles)
     return user
 
 

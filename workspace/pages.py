@@ -96,11 +96,12 @@ _DERIVED: dict[tuple, tuple] = {}
 
 
 def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callable[[Subquery], Select] | None = None,
-                   count_up_to: int | None = None, records: bool = False) -> Page:
+                   count_up_to: int | None = None, records: bool = False, whole_rows: bool = False) -> Page:
     """paginate() for a list statement built once (bindparams for what varies, given in
     `parameters`): rows(the page's ids) is the statement that reads the page's rows, also built
     once, sorted as the list is. Without `rows`, the page's items are the query's first column:
-    records (with what its options load) when `records` is true."""
+    records (with what its options load) when `records` is true, the query's whole rows when
+    `whole_rows` is."""
     up_to = count_up_to or COUNT_UP_TO
     key = (id(query), up_to, rows)
     derived = _DERIVED.get(key)
@@ -117,7 +118,7 @@ def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callabl
         items = db.session.scalars(derived[2], parameters).unique().all()
     else:
         result = read(derived[2], parameters)
-        items = result.all() if rows else result.scalars().all()
+        items = result.all() if rows or whole_rows else result.scalars().all()
     return Page(items, number, per_page, total, more)
 
 

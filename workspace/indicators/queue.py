@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
 
-from sqlalchemy import Integer, Select, and_, bindparam, func, or_, select
+from sqlalchemy import Select, and_, bindparam, or_, select
 
 from workspace.formatting import as_number
 from workspace.indicators import periods
 from workspace.indicators.services import period_stamp
 from workspace.indicators.values import cell_labels, target_of
 from workspace.models import Indicator, IndicatorTarget, IndicatorValue, User
-from workspace.pages import COUNT_UP_TO, Page, page_asked, read
+from workspace.pages import Page, paginate_built, read
 
 
 @dataclass(frozen=True)
@@ -53,26 +53,11 @@ def _waiting(is_group: bool) -> Select:
             .order_by(IndicatorValue.period, Indicator.short_name, IndicatorValue.indicator_id))
 
 
-@cache
-def _count(is_group: bool) -> Select:
-    return select(func.count()).select_from(_waiting(is_group).order_by(None).limit(
-        bindparam("up_to", type_=Integer)).subquery())
-
-
-@cache
-def _page(is_group: bool) -> Select:
-    return _waiting(is_group).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
-
-
 def waiting_page(owner, user_id: int, per_page: int) -> Page:
     """The page asked for (?page=) of the owner's waiting periods, as Waiting items."""
-    key = {"owner_id": owner.id}
-    counted = read(_count(owner.is_group), {**key, "up_to": COUNT_UP_TO + 1}).scalar()
-    total = min(counted, COUNT_UP_TO)
-    number = page_asked(total, per_page)
-    pairs = [tuple(row) for row in read(_page(owner.is_group), {**key, "limit": per_page,
-                                                                 "offset": (number - 1) * per_page})]
-    return Page(_load(pairs, user_id), number, per_page, total, counted > COUNT_UP_TO)
+    page = paginate_built(_waiting(owner.is_group), {"owner_id": owner.id}, per_page, whole_rows=True)
+    page.items = _load([tuple(row) for row in page.items], user_id)
+    return page
 
 
 # Pairs a statement of (indicator, period) pairs holds: statements are built for a multiple of it.

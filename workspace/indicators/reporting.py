@@ -12,7 +12,7 @@ from workspace.indicators import periods
 from workspace.models import (
     FREQUENCIES, AreaLineage, Indicator, IndicatorValue, Organization, PeriodSignoff,
 )
-from workspace.pages import COUNT_UP_TO, Page, page_asked, read
+from workspace.pages import Page, paginate_built, read
 
 # Where a group's period stands, in the order a committee chases them.
 STANDINGS = ("not_reported", "returned", "entering", "waiting", "verified", "signed_off", "approved", "nothing_due")
@@ -57,17 +57,6 @@ def _groups(national: bool) -> Select:
     return query.order_by(Organization.name, Organization.id)
 
 
-@cache
-def _count(national: bool) -> Select:
-    return select(func.count()).select_from(_groups(national).order_by(None).limit(
-        bindparam("up_to", type_=Integer)).subquery())
-
-
-@cache
-def _page(national: bool) -> Select:
-    return _groups(national).limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
-
-
 def _among(column, slots: int):
     return column.in_([bindparam(f"g{n}", type_=Integer) for n in range(slots)])
 
@@ -96,12 +85,8 @@ def _signoffs(slots: int) -> Select:
 def groups_page(area_id: int, national: bool, period: str, per_page: int) -> Page:
     """A page of the community groups in the area (by name), each with its period's standing.
     national: the area is the national one (it has no parent)."""
-    key = {} if national else {"area_id": area_id}
-    counted = read(_count(national), {**key, "up_to": COUNT_UP_TO + 1}).scalar()
-    total = min(counted, COUNT_UP_TO)
-    number = page_asked(total, per_page)
-    groups = read(_page(national), {**key, "limit": per_page, "offset": (number - 1) * per_page}).all()
-    page = Page(groups, number, per_page, total, counted > COUNT_UP_TO)
+    page = paginate_built(_groups(national), {} if national else {"area_id": area_id}, per_page, whole_rows=True)
+    groups = page.items
     if not groups:
         return page
     ids = {f"g{n}": groups[n].id if n < len(groups) else 0 for n in range(per_page)}

@@ -8,6 +8,7 @@ check the database's last word where two saves really race.
 import threading
 
 import pytest
+from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import login
@@ -420,3 +421,29 @@ def test_a_value_corrected_meanwhile_is_not_verified_unseen(app):
     assert response.status_code == 409
     db.session.expire_all()
     assert db.session.get(IndicatorValue, value_id).state == "submitted"
+
+
+def test_two_programmes_in_one_district_saved_at_once(app, postgresql_only):
+    """Saving a programme finds its overlaps and its areas' figures again: two programmes of the
+    same district saved at one moment both save, and the figures kept are those of both."""
+    from workspace.models import Programme, ProgrammeCluster
+    from workspace.programmes import figures
+
+    district = factories.make_area("Mapleton", "district")
+    village = factories.make_area("Kanta", "community", parent=district)
+    ids = [factories.make_programme(name, organization=factories.make_organization(name + " team"), areas=areas).id
+           for name, areas in (("Old-age allowance", [district]), ("Elderly cash", [village]))]
+    cluster = db.session.scalar(select(ProgrammeCluster.id).where(ProgrammeCluster.key == "labour"))
+
+    def save(programme_id, support):
+        programme = db.session.get(Programme, programme_id)
+        programme.support_kind, programme.cluster_id = support, cluster
+        db.session.commit()
+        return "saved"
+
+    for support in ("services", "in_kind", "cash"):
+        assert run_together(lambda: save(ids[0], support), lambda: save(ids[1], support)) == ["saved", "saved"]
+    db.session.expire_all()
+    kept = figures.matrix([district.id], 2025, "district")
+    assert kept == figures.matrix([district.id], 2025)
+    assert kept[0][(district.id, cluster)].programmes == 2

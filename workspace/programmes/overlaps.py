@@ -161,10 +161,23 @@ def refresh(programme_ids, connection=None, figured=()) -> None:
     figures.refresh_figures(connection, areas)
 
 
+# The key of the PostgreSQL advisory lock under which kept pairs and figures are found again.
+KEPT_ROWS_LOCK = 7_100_001
+
+
+def _one_at_a_time(connection) -> None:
+    """Kept pairs and figures are found again by one transaction at a time, until it commits: two
+    programmes of one district saved at once each deleted the district's rows and then wrote them,
+    and the second write met the first's rows (PostgreSQL; SQLite lets one writer in at a time)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(KEPT_ROWS_LOCK)))
+
+
 def refresh_all(connection=None) -> None:
     """Finds every pair, every presence and every kept area's figures again (a new database, a bulk
     load, or many programmes changed at once)."""
     connection = connection or db.session.connection()
+    _one_at_a_time(connection)
     connection.execute(delete(programme_overlaps))
     _keep(connection, overlap_query(by_zone=True))
     figures.refresh_presence(connection)
@@ -185,6 +198,8 @@ def _keep_pairs(session, _context) -> None:
             .join(AreaLineage, AreaLineage.area_id == programme_areas.c.area_id)
             .where(AreaLineage.ancestor_id.in_(moved))))
     figured, gone = figures.changed_figures(session)
+    if gone or changed or figured:
+        _one_at_a_time(session.connection())
     if gone:  # the presence of a programme that went went with it: every area's figures are found again
         refresh(changed, session.connection())
         figures.refresh_figures(session.connection())

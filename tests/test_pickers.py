@@ -113,3 +113,25 @@ def test_picker_queries_do_not_grow_with_the_data(client, world, count_queries):
     for n in range(40):
         factories.make_organization(f"Another Partner {n}")
     assert queries() == before
+
+
+def test_a_closed_filter_box_reads_its_lists_when_opened(client, world, many_organizations, count_queries):
+    login(client, world["chair"])
+    with count_queries() as closed:
+        html = client.get("/actions").get_data(as_text=True)
+    assert '<details class="filter-box" >' in html  # closed: nothing filtered
+    assert option_values(html, "organization") == [""]  # no list read for a box nobody opened
+    assert "toggle once from:closest details" in html  # opening it fetches the list (htmx)
+    assert not any("FROM organizations ORDER BY" in statement for statement in closed.statements)
+    # What opening the box asks for: the first organisations, with nothing typed.
+    listed = client.get("/pick/organizations", headers=HX, query_string={"field": "organization", "blank": "Any"})
+    assert len(re.findall(r"<option value=\"\d+\"", listed.get_data(as_text=True))) == pickers.LIMIT
+    # Without JavaScript, a search sends the form back with the box open and the matches listed.
+    html = client.get("/actions", query_string={"organization-q": "Partner 01", "organization-find": "1"}
+                      ).get_data(as_text=True)
+    assert "<details class=\"filter-box\" open>" in html
+    assert len(option_values(html, "organization")) == 1 + 10
+    # A filter in use keeps the box open with the chosen record and the list beside it.
+    html = client.get("/actions", query_string={"organization": world["ngo"].id}).get_data(as_text=True)
+    chosen = option_values(html, "organization")
+    assert chosen[:2] == ["", str(world["ngo"].id)] and len(chosen) > 2

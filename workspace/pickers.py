@@ -198,12 +198,15 @@ class Picker:
     def kind(self) -> Kind:
         return KINDS[self.kind_name]
 
-    def options(self) -> list[tuple[int, str, bool]]:
-        """(id, label, chosen): the chosen records first, then up to LIMIT matches. Two queries."""
+    def options(self, on_demand: bool = False) -> list[tuple[int, str, bool]]:
+        """(id, label, chosen): the chosen records first, then up to LIMIT matches. Two queries.
+        on_demand: with nothing typed, only the chosen records (the rest come when asked for)."""
         narrowing = self.kind.narrowing(current_user)
         narrowed, mine = narrowing is not None, narrowing or {}
         found = (read(_statement(self.kind_name, "chosen", narrowed=narrowed), {"chosen": self.chosen, **mine}).all()
                  if self.chosen else [])
+        if on_demand and not self.search:
+            return [(row.id, row.label, True) for row in found]
         if self.search:
             query, values = _statement(self.kind_name, "search", narrowed=narrowed), {"pattern": like_pattern(self.search)}
         elif self.suggest:
@@ -223,13 +226,15 @@ class Picker:
         return {row.id for row in read(_statement(self.kind_name, "chosen", narrowed=narrowing is not None),
                                        {"chosen": ids, **(narrowing or {})})}
 
-    def render(self, field_id: str, **attributes) -> Markup:
+    def render(self, field_id: str, on_demand: bool = False, **attributes) -> Markup:
+        """on_demand: for a picker in a closed filter box, the list is read when the box is opened
+        (htmx), or after a search without JavaScript, not on every view of the page."""
         # As wtforms writes them: aria_invalid is aria-invalid, class_ is class.
         attributes = {name.rstrip("_").replace("_", "-"): value for name, value in attributes.items()}
         # Drawn straight from the template, inside the page being drawn: render_template would run
         # every context processor again for each picker.
         return Markup(current_app.jinja_env.get_template("_picker.html").render(
-            picker=self, field_id=field_id, attributes=attributes))
+            picker=self, field_id=field_id, attributes=attributes, on_demand=on_demand))
 
 
 def search_term(name: str) -> str:

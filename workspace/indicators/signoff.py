@@ -72,8 +72,12 @@ def _signoffs() -> Select:
 
 @cache
 def _counts() -> Select:
+    # The periods' range (first to last, as text) as well as their list: the range is what the
+    # index on (indicator, period) can seek, where the list alone read each indicator's every
+    # value (4.7 ms instead of 1.5 for a group of 54 indicators with years of values).
     return (select(IndicatorValue.period, IndicatorValue.state, func.count()).join(Indicator)
             .where(Indicator.organization_id == bindparam("group_id"),
+                   IndicatorValue.period.between(bindparam("first"), bindparam("last")),
                    IndicatorValue.period.in_(bindparam("periods", expanding=True)))
             .group_by(IndicatorValue.period, IndicatorValue.state))
 
@@ -86,7 +90,7 @@ def standings(group: Organization, periods: list[str]) -> list[PeriodStanding]:
     key = {"group_id": group.id, "periods": list(periods)}
     signoffs = {row.period: row for row in map(SignoffRow._make, read(_signoffs(), key))}
     counts: dict = {}
-    for period, state, number in read(_counts(), key):
+    for period, state, number in read(_counts(), {**key, "first": min(periods), "last": max(periods)}):
         counts.setdefault(period, {})[state] = number
     return [PeriodStanding(period, signoffs.get(period), counts.get(period, {})) for period in periods]
 

@@ -161,4 +161,25 @@ def test_users_list_paginates(client, app):
     assert "Page 1 of 2" in first and 'rel="next"' in first
     second = client.get("/admin/users?page=2").get_data(as_text=True)
     assert "Page 2 of 2" in second and 'rel="prev"' in second
-    assert client.get("/admin/users?page=99").status_code == 200
+    # A page past the last shows the last, whatever number is asked for.
+    for past in ("99", "2147483647"):
+        response = client.get(f"/admin/users?page={past}")
+        assert response.status_code == 200 and "Page 2 of 2" in response.get_data(as_text=True)
+
+
+def test_a_list_page_reads_its_rows_and_their_count_in_one_statement(client, app, count_queries):
+    app.config["PER_PAGE"] = 5
+    admin = factories.make_admin()
+    names = sorted(factories.make_user().name for _ in range(7))
+    login(client, admin)
+    client.get("/admin/users")
+    with count_queries() as listed:
+        text = client.get("/admin/users?page=2").get_data(as_text=True)
+    assert "Page 2 of 2" in text and names[-1] in text
+    # No statement of its own for the count: the page's rows carry it.
+    assert not [s for s in listed.statements if s.lstrip().startswith("SELECT count(*)")]
+    assert [s for s in listed.statements if "count(*)" in s and "ORDER BY users.name" in s]
+    with count_queries() as nothing_found:
+        assert client.get("/admin/users?q=nobody-has-this-name").status_code == 200
+    # An empty page: the count is read on its own, to tell an empty list from a page past the last.
+    assert len([s for s in nothing_found.statements if s.lstrip().startswith("SELECT count(*)")]) == 1

@@ -74,10 +74,15 @@ def read(statement, parameters: dict | None = None) -> Result:
     return db.session.connection().execute(statement, parameters)
 
 
+def requested_page() -> int:
+    """The page number of ?page=, 1 if it says none."""
+    return max(request.args.get("page", 1, type=whole_number) or 1, 1)
+
+
 def page_asked(total: int, per_page: int, page_number: int | None = None) -> int:
     """The page to show of `total` rows: page_number, else ?page=, kept between the first and the last."""
     if page_number is None:
-        page_number = request.args.get("page", 1, type=whole_number) or 1
+        page_number = requested_page()
     return min(max(page_number, 1), max(1, math.ceil(total / per_page)))
 
 
@@ -93,6 +98,7 @@ def bounded_count(query: Select, up_to: int | None = None) -> tuple[int, bool]:
 # statement, how far it counts, its loader): SQLAlchemy then finds each compiled in its cache
 # without working out again what it is, a cost that on a list page is as much as the queries'.
 _DERIVED: dict[tuple, tuple] = {}
+COUNTED = "counted_rows"  # the column that carries the count beside a page's rows
 
 
 def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callable[[Subquery], Select] | None = None,
@@ -101,25 +107,45 @@ def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callabl
     `parameters`): rows(the page's ids) is the statement that reads the page's rows, also built
     once, sorted as the list is. Without `rows`, the page's items are the query's first column:
     records (with what its options load) when `records` is true, the query's whole rows when
-    `whole_rows` is."""
+    `whole_rows` is.
+
+    One statement for the rows: they carry the count as one more column (the database counts once,
+    ahead of the rows), and a second statement runs only when the page asked for is empty (an empty
+    list, or a page past the last one, which then shows the last). Records take two."""
     up_to = count_up_to or COUNT_UP_TO
     key = (id(query), up_to, rows)
     derived = _DERIVED.get(key)
     if derived is None:
         page_rows = query.limit(bindparam("page_size")).offset(bindparam("page_start"))
         counted = select(func.count()).select_from(query.order_by(None).limit(up_to + 1).subquery())
+        listed = rows(page_rows.subquery()) if rows else page_rows
+        with_count = listed.add_columns(counted.scalar_subquery().label(COUNTED))
         # The query kept with them, so that its id stays its own.
-        derived = _DERIVED[key] = (query, counted, rows(page_rows.subquery()) if rows else page_rows)
-    counted = read(derived[1], parameters).scalar()
-    total, more = min(counted, up_to), counted > up_to
-    number = page_asked(total, per_page)
-    parameters = {**parameters, "page_size": per_page, "page_start": (number - 1) * per_page}
+        derived = _DERIVED[key] = (query, counted, listed, with_count)
+    _query, counted_statement, listed, with_count = derived
+    asked = min(requested_page(), max(1, math.ceil(up_to / per_page)))  # never past what is counted
+
+    def at(number: int) -> dict:
+        return {**parameters, "page_size": per_page, "page_start": (number - 1) * per_page}
+
     if records:
-        items = db.session.scalars(derived[2], parameters).unique().all()
+        counted = read(counted_statement, parameters).scalar()
+        number = page_asked(min(counted, up_to), per_page)
+        return Page(db.session.scalars(listed, at(number)).unique().all(), number, per_page, min(counted, up_to),
+                    counted > up_to)
+    found = read(with_count, at(asked)).freeze()
+    fetched = found().all()
+    if fetched:
+        counted, number = fetched[0][-1], asked
     else:
-        result = read(derived[2], parameters)
-        items = result.all() if rows or whole_rows else result.scalars().all()
-    return Page(items, number, per_page, total, more)
+        counted = read(counted_statement, parameters).scalar()
+        number = page_asked(min(counted, up_to), per_page)
+        if number != asked:  # past the last page: the last one
+            found = read(with_count, at(number)).freeze()
+    # The rows without the count's column, by name and position as the list's statement gives them.
+    result = found().columns(*range(len(with_count.selected_columns) - 1))
+    items = result.all() if rows or whole_rows else result.scalars().all()
+    return Page(items, number, per_page, min(counted, up_to), counted > up_to)
 
 
 def paginate(query: Select, per_page: int, count_up_to: int | None = None, page_number: int | None = None,

@@ -4,8 +4,8 @@ from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy.orm import joinedload
 
 from workspace import access
 from workspace.actions import bp, services
@@ -18,7 +18,7 @@ from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.models import ActionPlan, AgendaItem, Committee, Decision, Organization
-from workspace.pages import paginate, render_form
+from workspace.pages import paginate_built, render_form
 
 
 @cache  # built once: building the statement with its loader options costs more than running it
@@ -66,21 +66,36 @@ def start_plan(owner_name: str, **owner):
     return render_form("actions/plan_form.html", form, owner_name=owner_name, plan=None)
 
 
+@cache
+def _plans_listed(everyone: bool) -> Select:
+    """The plans a person may see, as ids in the list's order (newest period first): all of them,
+    or those of their committees (bound as committees) and their organisation (organization)."""
+    query = select(ActionPlan.id).order_by(ActionPlan.period_end.desc(), ActionPlan.id.desc())
+    if everyone:
+        return query
+    return query.where(ActionPlan.committee_id.in_(bindparam("committees", expanding=True))
+                       | (ActionPlan.organization_id == bindparam("organization")))
+
+
+def _plan_rows(page_ids) -> Select:
+    """What a row shows of the page's plans: the title, the period and the owner's name, as plain
+    columns (not their long texts, nor records)."""
+    owner_name = func.coalesce(select(Committee.name).where(Committee.id == ActionPlan.committee_id).scalar_subquery(),
+                               select(Organization.name).where(Organization.id == ActionPlan.organization_id)
+                               .scalar_subquery())
+    return (select(ActionPlan.id, ActionPlan.title, ActionPlan.period_start, ActionPlan.period_end,
+                   owner_name.label("owner_name"))
+            .join(page_ids, page_ids.c.id == ActionPlan.id).order_by(ActionPlan.period_end.desc(), ActionPlan.id.desc()))
+
+
 @bp.route("/plans")
 @login_required
 def plans():
     """The plans a person may see: of their committees and of their own group."""
-    # What a row shows: the plan's title and period and its owner's name, not their long texts.
-    query = select(ActionPlan).options(
-        load_only(ActionPlan.title, ActionPlan.period_start, ActionPlan.period_end, ActionPlan.committee_id,
-                  ActionPlan.organization_id),
-        joinedload(ActionPlan.committee).load_only(Committee.name),
-        joinedload(ActionPlan.organization).load_only(Organization.name)) \
-        .order_by(ActionPlan.period_end.desc(), ActionPlan.id.desc())
-    if not access.is_admin(current_user):
-        query = query.where(ActionPlan.committee_id.in_(list(access.committee_roles(current_user)))
-                            | (ActionPlan.organization_id == current_user.organization_id))
-    page = paginate(query, current_app.config["PER_PAGE"])
+    everyone = access.is_admin(current_user)
+    page = paginate_built(_plans_listed(everyone), {} if everyone else {
+        "committees": list(access.committee_roles(current_user)), "organization": current_user.organization_id},
+        current_app.config["PER_PAGE"], _plan_rows)
     return render_template("actions/plans.html", page=page,
                            own_group=current_user.organization if current_user.organization.kind == "community_group"
                            else None)

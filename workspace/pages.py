@@ -123,7 +123,6 @@ def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callabl
         # The query kept with them, so that its id stays its own.
         derived = _DERIVED[key] = (query, counted, listed, with_count)
     _query, counted_statement, listed, with_count = derived
-    asked = min(requested_page(), max(1, math.ceil(up_to / per_page)))  # never past what is counted
 
     def at(number: int) -> dict:
         return {**parameters, "page_size": per_page, "page_start": (number - 1) * per_page}
@@ -133,19 +132,30 @@ def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callabl
         number = page_asked(min(counted, up_to), per_page)
         return Page(db.session.scalars(listed, at(number)).unique().all(), number, per_page, min(counted, up_to),
                     counted > up_to)
+    result, number, counted = read_counted(with_count, counted_statement, parameters, at, per_page, up_to)
+    items = result.all() if rows or whole_rows else result.scalars().all()
+    return Page(items, number, per_page, min(counted, up_to), counted > up_to)
+
+
+def read_counted(with_count: Select, counting: Select, counting_parameters: dict, at: Callable[[int], dict],
+                 per_page: int, up_to: int, page_number: int | None = None) -> tuple[Result, int, int]:
+    """(the page's rows, its number, the rows counted up to up_to + 1) from a page's statement
+    whose last column is the count (with_count): one statement. at(number) is its parameters for
+    a page. The count alone (counting, with counting_parameters) is read only when the page asked
+    for (page_number, else ?page=) is empty: an empty list, or a page past the last one, which
+    then shows the last. The rows come without the count's column, by name and position as the
+    page's statement gives them."""
+    asked = min(page_number or requested_page(), max(1, math.ceil(up_to / per_page)))  # never past the count
     found = read(with_count, at(asked)).freeze()
     fetched = found().all()
     if fetched:
         counted, number = fetched[0][-1], asked
     else:
-        counted = read(counted_statement, parameters).scalar()
-        number = page_asked(min(counted, up_to), per_page)
-        if number != asked:  # past the last page: the last one
+        counted = read(counting, counting_parameters).scalar()
+        number = page_asked(min(counted, up_to), per_page, page_number)
+        if number != asked:
             found = read(with_count, at(number)).freeze()
-    # The rows without the count's column, by name and position as the list's statement gives them.
-    result = found().columns(*range(len(with_count.selected_columns) - 1))
-    items = result.all() if rows or whole_rows else result.scalars().all()
-    return Page(items, number, per_page, min(counted, up_to), counted > up_to)
+    return found().columns(*range(len(with_count.selected_columns) - 1)), number, counted
 
 
 def paginate(query: Select, per_page: int, count_up_to: int | None = None, page_number: int | None = None,

@@ -29,7 +29,7 @@ from workspace.models import (
     KEPT_LEVELS, SUPPORT_KINDS, ZONE_LEVEL, Area, AreaLineage, LifecycleGroup, Organization, OverlapReview, Programme,
     ProgrammeCluster, programme_areas, programme_groups, programme_overlaps,
 )
-from workspace.pages import COUNT_UP_TO, Page, page_asked, read
+from workspace.pages import COUNT_UP_TO, Page, read, read_counted
 from workspace.programmes import figures
 
 FAR_FUTURE = date(9999, 12, 31)
@@ -315,15 +315,15 @@ def _paged(statement) -> tuple:
     counting = select(func.count()).select_from(ids.limit(bindparam("up_to")).subquery())
     listed = _kept_of("zones, by score") if statement is _kept_of("zones") else statement
     page = listed.limit(bindparam("limit")).offset(bindparam("offset"))
-    if "zone_id" not in statement.selected_columns:
-        return counting, page
-    page, kept = page.subquery("page"), programme_overlaps
-    return counting, (
-        select(page.c.first_id, page.c.second_id, kept.c.meets_in_id.label("area_id"), page.c.score,
-               kept.c.same_support, kept.c.same_cluster)
-        .join(kept, and_(kept.c.first_id == page.c.first_id, kept.c.second_id == page.c.second_id,
-                         kept.c.zone_id == page.c.zone_id))
-        .order_by(page.c.score.desc(), page.c.first_id, page.c.second_id))
+    if "zone_id" in statement.selected_columns:
+        page, kept = page.subquery("page"), programme_overlaps
+        page = (select(page.c.first_id, page.c.second_id, kept.c.meets_in_id.label("area_id"), page.c.score,
+                       kept.c.same_support, kept.c.same_cluster)
+                .join(kept, and_(kept.c.first_id == page.c.first_id, kept.c.second_id == page.c.second_id,
+                                 kept.c.zone_id == page.c.zone_id))
+                .order_by(page.c.score.desc(), page.c.first_id, page.c.second_id))
+    # The page's rows carry the count (read_counted): one statement.
+    return counting, page.add_columns(counting.scalar_subquery())
 
 
 def overlaps_page(statement, per_page: int, committee_id: int | None = None, page_number: int | None = None,
@@ -332,11 +332,12 @@ def overlaps_page(statement, per_page: int, committee_id: int | None = None, pag
     committee's verdicts: a fixed number of queries whatever the number of pairs."""
     parameters = parameters or {}
     counting, paging = _paged(statement)
-    counted = read(counting, {**parameters, "up_to": count_up_to + 1}).scalar()
-    total, more = min(counted, count_up_to), counted > count_up_to  # as pages.bounded_count
-    number = page_asked(total, per_page, page_number)
-    rows = read(paging, {**parameters, "limit": per_page, "offset": (number - 1) * per_page}).all()
-    page = Page(rows, number, per_page, total, more)
+    counting_parameters = {**parameters, "up_to": count_up_to + 1}
+    found, number, counted = read_counted(
+        paging, counting, counting_parameters, lambda number: {
+            **counting_parameters, "limit": per_page, "offset": (number - 1) * per_page}, per_page, count_up_to,
+        page_number)
+    page = Page(found.all(), number, per_page, min(counted, count_up_to), counted > count_up_to)
     if not page.items:
         return page
     programme_ids = sorted({r.first_id for r in page.items} | {r.second_id for r in page.items})

@@ -86,3 +86,40 @@ def test_a_statement_marked_custom_plan_is_never_prepared(postgresql, app):
             "SELECT count(*) FILTER (WHERE statement LIKE '%generic_plan%'), "
             "count(*) FILTER (WHERE statement LIKE '%custom_plan%') FROM pg_prepared_statements")).one()
     assert tuple(count) == (1, 0)
+
+
+def test_fixed_values_are_written_into_the_sql(app):
+    from workspace.reading import fixed, fixed_parameter
+
+    statement = (select(Area.id).where(Area.level.in_(fixed(("region", "district"))), Area.name != fixed("x"))
+                 .limit(fixed_parameter("size")))
+    seen = []
+
+    def record(_connection, _cursor, sql, *_):
+        seen.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        db.session.connection().execute(statement, {"size": 7}).all()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert "'region', 'district'" in seen[0] and "'x'" in seen[0] and "LIMIT 7" in seen[0]
+
+
+def test_a_picker_keeps_one_plan_however_often_it_runs(postgresql, app, client):
+    """With its limit and levels written into the SQL, PostgreSQL plans the places offered with
+    nothing typed once, not again on each of the public form's views."""
+    district = factories.make_area("Hill District", "district", parent=factories.make_area("North", "region"))
+    db.session.execute(Area.__table__.insert(), [  # a country's villages: most areas are not offered
+        {"name": f"Village {n}", "level": "community", "parent_id": district.id} for n in range(3000)])
+    db.session.commit()
+    db.session.execute(text("ANALYZE areas"))
+    db.session.commit()
+    db.session.remove()
+    for _ in range(12):
+        assert client.get("/feedback").status_code == 200
+    with db.engine.connect() as connection:
+        generic, custom = connection.execute(text(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+            "WHERE statement LIKE '%FROM areas LEFT OUTER JOIN areas%'")).one()
+    assert generic > 0 and custom <= 5

@@ -4,10 +4,11 @@ from dataclasses import dataclass
 from typing import Callable
 
 from flask import render_template, request
-from sqlalchemy import Result, Select, Subquery, bindparam, func, select
+from sqlalchemy import Result, Select, Subquery, func, select
 
 from workspace.extensions import db, htmx
 from workspace.inputs import whole_number
+from workspace.reading import fixed, fixed_parameter
 
 
 def wants_fragment() -> bool:
@@ -90,7 +91,7 @@ def bounded_count(query: Select, up_to: int | None = None) -> tuple[int, bool]:
     """How many rows the query has, counting no further than up_to (COUNT_UP_TO), and whether
     there are more: a cost that does not grow with the table."""
     up_to = up_to or COUNT_UP_TO
-    counted = read(select(func.count()).select_from(query.order_by(None).limit(up_to + 1).subquery())).scalar()
+    counted = read(select(func.count()).select_from(query.order_by(None).limit(fixed(up_to + 1)).subquery())).scalar()
     return min(counted, up_to), counted > up_to
 
 
@@ -116,8 +117,9 @@ def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callabl
     key = (id(query), up_to, rows)
     derived = _DERIVED.get(key)
     if derived is None:
-        page_rows = query.limit(bindparam("page_size")).offset(bindparam("page_start"))
-        counted = select(func.count()).select_from(query.order_by(None).limit(up_to + 1).subquery())
+        # Numbers written into the SQL (reading.fixed): PostgreSQL keeps one plan for each page.
+        page_rows = query.limit(fixed_parameter("page_size")).offset(fixed_parameter("page_start"))
+        counted = select(func.count()).select_from(query.order_by(None).limit(fixed(up_to + 1)).subquery())
         listed = rows(page_rows.subquery()) if rows else page_rows
         with_count = listed.add_columns(counted.scalar_subquery().label(COUNTED))
         # The query kept with them, so that its id stays its own.
@@ -169,6 +171,6 @@ def paginate(query: Select, per_page: int, count_up_to: int | None = None, page_
     count_up_to of them: it is used for the page's rows then."""
     total, more = bounded_count(query, count_up_to)
     number = page_asked(total, per_page, page_number)
-    rows = (many if more and many is not None else query).limit(per_page).offset((number - 1) * per_page)
+    rows = (many if more and many is not None else query).limit(fixed(per_page)).offset(fixed((number - 1) * per_page))
     items = load(rows.subquery()) if load else db.session.scalars(rows).unique().all()
     return Page(items, number, per_page, total, more)

@@ -23,6 +23,7 @@ from workspace.forms import optional_id
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.inputs import whole_number
 from workspace.pages import read
+from workspace.reading import fixed
 from workspace.models import AREA_DEPTH, Area, Committee, Organization, Programme, User
 
 LIMIT = 30
@@ -109,7 +110,7 @@ def _may_search_people(user) -> bool:
 
 KINDS: dict[str, Kind] = {
     "areas": Kind(_area_rows, Area.id, Area.name, _area_order, may_search=lambda user: True,
-                  suggested=lambda query: query.where(Area.level.in_(TOP_AREA_LEVELS)),
+                  suggested=lambda query: query.where(Area.level.in_(fixed(TOP_AREA_LEVELS))),
                   search_hint=_l("Type a place name to search")),
     "organizations": Kind(_organization_rows, Organization.id, Organization.name, _by_name(Organization)),
     "groups": Kind(_group_rows, Organization.id, Organization.name, _by_name(Organization)),
@@ -167,7 +168,7 @@ def _statement(kind_name: str, purpose: str, suggestion: str | None = None, narr
         query = rows.where(SUGGESTIONS[suggestion]())
     else:
         query = kind.suggested(rows)
-    return query.order_by(*kind.order()).limit(LIMIT)
+    return query.order_by(*kind.order()).limit(fixed(LIMIT))
 
 
 def like_pattern(text: str) -> str:

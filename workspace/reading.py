@@ -11,7 +11,7 @@ request writes is still saved all together or not at all.
 import re
 
 from flask import has_request_context, request
-from sqlalchemy import event
+from sqlalchemy import Integer, bindparam, event, literal
 from sqlalchemy.engine import Engine
 
 READING_METHODS = ("GET", "HEAD")
@@ -23,6 +23,25 @@ _LOCKS = re.compile(r"\bFOR\s+(NO\s+KEY\s+UPDATE|UPDATE|KEY\s+SHARE|SHARE)\b|\bp
 # sees, say, are ten for one and forty thousand for another. Planned once for any values, such a
 # statement was read through the wrong index (an overdue count took 23 ms instead of 6).
 CUSTOM_PLAN = {"custom_plan": True}
+
+
+def fixed(value):
+    """A constant of a statement written into its SQL rather than sent as a parameter.
+
+    psycopg prepares a statement run five times, and PostgreSQL then tries a plan made for any
+    parameters. Made without the number after LIMIT (it assumes a tenth of the table) or the
+    constant a column is compared with, that plan looks dearer than one made for the values, so
+    PostgreSQL plans the statement again on every run; with the constants in the SQL, it keeps
+    one plan. For values that never vary with the request (a list's length, a level, a state)."""
+    if isinstance(value, (tuple, list)):
+        return bindparam(None, list(value), expanding=True, literal_execute=True)
+    return literal(value, literal_execute=True)
+
+
+def fixed_parameter(name: str):
+    """A whole-number parameter written into the SQL when the statement runs (see fixed()): for a
+    value that varies little and decides the plan, such as a page's length and start."""
+    return bindparam(name, type_=Integer, literal_execute=True)
 
 
 def reads_only(statement: str) -> bool:

@@ -15,6 +15,7 @@ from workspace.models import (
     COMMITTEE_ROLES, OPEN_STATUSES, SOON_DAYS, Action, Committee, FeedbackCase, Meeting, Membership,
 )
 from workspace.pages import bounded_count
+from workspace.reading import fixed
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -34,7 +35,7 @@ def _my_committees() -> Select:
 def _next_meetings() -> Select:
     soonest = (select(Meeting.committee_id, func.min(Meeting.starts_at).label("starts_at"))
                .where(Meeting.committee_id.in_(bindparam("committees", expanding=True)),
-                      Meeting.status == "planned", Meeting.starts_at >= bindparam("now"))
+                      Meeting.status == fixed("planned"), Meeting.starts_at >= bindparam("now"))
                .group_by(Meeting.committee_id)).subquery()
     return (select(Meeting).options(load_only(Meeting.committee_id, Meeting.title, Meeting.starts_at))
             .join(soonest, (Meeting.committee_id == soonest.c.committee_id) & (Meeting.starts_at == soonest.c.starts_at)))
@@ -73,7 +74,7 @@ def _case_counts() -> dict:
     if access.can_record_cases(current_user):
         counts["new"] = bounded_count(select(FeedbackCase.id).where(
             access.visible_cases(current_user), FeedbackCase.assigned_organization_id == current_user.organization_id,
-            FeedbackCase.status == "received"), routing.REMINDER_COUNT_UP_TO)
+            FeedbackCase.status == fixed("received")), routing.REMINDER_COUNT_UP_TO)
     if access.is_admin(current_user):
         counts["to_route"] = routing.to_route(current_user)
     return counts

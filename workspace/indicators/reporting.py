@@ -13,6 +13,7 @@ from workspace.models import (
     FREQUENCIES, AreaLineage, Indicator, IndicatorValue, Organization, PeriodSignoff,
 )
 from workspace.pages import Page, paginate_built, read
+from workspace.reading import fixed
 
 # Where a group's period stands, in the order a committee chases them.
 STANDINGS = ("not_reported", "returned", "entering", "waiting", "verified", "signed_off", "approved", "nothing_due")
@@ -50,7 +51,7 @@ def standing_of(due: int, states: dict, signoff: str | None) -> str:
 def _groups(national: bool) -> Select:
     """The area's community groups by name. The national area holds every area: its groups are
     all groups, read in the order of the names' index, without the lineage joined and all sorted."""
-    query = select(Organization.id, Organization.name).where(Organization.kind == "community_group")
+    query = select(Organization.id, Organization.name).where(Organization.kind == fixed("community_group"))
     if not national:
         query = query.join(AreaLineage, AreaLineage.area_id == Organization.area_id).where(
             AreaLineage.ancestor_id == bindparam("area_id"))
@@ -71,7 +72,7 @@ def _states(slots: int) -> Select:
 @cache
 def _due(slots: int) -> Select:
     return (select(Indicator.organization_id, func.count())
-            .where(_among(Indicator.organization_id, slots), Indicator.status == "adopted",
+            .where(_among(Indicator.organization_id, slots), Indicator.status == fixed("adopted"),
                    Indicator.frequency == bindparam("frequency"), Indicator.created_at < bindparam("ended"))
             .group_by(Indicator.organization_id))
 

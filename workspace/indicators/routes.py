@@ -33,6 +33,7 @@ from workspace.models import (
 )
 from workspace.models.indicators import STANDINGS, IndicatorStanding, IndicatorTally
 from workspace.pages import Page, page_asked, paginate, read, render_form
+from workspace.reading import fixed
 
 DUE_SHOWN = 3  # the periods a group sees as due: this one and the two before
 CHART_PERIODS = 60  # five years of months
@@ -107,7 +108,8 @@ def _waiting(is_group: bool) -> Select:
 def _returned(is_group: bool) -> Select:
     column = Indicator.organization_id if is_group else Indicator.committee_id
     return (select(IndicatorValue.period, IndicatorValue.cell, IndicatorValue.return_reason, Indicator.short_name)
-            .join(Indicator).where(column == bindparam("owner_id"), IndicatorValue.state == "returned").limit(50))
+            .join(Indicator).where(column == bindparam("owner_id"), IndicatorValue.state == fixed("returned"))
+            .limit(fixed(50)))
 
 
 # The group page's rows as markup, the row's parts filled in ({0}: its address, then its name,

@@ -233,7 +233,9 @@ def areas_at(level: str, within, per_page: int):
 
 @cache
 def _areas_at(inside: bool):
-    query = select(Area.id, Area.name).where(Area.level == bindparam("level")).order_by(Area.name, Area.id)
+    # The level written into the SQL: a plan for "districts" is not one for "communities".
+    query = select(Area.id, Area.name).where(Area.level == bindparam("level", type_=String, literal_execute=True)
+                                             ).order_by(Area.name, Area.id)
     if inside:
         query = (query.join(AreaLineage, AreaLineage.area_id == Area.id)
                  .where(AreaLineage.ancestor_id == bindparam("within")))

@@ -31,6 +31,7 @@ from workspace.models import (
 )
 from workspace.pages import COUNT_UP_TO, Page, read, read_counted
 from workspace.programmes import figures
+from workspace.reading import fixed_parameter
 
 FAR_FUTURE = date(9999, 12, 31)
 # The reasons a pair is listed, in the order the page names them.
@@ -312,9 +313,9 @@ def _paged(statement) -> tuple:
     counted = _kept_of("zones, counted") if statement is _kept_of("zones") else statement
     columns = list(counted.selected_columns)
     ids = counted.with_only_columns(*columns[:2]).order_by(None)
-    counting = select(func.count()).select_from(ids.limit(bindparam("up_to")).subquery())
+    counting = select(func.count()).select_from(ids.limit(fixed_parameter("up_to")).subquery())
     listed = _kept_of("zones, by score") if statement is _kept_of("zones") else statement
-    page = listed.limit(bindparam("limit")).offset(bindparam("offset"))
+    page = listed.limit(fixed_parameter("limit")).offset(fixed_parameter("offset"))
     if "zone_id" in statement.selected_columns:
         page, kept = page.subquery("page"), programme_overlaps
         page = (select(page.c.first_id, page.c.second_id, kept.c.meets_in_id.label("area_id"), page.c.score,

@@ -148,3 +148,30 @@ def test_the_focal_person_follows_their_actions_on_a_phone(open_page, live_serve
     expect(page).to_have_url(re.compile(r"/actions/timeline\?scope=mine$"))
     expect(page.locator("li.overdue").get_by_role("link", name=FIRST)).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
+
+
+def test_the_filter_box_reads_its_lists_when_opened(open_page, live_server, console_errors):
+    committee = factories.make_committee(name="Eastbrook Coordination Committee")
+    chair = factories.add_member(committee, factories.make_user(name="Samuel Otieno", sector="government"),
+                                 role="chair")
+    ngo = factories.make_organization(name="Community Action", kind="ngo")
+    other = factories.make_organization(name="Relief Partners", kind="ngo")
+    plan = factories.make_plan(committee)
+    factories.make_action(plan, organization=ngo, title=FIRST)
+    factories.make_action(plan, organization=other, title=SECOND)
+    page = open_page(**PHONE)
+    log_in_as(page, live_server, chair)
+
+    page.goto(live_server("/actions?scope=all"))
+    responsible = page.get_by_label("Responsible", exact=True)
+    expect(responsible.locator("option")).to_have_count(1)  # nothing read while the box is closed
+    page.get_by_text("Search and filter").click()
+    expect(responsible.locator("option", has_text="Community Action")).to_have_count(1)  # read on opening
+    responsible.select_option(label="Community Action")
+    page.get_by_role("button", name="Filter", exact=True).click()
+    table = page.locator(".actions-table")
+    expect(table.get_by_role("link", name=FIRST)).to_be_visible()
+    expect(table.get_by_role("link", name=SECOND)).to_have_count(0)
+    expect(page.get_by_label("Responsible", exact=True)).to_have_value(str(ngo.id))  # kept, box open
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not console_errors

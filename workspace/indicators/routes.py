@@ -4,7 +4,7 @@ from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup, escape
+from markupsafe import Markup
 from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -14,7 +14,7 @@ from workspace.committees import services as committee_services
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.forms import EmptyForm
-from workspace.formatting import as_number
+from workspace.formatting import as_number, escaped
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.indicators import bp, chart, evidence, periods, queue, services, signoff
 from workspace.indicators import reporting as reporting_queries
@@ -127,11 +127,6 @@ def _group_row(headings: tuple) -> str:
 # An entry returned to the group: its address, name, period, cell (if any) and the reason, escaped.
 _RETURNED = '<li><a href="{0}">{1}, {2}{3}</a>:\n      {4}</li>'
 
-# What markupsafe's escape() writes, in one call that makes no Markup: a page escapes hundreds.
-def _escaped(text) -> str:
-    return str(escape(text))
-
-
 @bp.route("/groups/<int:group_id>")
 @bp.route("/committees/<int:committee_id>/own-indicators")
 @login_required
@@ -165,8 +160,8 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     headings = tuple(map(Markup, (_("Indicator"), _("Latest"), _("Target"), _("Status"))))
     row_markup = _group_row(headings)
     # The rows' numbers and periods come formatted and escaped, once each a request.
-    shown_number = cache(lambda value: _escaped(number(value)))
-    shown_period = cache(lambda period: _escaped(period_label(period)))
+    shown_number = cache(lambda value: escaped(number(value)))
+    shown_period = cache(lambda period: escaped(period_label(period)))
     rows = []
     for (indicator_id, short_name, question, _why, _status, _unit, frequency, usual, direction, _proposed_by,
          latest_period, latest_value, latest_target, *entered_due) in adopted:
@@ -176,12 +171,12 @@ def group(group_id: int | None = None, committee_id: int | None = None):
         value = latest_value if latest_period is not None else None
         target = latest_target if latest_target is not None else usual
         rows.append((row_markup.format(
-            indicator_url.format(indicator_id), _escaped(short_name), _escaped(question),
+            indicator_url.format(indicator_id), escaped(short_name), escaped(question),
             "—" if value is None else f"{shown_number(value)} <small>{shown_period(latest_period)}</small>",
             "—" if target is None else shown_number(target)), standing(direction == "higher", value, target)))
     cells = cell_labels(v.cell for v in returned if v.cell)
-    returned = [Markup(_RETURNED.format(enter_url.format(period), _escaped(short_name), shown_period(period),
-                                        f" ({_escaped(cells[cell])})" if cell else "", _escaped(reason)))
+    returned = [Markup(_RETURNED.format(enter_url.format(period), escaped(short_name), shown_period(period),
+                                        f" ({escaped(cells[cell])})" if cell else "", escaped(reason)))
                 for period, cell, reason, short_name in returned]
     # Each proposal as shown, its words and (for the coordinator) its buttons' addresses worked out
     # here, as the rows are.
@@ -281,19 +276,19 @@ def indicator(indicator_id: int):
     headings = tuple(map(Markup, (_("Period"), _("Value"), _("Target"), _("Status"), _("State"), _("Comment"))))
     asked_as, why_changed, story_label = (Markup(_("Asked as")), Markup(_("Why it changed")),
                                           Markup(_("Story of change")))
-    rows = [(f'<tr>\n      <td data-label="{headings[0]}">{_escaped(periods.label(period))}\n        '
-             + (f'<br><small class="hint">{asked_as}: “{_escaped(wordings[version])}”</small>'
+    rows = [(f'<tr>\n      <td data-label="{headings[0]}">{escaped(periods.label(period))}\n        '
+             + (f'<br><small class="hint">{asked_as}: “{escaped(wordings[version])}”</small>'
                 if version != wording_version and wordings.get(version) else "")
-             + f'</td>\n      <td data-label="{headings[1]}" class="num">{_escaped(point.shown)}</td>'
-             f'\n      <td data-label="{headings[2]}" class="num">{_escaped(targets[point.target])}</td>'
+             + f'</td>\n      <td data-label="{headings[1]}" class="num">{escaped(point.shown)}</td>'
+             f'\n      <td data-label="{headings[2]}" class="num">{escaped(targets[point.target])}</td>'
              f'\n      <td data-label="{headings[3]}">',
              point.status,
-             f'</td>\n      <td data-label="{headings[4]}">{_escaped(states[signed or state])}'
-             + (f": {_escaped(reason)}" if state == "returned" and reason is not None else "")
-             + f'</td>\n      <td data-label="{headings[5]}">{_escaped(comment)}'
-             + (f"<br><small>{why_changed}: {_escaped(explanation)}</small>" if explanation else "")
+             f'</td>\n      <td data-label="{headings[4]}">{escaped(states[signed or state])}'
+             + (f": {escaped(reason)}" if state == "returned" and reason is not None else "")
+             + f'</td>\n      <td data-label="{headings[5]}">{escaped(comment)}'
+             + (f"<br><small>{why_changed}: {escaped(explanation)}</small>" if explanation else "")
              + "\n        "
-             + (f"<details><summary>{story_label}</summary>{_escaped(story)}</details>" if story else "")
+             + (f"<details><summary>{story_label}</summary>{escaped(story)}</details>" if story else "")
              + "</td>\n    </tr>\n")
             for (period, _number, state, reason, comment, explanation, story, version, signed), point
             in zip(reversed(series), reversed(drawn.points))] if drawn else []

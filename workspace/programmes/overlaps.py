@@ -323,7 +323,11 @@ def _paged(statement) -> tuple:
                 .join(kept, and_(kept.c.first_id == page.c.first_id, kept.c.second_id == page.c.second_id,
                                  kept.c.zone_id == page.c.zone_id))
                 .order_by(page.c.score.desc(), page.c.first_id, page.c.second_id))
-    # The page's rows carry the count (read_counted): one statement.
+    # The page's pairs with the name of the place they meet in, and the count (read_counted):
+    # one statement.
+    listed = page.subquery("listed")
+    page = (select(*listed.c, Area.name.label("area_name")).outerjoin(Area, Area.id == listed.c.area_id)
+            .order_by(listed.c.score.desc(), listed.c.first_id, listed.c.second_id))
     return counting, page.add_columns(counting.scalar_subquery())
 
 
@@ -350,21 +354,15 @@ def overlaps_page(statement, per_page: int, committee_id: int | None = None, pag
             clusters[cluster_id] = figures.label_of(ProgrammeCluster, key, cluster_name)
         programmes[programme_id] = Side(programme_id, name, organization_name, supports[support_kind],
                                         clusters[cluster_id])
-    areas = dict(read(_area_names(), {"ids": sorted({r.area_id for r in page.items})}).all())
     groups = _shared_groups([(r.first_id, r.second_id) for r in page.items], programme_ids)
     reviews = {}
     if committee_id is not None:
         reviews = {(r.first_id, r.second_id): r for r in db.session.scalars(
             _reviews(), {"committee_id": committee_id, "ids": programme_ids})}
-    page.items = [Overlap(programmes[r.first_id], programmes[r.second_id], r.score, areas.get(r.area_id, ""),
+    page.items = [Overlap(programmes[r.first_id], programmes[r.second_id], r.score, r.area_name or "",
                           groups.get((r.first_id, r.second_id), []), bool(r.same_support), bool(r.same_cluster),
                           reviews.get((r.first_id, r.second_id))) for r in page.items]
     return page
-
-
-@cache
-def _area_names():
-    return select(Area.id, Area.name).where(Area.id.in_(bindparam("ids", expanding=True)))
 
 
 @cache

@@ -43,6 +43,22 @@ def test_add_organization_without_javascript_redirects(client, admin):
     assert "Added Child Rights Forum." in client.get(response.headers["Location"]).get_data(as_text=True)
 
 
+def test_the_closed_add_form_reads_its_places_when_opened(client, admin):
+    import re
+
+    region = factories.make_area("Northern Region", "region")
+    html = client.get("/admin/organizations").get_data(as_text=True)
+    area_select = re.search(r'<select id="area_id"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert "<option" not in area_select  # nothing read for a box nobody opened
+    assert "toggle once from:closest details" in html
+    # Refused, the form comes back open with the places listed beside it.
+    html = client.post("/admin/organizations", data={"name": "", "kind": "ngo", "area_id": region.id}
+                       ).get_data(as_text=True)
+    assert '<details class="add" open>' in html
+    area_select = re.search(r'<select id="area_id"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert f'value="{region.id}" selected' in area_select and "National" in area_select
+
+
 @pytest.mark.parametrize("data, message", [
     ({"name": "", "kind": "ngo"}, "This field is required."),
     ({"name": "x" * 161, "kind": "ngo"}, "Field cannot be longer than 160 characters."),

@@ -270,8 +270,9 @@ class PickerField(SelectField):
         if missing:
             raise ValidationError(_("Not a valid choice."))
 
-    def __call__(self, **attributes):
-        return self.picker().render(self.id, **attributes)
+    def __call__(self, on_demand: bool = False, **attributes):
+        """on_demand: the field is in a closed box (Picker.render)."""
+        return self.picker().render(self.id, on_demand=on_demand, **attributes)
 
 
 class MultiPickerField(PickerField, SelectMultipleField):

@@ -91,7 +91,9 @@ def bounded_count(query: Select, up_to: int | None = None) -> tuple[int, bool]:
     """How many rows the query has, counting no further than up_to (COUNT_UP_TO), and whether
     there are more: a cost that does not grow with the table."""
     up_to = up_to or COUNT_UP_TO
-    counted = read(select(func.count()).select_from(query.order_by(None).limit(fixed(up_to + 1)).subquery())).scalar()
+    # The bound stays a parameter (not reading.fixed): the count of cases no rule routed, planned
+    # once for any values with its bound written in, took 3.3 ms instead of 0.9.
+    counted = read(select(func.count()).select_from(query.order_by(None).limit(up_to + 1).subquery())).scalar()
     return min(counted, up_to), counted > up_to
 
 

@@ -87,6 +87,9 @@ def test_a_community_member_enters_a_period_in_bengali(page, live_server, consol
     expect(heading).to_have_text(format_skeleton("yMMMM", month, locale="bn"))  # the month in Bengali
     expect(page.locator("legend", has_text="এই মাসে আমাদের কতজন")).to_be_visible()  # the group's own words
     page.get_by_label("Weekly savers", exact=True).fill("18")
+    # The value is checked as typed; the check's line moves the buttons down, so wait for it before
+    # pressing one (a click aimed before the move can land beside the button).
+    expect(page.locator(f"#check-{indicator.id}")).to_contain_text("✓")
     in_bengali_and_fits(page, "entry")
     page.get_by_role("button", name=bn("Submit for verification"), exact=True).click()
     expect(page.get_by_text(BENGALI.ngettext("%(num)s value submitted for verification.",

@@ -10,9 +10,9 @@ from datetime import date, datetime, timezone
 from functools import lru_cache
 
 from babel import dates, numbers
-from markupsafe import escape
 from flask.globals import _cv_app
 from flask_babel import get_locale, get_timezone
+from markupsafe import escape
 
 
 def reader_context():

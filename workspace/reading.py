@@ -32,16 +32,18 @@ def fixed(value):
     parameters. Made without the number after LIMIT (it assumes a tenth of the table) or the
     constant a column is compared with, that plan looks dearer than one made for the values, so
     PostgreSQL plans the statement again on every run; with the constants in the SQL, it keeps
-    one plan. For values that never vary with the request (a list's length, a level, a state)."""
+    one plan. For values that never vary with the request (a list's length, a level, a state).
+    Look at the plan it keeps (after ten runs): for the case list and a bounded count it kept a
+    slower one, and those keep their parameters (feedback.figures.offset_window, pages.bounded_count)."""
     if isinstance(value, (tuple, list)):
         return bindparam(None, list(value), expanding=True, literal_execute=True)
     return literal(value, literal_execute=True)
 
 
-def fixed_parameter(name: str):
-    """A whole-number parameter written into the SQL when the statement runs (see fixed()): for a
-    value that varies little and decides the plan, such as a page's length and start."""
-    return bindparam(name, type_=Integer, literal_execute=True)
+def fixed_parameter(name: str, type_=Integer):
+    """A parameter written into the SQL when the statement runs (see fixed()): for a value that
+    varies little and decides the plan, such as a page's length and start, or an area level."""
+    return bindparam(name, type_=type_, literal_execute=True)
 
 
 def reads_only(statement: str) -> bool:

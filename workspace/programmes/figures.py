@@ -25,6 +25,7 @@ from workspace.models import (
     ProgrammeCluster, ProgrammeYear, programme_areas, programme_groups, programme_presence,
 )
 from workspace.pages import read
+from workspace.reading import fixed_parameter
 
 # Per kept area and cluster: the programmes present and their organisations, whatever the year.
 programme_area_cells = Table(
@@ -234,8 +235,7 @@ def areas_at(level: str, within, per_page: int):
 @cache
 def _areas_at(inside: bool):
     # The level written into the SQL: a plan for "districts" is not one for "communities".
-    query = select(Area.id, Area.name).where(Area.level == bindparam("level", type_=String, literal_execute=True)
-                                             ).order_by(Area.name, Area.id)
+    query = select(Area.id, Area.name).where(Area.level == fixed_parameter("level", String)).order_by(Area.name, Area.id)
     if inside:
         query = (query.join(AreaLineage, AreaLineage.area_id == Area.id)
                  .where(AreaLineage.ancestor_id == bindparam("within")))

@@ -172,6 +172,30 @@ def test_handler_acknowledges_assigns_resolves_and_publishes(client, app, office
     assert "The payment was late." not in board and "Samuel" not in board
 
 
+def test_the_assign_box_of_a_handled_case_reads_its_lists_when_opened(client, app, count_queries, office):
+    """Someone handles the case: the Assign box is closed, and its pickers read only who is
+    chosen. A case nobody handles opens it, with the organisations listed."""
+    import re
+
+    handled = make_case(office)
+    login(client, office["handler"])
+    with count_queries() as closed:
+        html = client.get(f"/cases/{handled.id}").get_data(as_text=True)
+    organisations = re.search(r'<select id="organization_id"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert re.findall(r"<option value=\"\d+\"", organisations) == [f'<option value="{office["ngo"].id}"']
+    assert "toggle once from:closest details" in html and '<details class="add">' in html
+
+    unassigned = make_case(office, assigned_organization_id=None)
+    administrator = app.test_client()
+    login(administrator, factories.make_user(is_admin=True))
+    with count_queries() as opened:
+        html = administrator.get(f"/cases/{unassigned.id}").get_data(as_text=True)
+    assert '<details class="add" open>' in html and "toggle once" not in html
+    organisations = re.search(r'<select id="organization_id"[^>]*>(.*?)</select>', html, re.S).group(1)
+    assert "Coastal Livelihoods Trust" in organisations
+    assert closed.count < opened.count
+
+
 def test_a_case_cannot_skip_states(client, office):
     case = make_case(office)
     login(client, office["handler"])

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field as dataclass_field
 from functools import cache
 from typing import Callable
 
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, request
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import Select, bindparam, case, func, select
@@ -19,6 +19,7 @@ from wtforms import SelectField, SelectMultipleField
 from wtforms.validators import ValidationError
 
 from workspace import access
+from workspace.formatting import escaped
 from workspace.forms import optional_id
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.inputs import whole_number
@@ -219,6 +220,14 @@ class Picker:
         return ([(row.id, row.label, True) for row in found] +
                 [(row.id, row.label, False) for row in matches if row.id not in seen])
 
+    def options_html(self, on_demand: bool = False) -> Markup:
+        """The <option>s of the picker's <select>: the blank one, then options(on_demand). Written
+        with a format string rather than a template: a page with three pickers draws ninety."""
+        blank = f'<option value="">{escaped(self.blank)}</option>' if self.blank is not None else ""
+        return Markup(blank + "".join(
+            f'<option value="{id_}"{" selected" if chosen else ""}>{escaped(label)}</option>\n'
+            for id_, label, chosen in self.options(on_demand)))
+
     def existing(self, ids: list[int]) -> set[int]:
         """Which of these ids may be chosen (a record gone, or outside the kind, is not)."""
         if not ids:
@@ -302,4 +311,4 @@ def options(kind_name: str):
     chosen = request.args.getlist(name, type=whole_number)[:LIMIT]  # what is not an id is left out
     picker = Picker(kind_name, name, chosen, search_term(name), request.args.get("blank", "")[:80] or None,
                     multiple=request.args.get("multiple") == "1")
-    return render_template("_picker_options.html", picker=picker)
+    return picker.options_html()

@@ -257,10 +257,12 @@ def _matrix_rows(areas, cells, served, clusters, groups, labels) -> tuple[list, 
     made once a page, as the same few recur from cell to cell."""
     words = {}
 
-    def count_words(singular, plural, number):
-        key = (singular, number)
+    def count_words(what, number):
+        # The messages written out here, not in the f-strings below, where they are not collected.
+        key = (what, number)
         if key not in words:
-            words[key] = escape(ngettext(singular, plural, number))
+            words[key] = escape(ngettext("%(num)s programme", "%(num)s programmes", number) if what == "programmes"
+                                else ngettext("%(num)s organisation", "%(num)s organisations", number))
         return words[key]
 
     people_words = _("%(people)s people planned")
@@ -280,7 +282,7 @@ def _matrix_rows(areas, cells, served, clusters, groups, labels) -> tuple[list, 
         key = (group_id, number)
         if key not in gap_cells:
             gap_cells[key] = (f'<td data-label="{label}">'
-                              f'{count_words("%(num)s programme", "%(num)s programmes", number)}</td>' if number else
+                              f'{count_words("programmes", number)}</td>' if number else
                               f'<td data-label="{label}"><strong class="gap">{gap}</strong></td>')
         return gap_cells[key]
 
@@ -294,9 +296,9 @@ def _matrix_rows(areas, cells, served, clusters, groups, labels) -> tuple[list, 
                 continue
             row.append(opening)
             row.append(href.format(area_id))
-            row.append(f'">{count_words("%(num)s programme", "%(num)s programmes", cell.programmes)}</a>'
+            row.append(f'">{count_words("programmes", cell.programmes)}</a>'
                        f'<span class="meta">'
-                       f'{count_words("%(num)s organisation", "%(num)s organisations", cell.organizations)}</span>')
+                       f'{count_words("organisations", cell.organizations)}</span>')
             if cell.people:
                 row.append(f'<span class="meta">{escape(people_words % {"people": as_number(cell.people)})}</span>')
             row.extend(f'<span class="meta">{escape(as_money(amount, currency))}</span>'

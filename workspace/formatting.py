@@ -126,3 +126,8 @@ def escaped(text) -> str:
     rows built with format strings (actions.rows, the group page): a page escapes hundreds of
     values, and a Markup object for each costs more than the escaping."""
     return str(escape(text))
+
+
+def braced(text) -> str:
+    """A translated word written into a format string, escaped, its braces kept as they are."""
+    return escaped(text).replace("{", "{{").replace("}", "}}")

@@ -11,7 +11,7 @@ from functools import cache
 from markupsafe import Markup
 
 from workspace.actions import STATUS_BADGES
-from workspace.formatting import escaped
+from workspace.formatting import braced, escaped
 from workspace.i18n import gettext as _
 from workspace.labels import translated
 from workspace.links import url_pattern
@@ -23,18 +23,13 @@ def _badge(text, kind: str) -> str:
     return f'<span class="badge badge-{kind}">{escaped(text)}</span>'
 
 
-def _braced(text: str) -> str:
-    """A translated word written into a format string: its braces kept as they are."""
-    return escaped(text).replace("{", "{{").replace("}", "}}")
-
-
 @cache
 def _table_row(action: str, responsible: str, due: str, status: str, progress: str) -> str:
     """A table row's format, the column names written in: {0} the row's class, {1} the action's
     address, {2} its title, {3} its plan's owner, {4} the plan, {5} the responsible organisation,
     {6} the focal person's line (or nothing), {7} the due date, {8} the overdue badge (or nothing),
     {9} the status badge, {10} the progress."""
-    action, responsible, due, status, progress = map(_braced, (action, responsible, due, status, progress))
+    action, responsible, due, status, progress = map(braced, (action, responsible, due, status, progress))
     return (f'<tr class="{{0}}">\n      <td data-label="{action}"><a href="{{1}}">{{2}}</a><br>\n'
             f'        <small class="hint">{{3}} · {{4}}</small></td>\n'
             f'      <td data-label="{responsible}"><span>{{5}}{{6}}</span></td>\n'

@@ -14,9 +14,8 @@ from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
 from workspace.labels import translated
-from workspace.links import url_pattern
 from workspace.models import (
-    AREA_LEVELS, ORGANIZATION_KINDS, Area, AreaLineage, GroupRole, Organization, User, tree_order,
+    ORGANIZATION_KINDS, Area, AreaLineage, GroupRole, Organization, User, tree_order,
 )
 from workspace.pages import paginate, paginate_built, render_page, wants_fragment
 
@@ -56,10 +55,8 @@ def _organizations_listed(by_words: bool, by_kind: bool) -> Select:
 
 
 def organization_row_context() -> dict:
-    """What _organization_row.html draws its rows with: kinds translated and links built once a page."""
-    return {"kind_names": translated(ORGANIZATION_KINDS),
-            "organization_href": url_pattern("admin.organization", "organization_id"),
-            "edit_href": url_pattern("admin.edit_organization", "organization_id")}
+    """The kinds translated, for the list's filter."""
+    return {"kind_names": translated(ORGANIZATION_KINDS)}
 
 
 @cache  # built once, its cache key too: each use only binds the page's ids
@@ -156,13 +153,7 @@ def areas_page(form: AreaForm, status: int = 200):
         rows, page = [(area.id, area.name, area.level, depth, None) for area, depth in tree_order(part)], None
     ancestors = _lineage(within) + [within] if within else []
     return render_page("admin/areas.html", "admin/_areas_section.html", status, form=form, rows=rows, page=page,
-                       q=q, within=within, ancestors=ancestors, **area_row_context())
-
-
-def area_row_context() -> dict:
-    """What _area_row.html draws its rows with: levels translated and links built once a page."""
-    return {"level_names": translated(AREA_LEVELS), "area_href": url_pattern("admin.area", "area_id"),
-            "inside_href": url_pattern("admin.areas", "within"), "edit_href": url_pattern("admin.edit_area", "area_id")}
+                       q=q, within=within, ancestors=ancestors)
 
 
 # The statements are built once (each use adds to a copy); building them costs more than running them.
@@ -211,7 +202,7 @@ def area(area_id: int):
     area = db.get_or_404(Area, area_id)
     depth = len(list(_ancestors(area)))
     if wants_fragment():
-        return render_template("admin/_area_row.html", record=area, depth=depth, **area_row_context())
+        return render_template("admin/_area_row.html", record=area, depth=depth)
     organizations = db.session.scalars(
         select(Organization).where(Organization.area_id == area.id).order_by(Organization.name).limit(200)).all()
     return render_template("admin/area.html", record=area, ancestors=list(reversed(list(_ancestors(area)))),
@@ -230,7 +221,7 @@ def edit_area(area_id: int):
     area = db.get_or_404(Area, area_id)
     form = AreaEditForm(obj=area, record=area)
     return edit_row(form, area, templates=AREA_TEMPLATES, list_endpoint="admin.areas",
-                    context={"depth": len(list(_ancestors(area))), **area_row_context()})
+                    context={"depth": len(list(_ancestors(area)))})
 
 
 @bp.route("/areas/<int:area_id>/delete", methods=["POST"])

@@ -128,8 +128,28 @@ def test_administrators_keep_the_rules_on_a_page(client, tree):
     assert db.session.scalar(db.select(RoutingRule)) is None
 
 
+def test_the_add_form_under_a_list_of_rules_reads_its_lists_when_opened(client, tree):
+    """With no rule yet, or a rule refused, the form is open with its lists; under a list of
+    rules it is closed, and its pickers fetch their lists when it is opened."""
+    import re
+
+    def organisations(html):
+        return re.search(r'<select id="organization_id"[^>]*>(.*?)</select>', html, re.S).group(1)
+
+    login(client, tree["admin"])
+    empty = client.get("/admin/routing").get_data(as_text=True)
+    assert '<details class="add" open>' in empty and "Coastal Livelihoods Trust" in organisations(empty)
+    rule(tree, tree["district_ngo"], area=tree["district"])
+    listed = client.get("/admin/routing").get_data(as_text=True)
+    assert '<details class="add">' in listed and "toggle once from:closest details" in listed
+    assert not re.search(r'<option value="\d', organisations(listed))
+    refused = client.post("/admin/routing", data={"category": ""}).get_data(as_text=True)
+    assert '<details class="add" open>' in refused and "Coastal Livelihoods Trust" in organisations(refused)
+
+
 def test_the_rules_page_and_the_home_page_run_fixed_queries(client, tree, count_queries):
     login(client, tree["admin"])
+    rule(tree, tree["district_ngo"], area=tree["district"])
     with count_queries() as few:
         client.get("/admin/routing")
     with count_queries() as home_few:

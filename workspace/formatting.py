@@ -131,3 +131,8 @@ def escaped(text) -> str:
 def braced(text) -> str:
     """A translated word written into a format string, escaped, its braces kept as they are."""
     return escaped(text).replace("{", "{{").replace("}", "}}")
+
+
+def badge(text, kind: str) -> str:
+    """A badge as the badge macro of _macros.html writes it, for rows built with format strings."""
+    return f'<span class="badge badge-{kind}">{escaped(text)}</span>'

@@ -11,16 +11,11 @@ from functools import cache
 from markupsafe import Markup
 
 from workspace.actions import STATUS_BADGES
-from workspace.formatting import braced, escaped
+from workspace.formatting import badge, braced, escaped
 from workspace.i18n import gettext as _
 from workspace.labels import translated
 from workspace.links import url_pattern
 from workspace.models import ACTION_STATUSES
-
-
-def _badge(text, kind: str) -> str:
-    # As the badge macro of _macros.html writes it.
-    return f'<span class="badge badge-{kind}">{escaped(text)}</span>'
 
 
 @cache
@@ -43,9 +38,9 @@ def table_rows(actions, date_texts) -> Markup:
     """The <tr>s of the action table for these ListedActions (queries.py); date_texts: the page's
     dates as shown (routes.DateTexts)."""
     row = _table_row(_("Action"), _("Responsible"), _("Due"), _("Status"), _("Progress"))
-    focal, overdue = escaped(_("Focal person")), " " + _badge(_("overdue"), "bad")
+    focal, overdue = escaped(_("Focal person")), " " + badge(_("overdue"), "bad")
     names = translated(ACTION_STATUSES)
-    badges = {status: _badge(name, STATUS_BADGES[status]) for status, name in names.items()}
+    badges = {status: badge(name, STATUS_BADGES[status]) for status, name in names.items()}
     href = url_pattern("actions.action", "action_id")
     return Markup("".join(row.format(
         "overdue" if action.overdue else "", href.format(action.id), escaped(action.title),
@@ -66,7 +61,7 @@ _BAR = ('<li class="{0}">\n      <a href="{1}">{2}</a>\n      <small>{3} → {4}
 
 def timeline_rows(bars, date_texts) -> Markup:
     """The <li>s of the timeline for these bars (timeline.Bar)."""
-    overdue = _badge(_("overdue"), "bad")
+    overdue = badge(_("overdue"), "bad")
     names = {status: escaped(name) for status, name in translated(ACTION_STATUSES).items()}
     href = url_pattern("actions.action", "action_id")
     return Markup("".join(_BAR.format(

@@ -1,5 +1,6 @@
-"""The rows of the area tree and of the organisation list as markup, written here rather than row
-by row in their templates: the top of the tree draws a hundred rows or more, and a template spends
+"""The rows of the area tree, the organisation list and the list of people as markup, written here
+rather than row by row in their templates: the top of the tree draws a hundred rows or more, a list
+fifty, and a template spends
 on every value of every row what a format string does once (the area rows were about a third of
 the page's time). The templates keep the rest of the page; what a row says and how it looks are
 the same, and the inline edits swap back the same row.
@@ -9,11 +10,11 @@ the row's format once a page.
 """
 from markupsafe import Markup
 
-from workspace.formatting import as_number, braced, escaped
+from workspace.formatting import as_datetime, as_number, badge, braced, escaped
 from workspace.i18n import gettext as _
 from workspace.labels import translated
 from workspace.links import url_pattern
-from workspace.models import AREA_LEVELS, ORGANIZATION_KINDS
+from workspace.models import AREA_LEVELS, ORGANIZATION_KINDS, SECTOR_OF_KIND, SECTORS
 
 # The link to a row's edit form, which htmx swaps in for the row: {0} its address, {1} "Edit",
 # {2} the area's or organisation's name (for a screen reader: which one).
@@ -57,3 +58,24 @@ def organization_rows(rows) -> Markup:
         drawn.append(row.format(id_, organization_href.format(id_), name, kinds[kind], escaped(area),
                                 escaped(as_number(people)), _EDIT_LINK.format(edit_href.format(id_), edit_word, name)))
     return Markup("".join(drawn))
+
+
+def user_rows(rows) -> Markup:
+    """The <tr>s of the list of people for rows of (id, name, email, is_admin, active, has_password,
+    last_login_at, organisation's name, its kind)."""
+    words = [braced(_(word)) for word in ("Name", "Email", "Organisation", "Sector", "Status", "Last login")]
+    row = (f'<tr>\n      <td data-label="{words[0]}"><a href="{{0}}">{{1}}</a>\n        {{2}}</td>\n'
+           f'      <td data-label="{words[1]}">{{3}}</td>\n      <td data-label="{words[2]}">{{4}}</td>\n'
+           f'      <td data-label="{words[3]}">{{5}}</td>\n      <td data-label="{words[4]}">\n        {{6}}\n      </td>\n'
+           f'      <td data-label="{words[5]}">{{7}}</td>\n    </tr>\n')
+    sectors = {kind: escaped(name) for kind, name in translated(
+        {kind: SECTORS[sector] for kind, sector in SECTOR_OF_KIND.items()}).items()}
+    admin, deactivated = badge(_("administrator"), "info"), badge(_("deactivated"), "muted")
+    awaiting, active_badge = badge(_("awaiting password"), "warn"), badge(_("active"), "ok")
+    never = escaped(_("never"))
+    user_href = url_pattern("admin.user", "user_id")
+    return Markup("".join(row.format(
+        user_href.format(id_), escaped(name), admin if is_admin else "", escaped(email), escaped(organization),
+        sectors[kind], deactivated if not active else awaiting if not has_password else active_badge,
+        escaped(as_datetime(last_login_at)) if last_login_at else never)
+        for id_, name, email, is_admin, active, has_password, last_login_at, organization, kind in rows))

@@ -13,12 +13,10 @@ from workspace.admin.forms import NewUserForm, UserEditForm
 from workspace.forms import EmptyForm
 from workspace.extensions import db
 from workspace.i18n import gettext as _
-from workspace.links import url_pattern
 from workspace.pages import paginate_built
 from workspace.pickers import Picker, search_term
 from workspace.inputs import whole_number
-from workspace.labels import translated
-from workspace.models import SECTOR_OF_KIND, SECTORS, Organization, User
+from workspace.models import Organization, User
 
 STATUSES = {"active": True, "deactivated": False}
 
@@ -37,8 +35,6 @@ def users():
     rows = sorted(db.session.execute(_people_rows(), {"ids": page.items}).all(),
                   key=lambda row: position[row.id]) if page.items else []
     return render_template("admin/users.html", page=page, rows=rows, q=q, status=status,
-                           user_href=url_pattern("admin.user", "user_id"),
-                           sector_names=translated({kind: SECTORS[sector] for kind, sector in SECTOR_OF_KIND.items()}),
                            organizations=Picker("organizations", "organization", [organization_id] if organization_id else [],
                                                 search_term("organization"), _("All organisations")))
 

@@ -298,6 +298,50 @@ def test_someone_who_sees_many_actions_gets_the_same_list_read_in_due_order(clie
     assert len(collected) == 7
 
 
+def test_a_count_past_its_bound_is_remembered_and_one_within_it_is_not(client, world, count_queries,
+                                                                        monkeypatch):
+    """A list counted past its bound ("more than ...") is not counted again on the next view for
+    a while (pages.FULL_COUNT_KEPT); a count within the bound is read on every view. The same for
+    a list paged through pages.paginate_built (the list of people)."""
+    from workspace import pages
+
+    for n in range(5):
+        factories.make_action(world["plan"], organization=world["ngo"], title=f"Step {n}", due_days=n + 1)
+    login(client, world["chair"])
+    monkeypatch.setattr(pages, "COUNT_UP_TO", 3)
+    client.application.config["PER_PAGE"] = 2
+    with count_queries() as first:
+        assert "more than 3" in client.get("/actions").get_data(as_text=True)
+    with count_queries() as again:
+        text = client.get("/actions?page=2").get_data(as_text=True)
+    assert "more than 3" in text and "Step 2" in text and again.count == first.count - 1
+    with count_queries() as within:
+        text = client.get("/actions?q=Step+2").get_data(as_text=True)
+    assert "Step 2" in text and "Step 3" not in text
+    with count_queries() as within_again:
+        client.get("/actions?q=Step+2")
+    assert within_again.count == within.count
+    # Remembered for a while only.
+    monkeypatch.setattr(pages, "FULL_COUNT_KEPT", 0)
+    pages.forget_counts()
+    client.get("/actions")
+    with count_queries() as later:
+        client.get("/actions")
+    assert later.count == first.count
+
+    monkeypatch.setattr(pages, "FULL_COUNT_KEPT", 60)
+    for _ in range(4):
+        factories.make_user()
+    admin = factories.make_user(is_admin=True)
+    administrator = client.application.test_client()
+    login(administrator, admin)
+    with count_queries() as first:
+        assert "more than 3" in administrator.get("/admin/users").get_data(as_text=True)
+    with count_queries() as again:
+        assert "more than 3" in administrator.get("/admin/users").get_data(as_text=True)
+    assert "counted_rows" in " ".join(first.statements) and "counted_rows" not in " ".join(again.statements)
+
+
 def test_filters(client, world):
     plan = world["plan"]
     factories.make_action(plan, organization=world["ngo"], title="Late one", start_days=-30, due_days=-1)

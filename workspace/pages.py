@@ -1,5 +1,6 @@
 """Page or fragment: the one place that decides what an htmx request gets back."""
 import math
+import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -87,6 +88,45 @@ def page_asked(total: int, per_page: int, page_number: int | None = None) -> int
     return min(max(page_number, 1), max(1, math.ceil(total / per_page)))
 
 
+# A count that reached its bound ("more than 1,000") is remembered for FULL_COUNT_KEPT seconds,
+# by list, bound and parameters (the person's, the filters'): it stays true while someone pages
+# through a long list, and counting to the bound again cost more than the page itself (a chair's
+# actions: 2 to 3 ms on PostgreSQL). A count under the bound is read every time: it changes as
+# records are added and removed. Each process keeps its own; at most FULL_COUNTS_KEPT of them.
+FULL_COUNT_KEPT = 60
+FULL_COUNTS_KEPT = 4096
+_full_counts: dict[tuple, float] = {}
+
+
+def _full_count_key(statement, up_to: int, parameters: dict) -> tuple | None:
+    try:
+        key = (id(statement), up_to, *sorted((name, tuple(value) if isinstance(value, list) else value)
+                                              for name, value in parameters.items()))
+        hash(key)
+    except TypeError:  # a value that cannot be a key: not remembered
+        return None
+    return key
+
+
+def known_full(statement, up_to: int, parameters: dict) -> bool:
+    """Whether this list's count reached up_to less than FULL_COUNT_KEPT seconds ago."""
+    key = _full_count_key(statement, up_to, parameters)
+    return key is not None and _full_counts.get(key, 0) > time.monotonic()
+
+
+def remember_count(statement, up_to: int, parameters: dict, counted: int) -> None:
+    """Remembers a count past its bound (see known_full); a count within it is not kept."""
+    key = _full_count_key(statement, up_to, parameters)
+    if counted > up_to and key is not None:
+        if len(_full_counts) >= FULL_COUNTS_KEPT:
+            _full_counts.clear()
+        _full_counts[key] = time.monotonic() + FULL_COUNT_KEPT
+
+
+def forget_counts() -> None:
+    _full_counts.clear()
+
+
 def bounded_count(query: Select, up_to: int | None = None) -> tuple[int, bool]:
     """How many rows the query has, counting no further than up_to (COUNT_UP_TO), and whether
     there are more: a cost that does not grow with the table."""
@@ -136,24 +176,32 @@ def paginate_built(query: Select, parameters: dict, per_page: int, rows: Callabl
         number = page_asked(min(counted, up_to), per_page)
         return Page(db.session.scalars(listed, at(number)).unique().all(), number, per_page, min(counted, up_to),
                     counted > up_to)
-    result, number, counted = read_counted(with_count, counted_statement, parameters, at, per_page, up_to)
+    result, number, counted = read_counted(with_count, counted_statement, parameters, at, per_page, up_to,
+                                           listed=listed)
     items = result.all() if rows or whole_rows else result.scalars().all()
     return Page(items, number, per_page, min(counted, up_to), counted > up_to)
 
 
 def read_counted(with_count: Select, counting: Select, counting_parameters: dict, at: Callable[[int], dict],
-                 per_page: int, up_to: int, page_number: int | None = None) -> tuple[Result, int, int]:
+                 per_page: int, up_to: int, page_number: int | None = None,
+                 listed: Select | None = None) -> tuple[Result, int, int]:
     """(the page's rows, its number, the rows counted up to up_to + 1) from a page's statement
     whose last column is the count (with_count): one statement. at(number) is its parameters for
     a page. The count alone (counting, with counting_parameters) is read only when the page asked
     for (page_number, else ?page=) is empty: an empty list, or a page past the last one, which
     then shows the last. The rows come without the count's column, by name and position as the
-    page's statement gives them."""
+    page's statement gives them. listed: the page's statement without the count, read instead
+    while the list's count is known to be past its bound (known_full)."""
     asked = min(page_number or requested_page(), max(1, math.ceil(up_to / per_page)))  # never past the count
+    if listed is not None and known_full(with_count, up_to, counting_parameters):
+        found = read(listed, at(asked)).freeze()
+        if found().first() is not None:
+            return found(), asked, up_to + 1
     found = read(with_count, at(asked)).freeze()
     fetched = found().all()
     if fetched:
         counted, number = fetched[0][-1], asked
+        remember_count(with_count, up_to, counting_parameters, counted)
     else:
         counted = read(counting, counting_parameters).scalar()
         number = page_asked(min(counted, up_to), per_page, page_number)

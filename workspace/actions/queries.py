@@ -261,12 +261,17 @@ def statement(shape: Shape, purpose: str, in_due_order: bool = False) -> Select:
 
 def find_actions(user, filters: ActionFilters, today: date, per_page: int, seen: bool = False) -> Page:
     """One page of the actions the person sees and the filters ask for, as ListedActions, and
-    their count up to pages.COUNT_UP_TO: two queries (and seen_plans, once a request). seen: see
-    Shape.of."""
+    their count up to pages.COUNT_UP_TO: two queries (and seen_plans, once a request), one while
+    the count is known to be past it (pages.known_full). seen: see Shape.of."""
     shape = Shape.of(user, filters, seen)
     given = values(user, filters, today, shape)
     up_to = pages.COUNT_UP_TO
-    counted = read(statement(shape, "count", shape.narrow), {**given, "up_to": up_to + 1}).scalar()
+    counting = statement(shape, "count", shape.narrow)
+    if pages.known_full(counting, up_to, given):
+        counted = up_to + 1
+    else:
+        counted = read(counting, {**given, "up_to": up_to + 1}).scalar()
+        pages.remember_count(counting, up_to, given, counted)
     total, more = min(counted, up_to), counted > up_to
     number = page_asked(total, per_page)
     rows = read(statement(shape, "page", shape.narrow or more),

@@ -499,3 +499,33 @@ def test_a_programme_page_runs_a_fixed_number_of_queries(client, country, count_
     db.session.commit()
     assert count() == few
 
+
+
+def test_a_programme_page_lists_its_open_actions_seen_and_adopted_indicators(client, country):
+    """The programme's open actions the reader may see (by plan, organisation or as focal person),
+    soonest due first, and its adopted indicators with whose they are."""
+    from workspace.models import Indicator
+
+    programme = factories.make_programme("Old age allowance", organization=country["ngo"], areas=[country["district"]])
+    committee = factories.make_committee("Mapleton Committee", level="district", area=country["district"])
+    factories.add_member(committee, user=country["grace"])
+    seen_plan, unseen_plan = factories.make_plan(committee), factories.make_plan(factories.make_committee("Elsewhere"))
+    factories.make_action(seen_plan, title="Register the elderly", due_days=9, programme_id=programme.id)
+    factories.make_action(unseen_plan, organization=country["ngo"], title="Our organisation's", due_days=3,
+                          programme_id=programme.id)
+    factories.make_action(unseen_plan, title="Not ours", due_days=1, programme_id=programme.id)
+    factories.make_action(seen_plan, title="Finished", due_days=2, status="done", progress=100,
+                          programme_id=programme.id)
+    group = factories.make_organization("Kanta Savings Group", kind="community_group", area=country["village"])
+    for name, status in [("Allowances received", "adopted"), ("Proposed only", "proposed")]:
+        db.session.add(Indicator(organization=group, short_name=name, question="How many?", unit="count",
+                                 status=status, programme_id=programme.id))
+    db.session.add(Indicator(committee=committee, short_name="Meetings on the allowance", question="How many?",
+                             unit="count", status="adopted", programme_id=programme.id))
+    db.session.commit()
+    login(client, country["grace"])
+    text = client.get(f"/programmes/{programme.id}").get_data(as_text=True)
+    assert text.index("Our organisation&#39;s") < text.index("Register the elderly")
+    assert "Not ours" not in text and "Finished" not in text
+    assert "Allowances received" in text and "Kanta Savings Group" in text and "Proposed only" not in text
+    assert "Meetings on the allowance" in text and "Mapleton Committee" in text

@@ -3,6 +3,7 @@ what where, and spending."""
 from collections import OrderedDict
 from contextlib import suppress
 from functools import cache
+from typing import NamedTuple
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
@@ -24,9 +25,9 @@ from workspace.inputs import whole_number
 from workspace.labels import translated
 from workspace.links import url_pattern
 from workspace.models import (
-    AREA_LEVELS, CATEGORIES, OPEN_STATUSES, PROGRAMME_STATUSES, SECTORS, SUPPORT_KINDS, Action, Area,
-    FeedbackCase, Indicator, LifecycleGroup, Organization, Programme, ProgrammeCluster, ProgrammeYear, programme_areas,
-    programme_groups, programme_partners, within_area,
+    AREA_LEVELS, CATEGORIES, OPEN_STATUSES, PROGRAMME_STATUSES, SECTORS, SUPPORT_KINDS, Action, ActionPlan, Area,
+    Committee, FeedbackCase, Indicator, LifecycleGroup, Organization, Programme, ProgrammeCluster, ProgrammeYear,
+    programme_areas, programme_groups, programme_partners, within_area,
 )
 from workspace.pages import paginate_built, read, render_form, render_page
 from workspace.pickers import Picker, search_term
@@ -168,16 +169,39 @@ def _programme_statements() -> dict:
                         ProgrammeYear.reached_note, ProgrammeYear.budget, ProgrammeYear.currency,
                         ProgrammeYear.funding_source)
         .where(ProgrammeYear.programme_id == programme_id).order_by(ProgrammeYear.year.desc()),
-        "actions": select(Action).where(Action.programme_id == programme_id, Action.status.in_(OPEN_STATUSES))
-        .order_by(Action.due_date, Action.id).limit(20).options(joinedload(Action.plan)),
+        # The actions and indicators as the columns shown (and those access.can_see_action reads),
+        # not records: loading forty records cost more than the rest of these lists.
+        "actions": select(Action.id, Action.title, Action.due_date, Action.responsible_organization_id,
+                          Action.focal_person_id, ActionPlan.committee_id, ActionPlan.organization_id)
+        .join(ActionPlan, ActionPlan.id == Action.plan_id)
+        .where(Action.programme_id == programme_id, Action.status.in_(OPEN_STATUSES))
+        .order_by(Action.due_date, Action.id).limit(20),
         # Found through the programme index in a subquery: where few indicators name a programme,
         # SQLite's statistics have it scan them all for `programme_id = ?` instead.
-        "indicators": select(Indicator).where(
-            Indicator.id.in_(select(Indicator.id).where(Indicator.programme_id == programme_id).scalar_subquery()),
-            Indicator.status == "adopted")
-        .order_by(Indicator.short_name).limit(20).options(joinedload(Indicator.organization),
-                                                          joinedload(Indicator.committee)),
+        "indicators": select(Indicator.id, Indicator.short_name,
+                             func.coalesce(Organization.name, Committee.name).label("owner_name"))
+        .outerjoin(Organization, Organization.id == Indicator.organization_id)
+        .outerjoin(Committee, Committee.id == Indicator.committee_id)
+        .where(Indicator.id.in_(select(Indicator.id).where(Indicator.programme_id == programme_id).scalar_subquery()),
+               Indicator.status == "adopted")
+        .order_by(Indicator.short_name).limit(20),
     }
+
+
+class _PlanSeen(NamedTuple):
+    """What access.can_see_plan reads of a plan."""
+    committee_id: int | None
+    organization_id: int | None
+
+
+class _ActionShown(NamedTuple):
+    """An open action of the programme as its page lists it, with what access.can_see_action reads."""
+    id: int
+    title: str
+    due_date: object
+    responsible_organization_id: int
+    focal_person_id: int | None
+    plan: _PlanSeen
 
 
 @bp.route("/programmes/<int:programme_id>")
@@ -198,9 +222,9 @@ def programme(programme_id: int):
         else:
             linked["cases"][name] = some_id
     linked["years"] = read(statements["years"], asked).all()
-    actions = [action for action in db.session.scalars(statements["actions"], asked)
-               if access.can_see_action(current_user, action)]
-    indicators = db.session.scalars(statements["indicators"], asked).all()
+    shown = (_ActionShown(*row[:5], _PlanSeen(*row[5:])) for row in read(statements["actions"], asked))
+    actions = [action for action in shown if access.can_see_action(current_user, action)]
+    indicators = read(statements["indicators"], asked).all()
     statement, parameters = overlaps.programme_pairs(programme.id)
     page = overlaps.overlaps_page(statement, OVERLAPS_ON_PAGE, parameters=parameters,
                                   page_number=request.args.get("page", 1, type=whole_number))

@@ -330,6 +330,22 @@ def test_the_queue_shows_the_last_total_and_the_period_s_own_target(client, grou
     assert "<dd>40</dd>" in client.get(f"/groups/{group['group'].id}/verify").get_data(as_text=True)
 
 
+def test_the_queue_shows_what_came_with_a_value_and_no_decision_on_ones_own(client, group):
+    """An item shows who entered it, the means of verification, the comment and why it changed;
+    a value the verifier entered shows a note instead of the forms that decide it."""
+    theirs = make_indicator(group["group"], short_name="Savers", verification="The <record> book")
+    own = make_indicator(group["group"], short_name="Loans")
+    value = submitted(group, theirs, group["member"])
+    value.comment, value.explanation = "Two were ill", "More joined & saved"
+    submitted(group, own, group["verifier"])
+    db.session.commit()
+    login(client, group["verifier"])
+    queue = client.get(f"/groups/{group['group'].id}/verify").get_data(as_text=True)
+    assert "entered by Nasima" in queue and "check against: The &lt;record&gt; book" in queue
+    assert '<p dir="auto">Two were ill</p>' in queue and "Why it changed:</strong> More joined &amp; saved" in queue
+    assert queue.count('name="reason"') == 1 and "someone else verifies it" in queue
+
+
 def test_a_split_period_is_decided_whole_and_listed_once(client, app, group):
     indicator = make_indicator(group["group"], dimensions=["sex"], target=40)
     member = app.test_client()

@@ -16,11 +16,10 @@ from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.formatting import as_number, escaped
 from workspace.i18n import gettext as _, lazy_gettext as _l
-from workspace.indicators import bp, chart, evidence, periods, queue, services, signoff
+from workspace.indicators import bp, chart, evidence, periods, queue, queue_items, services, signoff
 from workspace.indicators import reporting as reporting_queries
 from workspace.indicators.forms import (
-    REASON_LABEL, REASON_LENGTH, IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, SignoffForm, TargetForm,
-    VerifyAllForm, VerifyForm,
+    IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, SignoffForm, TargetForm, VerifyAllForm, VerifyForm,
 )
 from workspace.indicators.loaders import get_indicator_or_404, get_owner_or_404, get_value_or_404
 from workspace.indicators.owners import owner_of
@@ -361,13 +360,7 @@ def verify_queue(group_id: int | None = None, committee_id: int | None = None):
     return render_template("indicators/verify.html", owner=owner, page=page, periods=queue.by_period(page.items),
                            period_label=periods.label,
                            held=evidence.of_pairs((item.indicator.id, item.period) for item in page.items),
-                           file_url=url_pattern("indicators.evidence_file", "evidence_id"),
-                           verify_url=url_pattern("indicators.verify_value", "value_id"),
-                           return_url=url_pattern("indicators.return_value", "value_id"),
-                           reason_label=str(REASON_LABEL), reason_length=REASON_LENGTH,
-                           # Translated once a page (as markup, as in templates), filled in once an item.
-                           entered_by=Markup(_("entered by %(name)s")),
-                           check_against=Markup(_("check against: %(means)s")))
+                           waiting_items=queue_items.waiting_items)
 
 
 @bp.route("/groups/<int:group_id>/verify/all", methods=["POST"])

@@ -307,9 +307,10 @@ def programme_pairs(programme_id: int, min_score: int = 3) -> tuple:
 
 @lru_cache(maxsize=32)
 def _paged(statement) -> tuple:
-    """(how many rows, up to `up_to`; a page of them at `limit` and `offset`): built once for a
-    statement built once. The pairs are counted on their two ids; a page of kept pairs found on
-    the zone index's columns (ids_only) has its rows read for its pairs alone."""
+    """(how many rows, up to `up_to`; a page of them at `limit` and `offset`, with that count as
+    its last column; the same page without it): built once for a statement built once. The pairs
+    are counted on their two ids; a page of kept pairs found on the zone index's columns
+    (ids_only) has its rows read for its pairs alone."""
     counted = _kept_of("zones, counted") if statement is _kept_of("zones") else statement
     columns = list(counted.selected_columns)
     ids = counted.with_only_columns(*columns[:2]).order_by(None)
@@ -328,7 +329,7 @@ def _paged(statement) -> tuple:
     listed = page.subquery("listed")
     page = (select(*listed.c, Area.name.label("area_name")).outerjoin(Area, Area.id == listed.c.area_id)
             .order_by(listed.c.score.desc(), listed.c.first_id, listed.c.second_id))
-    return counting, page.add_columns(counting.scalar_subquery())
+    return counting, page.add_columns(counting.scalar_subquery()), page
 
 
 def overlaps_page(statement, per_page: int, committee_id: int | None = None, page_number: int | None = None,
@@ -336,12 +337,12 @@ def overlaps_page(statement, per_page: int, committee_id: int | None = None, pag
     """A page of overlaps, with their programmes, shared groups, a shared place and the
     committee's verdicts: a fixed number of queries whatever the number of pairs."""
     parameters = parameters or {}
-    counting, paging = _paged(statement)
+    counting, paging, listed = _paged(statement)
     counting_parameters = {**parameters, "up_to": count_up_to + 1}
     found, number, counted = read_counted(
         paging, counting, counting_parameters, lambda number: {
             **counting_parameters, "limit": per_page, "offset": (number - 1) * per_page}, per_page, count_up_to,
-        page_number)
+        page_number, listed=listed)
     page = Page(found.all(), number, per_page, min(counted, count_up_to), counted > count_up_to)
     if not page.items:
         return page

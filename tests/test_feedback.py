@@ -177,13 +177,16 @@ def test_the_assign_box_of_a_handled_case_reads_its_lists_when_opened(client, ap
     chosen. A case nobody handles opens it, with the organisations listed."""
     import re
 
-    handled = make_case(office)
+    handled = make_case(office, assigned_user_id=office["handler"].id)
     login(client, office["handler"])
     with count_queries() as closed:
         html = client.get(f"/cases/{handled.id}").get_data(as_text=True)
     organisations = re.search(r'<select id="organization_id"[^>]*>(.*?)</select>', html, re.S).group(1)
     assert re.findall(r"<option value=\"\d+\"", organisations) == [f'<option value="{office["ngo"].id}"']
+    assert f'<option value="{office["handler"].id}" selected>Samuel — Coastal Livelihoods Trust</option>' in html
     assert "toggle once from:closest details" in html and '<details class="add">' in html
+    # Who handles it was read with the case: the pickers read nothing.
+    assert not any(" AS label" in statement for statement in closed.statements)
 
     unassigned = make_case(office, assigned_organization_id=None)
     administrator = app.test_client()

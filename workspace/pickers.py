@@ -90,6 +90,11 @@ def _people_rows() -> Select:
             .join(Organization, Organization.id == User.organization_id).where(User.active.is_(True)))
 
 
+def person_label(user) -> str:
+    """A person as the people picker labels them (_people_rows), from a record read with its organisation."""
+    return f"{user.name} — {user.organization.name}"
+
+
 @cache
 def _programme_rows() -> Select:
     return (select(Programme.id, (Programme.name + " — " + Organization.name).label("label"))
@@ -195,6 +200,9 @@ class Picker:
     multiple: bool = False
     # With nothing typed: what this form suggests first (one organisation's people, say).
     suggest: Suggestion | None = None
+    # The labels of chosen records the page has read already ({id: label}, as the kind's rows
+    # label them): not read again.
+    known: dict | None = None
 
     @property
     def kind(self) -> Kind:
@@ -205,10 +213,14 @@ class Picker:
         on_demand: with nothing typed, only the chosen records (the rest come when asked for)."""
         narrowing = self.kind.narrowing(current_user)
         narrowed, mine = narrowing is not None, narrowing or {}
-        found = (read(_statement(self.kind_name, "chosen", narrowed=narrowed), {"chosen": self.chosen, **mine}).all()
-                 if self.chosen else [])
+        if self.known and all(id_ in self.known for id_ in self.chosen):
+            found = [(id_, self.known[id_]) for id_ in self.chosen]
+        elif self.chosen:
+            found = read(_statement(self.kind_name, "chosen", narrowed=narrowed), {"chosen": self.chosen, **mine}).all()
+        else:
+            found = []
         if on_demand and not self.search:
-            return [(row.id, row.label, True) for row in found]
+            return [(id_, label, True) for id_, label in found]
         if self.search:
             query, values = _statement(self.kind_name, "search", narrowed=narrowed), {"pattern": like_pattern(self.search)}
         elif self.suggest:
@@ -216,8 +228,8 @@ class Picker:
         else:
             query, values = _statement(self.kind_name, "suggested", narrowed=narrowed), {}
         matches = read(query, {**values, **mine}).all()
-        seen = {row.id for row in found}
-        return ([(row.id, row.label, True) for row in found] +
+        seen = {id_ for id_, _label in found}
+        return ([(id_, label, True) for id_, label in found] +
                 [(row.id, row.label, False) for row in matches if row.id not in seen])
 
     def options_html(self, on_demand: bool = False) -> Markup:
@@ -264,13 +276,14 @@ class PickerField(SelectField):
     def __init__(self, label=None, validators=None, kind: str = "organizations", blank=None, **kwargs):
         super().__init__(label, validators, coerce=optional_id, validate_choice=False, **kwargs)
         self.kind_name, self.blank, self.suggest = kind, blank, None
+        self.known = None  # Picker.known
 
     def chosen_ids(self) -> list[int]:
         return [self.data] if self.data else []
 
     def picker(self) -> Picker:
         return Picker(self.kind_name, self.name, self.chosen_ids(), search_term(self.name),
-                      str(self.blank) if self.blank is not None else None, self.multiple, self.suggest)
+                      str(self.blank) if self.blank is not None else None, self.multiple, self.suggest, self.known)
 
     def pre_validate(self, form):
         if find_pressed(self.name):

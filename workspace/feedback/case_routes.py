@@ -29,6 +29,7 @@ from workspace.models import (
     Organization, User,
 )
 from workspace.pages import render_form
+from workspace.pickers import person_label
 
 
 @bp.route("/cases")
@@ -94,7 +95,7 @@ def new_case():
 def _case_statement() -> Select:
     return select(FeedbackCase).where(FeedbackCase.id == bindparam("case")).options(
         joinedload(FeedbackCase.area), joinedload(FeedbackCase.assigned_organization),
-        joinedload(FeedbackCase.assigned_user))
+        joinedload(FeedbackCase.assigned_user).joinedload(User.organization))
 
 
 @cache
@@ -119,6 +120,12 @@ def case_page(case: FeedbackCase, status: int = 200, **forms):
     response_form = forms.get("response_form") or ResponseForm(formdata=None, obj=case)
     for form in (move_form, assign_form, response_form):
         form.stamp(case)
+    # Who handles the case is read with it: its pickers do not read their labels again. (Only an
+    # active person is offered by the people picker, so an inactive one is left to it.)
+    if case.assigned_organization is not None:
+        assign_form.organization_id.known = {case.assigned_organization_id: case.assigned_organization.name}
+    if case.assigned_user is not None and case.assigned_user.active:
+        assign_form.user_id.known = {case.assigned_user_id: person_label(case.assigned_user)}
     # Each note's author named in the same query, not loaded one note at a time; statuses
     # translated once.
     notes = db.session.execute(_notes_statement(), {"case": case.id}).all()

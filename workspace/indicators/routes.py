@@ -85,14 +85,17 @@ def _owner_indicators(is_group: bool) -> Select:
                                               total.period == period,
                                               or_(total.state == "submitted", total.state == "verified"))
                        .correlate(Indicator).exists().label(f"entered_{n}"))
+    # The newest period's own target looked up for each indicator through its index: joined, the
+    # targets of every indicator were read to match them (PostgreSQL, a thousand rows).
+    own_target = (select(IndicatorTarget.target).where(IndicatorTarget.indicator_id == Indicator.id,
+                                                       IndicatorTarget.period == latest.period)
+                  .correlate(Indicator, latest).scalar_subquery())
     return (select(Indicator.id, Indicator.short_name, Indicator.question, Indicator.why, Indicator.status,
                    Indicator.unit, Indicator.frequency, Indicator.target, Indicator.direction,
                    User.name.label("proposed_by"), latest.period.label("latest_period"),
-                   latest.value.label("latest_value"), IndicatorTarget.target.label("latest_target"), *entered)
+                   latest.value.label("latest_value"), own_target.label("latest_target"), *entered)
             .outerjoin(User, User.id == Indicator.proposed_by_id)
             .outerjoin(latest, and_(Indicator.status == "adopted", latest.id == newest))
-            .outerjoin(IndicatorTarget, and_(IndicatorTarget.indicator_id == Indicator.id,
-                                             IndicatorTarget.period == latest.period))
             .where(column == bindparam("owner_id")).order_by(Indicator.short_name))
 
 

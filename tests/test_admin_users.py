@@ -135,6 +135,15 @@ def test_users_list_filters(client):
     assert "Zara Field" in text and "Bob Other" not in text
     text = client.get(f"/admin/users?organization={ngo.id}&status=deactivated").get_data(as_text=True)
     assert "Yusuf Gone" in text and "Zara Field" not in text
+    # Filters in use: the box is open, its picker lists organisations; none: it is closed, and the
+    # picker reads its list when the box is opened.
+    assert '<details class="filter-box" open>' in text and "Search and filter (2)" in text
+    assert re.search(r'<option value="\d+"[^>]*>Helping Hands</option>', text)
+    text = client.get("/admin/users").get_data(as_text=True)
+    assert '<details class="filter-box" >' in text and "toggle once from:closest details" in text
+    organisations = re.search(r'<select id="filter-organization"[^>]*>(.*?)</select>', text, re.S).group(1)
+    assert not re.search(r'<option value="\d', organisations)
+    assert '<details class="filter-box" open>' in client.get("/admin/users?organization-q=help").get_data(as_text=True)
 
 
 def test_users_list_runs_a_fixed_number_of_queries(client, count_queries, app):

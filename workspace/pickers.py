@@ -264,6 +264,12 @@ def search_term(name: str) -> str:
     return (request.values.get(f"{name}-q") or "").strip()[:MAX_SEARCH]
 
 
+def searching() -> bool:
+    """Whether something was typed in a picker's search field of this request (a filter box with
+    one stays open, to show what it found)."""
+    return any(name.endswith("-q") and value for name, value in request.args.items())
+
+
 def find_pressed(name: str) -> bool:
     return f"{name}-find" in request.values
 

@@ -18,7 +18,7 @@ from workspace.models import (
     ACTION_STATUSES, Action, ActionPlan, ActionUpdate, Decision, Organization,
 )
 from workspace.pages import render_form
-from workspace.pickers import Picker, search_term
+from workspace.pickers import Picker, search_term, searching
 
 TIMELINE_PER_PAGE = 40
 
@@ -45,7 +45,7 @@ def filter_choices(filters: ActionFilters) -> dict:
         "organizations": picker("organizations", "organization", filters.organization, _("Any organisation")),
         "areas": picker("areas", "area", filters.area, _("Anywhere")),
         # A search typed in a picker keeps the filters open, to choose from what it found.
-        "searching": any(name.endswith("-q") and value for name, value in request.args.items()),
+        "searching": searching(),
     }
 
 

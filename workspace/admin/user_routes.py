@@ -14,7 +14,7 @@ from workspace.forms import EmptyForm
 from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.pages import paginate_built
-from workspace.pickers import Picker, search_term
+from workspace.pickers import Picker, search_term, searching
 from workspace.inputs import whole_number
 from workspace.models import Organization, User
 
@@ -36,7 +36,8 @@ def users():
                   key=lambda row: position[row.id]) if page.items else []
     return render_template("admin/users.html", page=page, rows=rows, q=q, status=status,
                            organizations=Picker("organizations", "organization", [organization_id] if organization_id else [],
-                                                search_term("organization"), _("All organisations")))
+                                                search_term("organization"), _("All organisations")),
+                           searching=searching())
 
 
 @cache

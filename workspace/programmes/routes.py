@@ -30,7 +30,7 @@ from workspace.models import (
     programme_areas, programme_groups, programme_partners, within_area,
 )
 from workspace.pages import paginate_built, read, render_form, render_page
-from workspace.pickers import Picker, search_term
+from workspace.pickers import Picker, search_term, searching
 from workspace.programmes import bp, figures, overlaps, services, transfer
 from workspace.programmes.forms import ProgrammeEditForm, ProgrammeForm, YearEditForm, YearForm
 
@@ -73,7 +73,7 @@ def programmes():
                        areas=Picker("areas", "area", [area_id] if area_id else [], search_term("area"), _("Anywhere")),
                        organizations=Picker("organizations", "organization", [organization_id] if organization_id
                                             else [], search_term("organization"), _("Any organisation")),
-                       searching=any(name.endswith("-q") and value for name, value in request.args.items()),
+                       searching=searching(),
                        support_names=translated(SUPPORT_KINDS), programme_href=url_pattern("programmes.programme", "programme_id"))
 
 

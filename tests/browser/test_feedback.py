@@ -7,6 +7,10 @@ from playwright.sync_api import expect
 
 from tests import factories
 from tests.browser.conftest import PHONE, log_in_as, pick
+from workspace.clock import utcnow
+from workspace.extensions import db
+from workspace.feedback import timing
+from workspace.models import FeedbackCase
 
 NGO = "Coastal Livelihoods Trust"
 HANDLER = "Fatuma Odhiambo"
@@ -134,3 +138,33 @@ def test_a_complaint_is_assigned_answered_followed_and_published(page, open_page
         expect(page.locator("body")).not_to_contain_text(private)
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
     assert console_errors == []
+
+
+def test_the_assign_box_of_a_handled_case_reads_its_lists_when_opened(open_page, live_server, console_errors):
+    """On a phone: the case is handled, so the Assign box is closed and lists only who handles it;
+    opened, its organisation list is read, and passing the case on works."""
+    district = factories.make_area("Seaview District", "district")
+    ngo = factories.make_organization(name=NGO, kind="ngo", area=district)
+    factories.make_organization(name="Relief Partners", kind="ngo", area=district)
+    handler = factories.make_user(name=HANDLER, sector="ngo", organization=ngo)
+    admin = factories.make_admin(name="Grace Wanjiru")
+    case = FeedbackCase(category="complaint", status="received", description=WHAT_HAPPENED, received_at=utcnow(),
+                        assigned_organization_id=ngo.id, assigned_user_id=handler.id)
+    case.due_at = timing.current_due(case, timing.answer_times())
+    db.session.add(case)
+    db.session.commit()
+    page = open_page(**PHONE)
+    log_in_as(page, live_server, admin)
+    page.goto(live_server(f"/cases/{case.id}"))
+    organisation = page.get_by_label("Responsible organisation", exact=True)
+    expect(organisation.locator("option")).to_have_count(2)  # the blank one and who handles it
+    expect(page.get_by_label("Person", exact=True)).to_have_value(str(handler.id))
+    page.get_by_text("Choose who handles the case").click()
+    expect(organisation.locator("option", has_text="Relief Partners")).to_have_count(1)  # read on opening
+    organisation.select_option(label="Relief Partners")
+    page.get_by_label("Person", exact=True).select_option(value="")
+    page.get_by_role("button", name="Assign", exact=True).click()
+    expect(page.locator(".flash-success")).to_have_text("Assigned.")
+    expect(handled_by(page)).to_have_text("Relief Partners")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert not console_errors

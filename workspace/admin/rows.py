@@ -1,8 +1,7 @@
 """The rows of the area tree, the organisation list and the list of people as markup, written here
 rather than row by row in their templates: the top of the tree draws a hundred rows or more, a list
-fifty, and a template spends
-on every value of every row what a format string does once (the area rows were about a third of
-the page's time). The templates keep the rest of the page; what a row says and how it looks are
+fifty, and a template spends on every value of every row what a format string does once (the area
+rows were about a third of the page's time). The templates keep the rest of the page; what a row says and how it looks are
 the same, and the inline edits swap back the same row.
 
 Every value from the database is escaped here (escaped()); the translated words are written into

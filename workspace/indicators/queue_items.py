@@ -30,8 +30,9 @@ def _item_format() -> str:
 
 def _decision_format(csrf: str) -> str:
     """The two forms that decide an item: {0} the value's id, {1} the period as shown (its stamp)."""
-    verify_url = braced(url_pattern("indicators.verify_value", "value_id")).replace("{{0}}", "{0}")
-    return_url = braced(url_pattern("indicators.return_value", "value_id")).replace("{{0}}", "{0}")
+    # The addresses keep their {0} for the value's id.
+    verify_url = escaped(url_pattern("indicators.verify_value", "value_id"))
+    return_url = escaped(url_pattern("indicators.return_value", "value_id"))
     token = f'<input type="hidden" name="csrf_token" value="{braced(csrf)}">'
     stamp = '<input type="hidden" name="version" value="{1}">'
     return (f'\n    <div class="decide">\n      <form method="post" action="{verify_url}" class="inline">\n'

@@ -187,6 +187,11 @@ def test_the_assign_box_of_a_handled_case_reads_its_lists_when_opened(client, ap
     assert "toggle once from:closest details" in html and '<details class="add">' in html
     # Who handles it was read with the case: the pickers read nothing.
     assert not any(" AS label" in statement for statement in closed.statements)
+    # A refused assignment comes back with the box open, saying why, and nothing changed.
+    refused = client.post(f"/cases/{handled.id}/assign", data={"version": handled.version, "organization_id": ""})
+    assert refused.status_code == 422 and '<details class="add" open>' in refused.get_data(as_text=True)
+    assert "Choose the organisation that handles it." in refused.get_data(as_text=True)
+    assert db.session.get(FeedbackCase, handled.id).assigned_organization_id == office["ngo"].id
 
     unassigned = make_case(office, assigned_organization_id=None)
     administrator = app.test_client()

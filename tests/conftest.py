@@ -13,7 +13,7 @@ from flask_migrate import upgrade
 from sqlalchemy import URL, create_engine, event, make_url, text
 from sqlalchemy.engine import Engine
 
-from workspace import create_app, pages
+from workspace import create_app, kept
 from workspace.i18n import compile_catalogs
 from workspace.config import DEFAULTS, database_uri
 from workspace.extensions import db
@@ -166,7 +166,7 @@ def app(migrated, app_config):
         yield app
         db.session.remove()
         empty_database()
-        pages.forget_counts()  # counts remembered by one test's lists are not the next one's
+        kept.forget_all()  # what one test read and kept (counts, picker lists) is not the next one's
     app.config.clear()
     app.config.update(config)
     if _setup_of(app) != setup:

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from workspace import pickers
+from workspace import kept, pickers
 from workspace.extensions import db
 from workspace.models import Action
 from tests import factories
@@ -112,7 +112,45 @@ def test_picker_queries_do_not_grow_with_the_data(client, world, count_queries):
     before = queries()
     for n in range(40):
         factories.make_organization(f"Another Partner {n}")
+    kept.forget_all()  # the first lists are read again, from the larger tables
     assert queries() == before
+
+
+def test_a_pickers_first_list_is_kept_a_minute_for_those_it_is_read_for(client, world, count_queries, monkeypatch):
+    """With nothing typed, what a picker offers first is read once a minute (pickers.FIRST_LIST_KEPT),
+    not on every view of a list whose filter box is open; a search reads at once; a list narrowed to
+    the person's committees is kept for those committees only."""
+    other = factories.make_committee("Riverside Local Committee", level="local")
+    member = factories.add_member(other, role="member", sector="ngo")
+    login(client, world["chair"])
+    with count_queries() as first:
+        html = client.get("/actions?status=open").get_data(as_text=True)
+    assert '<details class="filter-box" open>' in html
+    assert option_values(html, "committee") == ["", str(world["committee"].id)]
+    assert str(world["ngo"].id) in option_values(html, "organization")
+    with count_queries() as again:
+        kept_html = client.get("/actions?status=open").get_data(as_text=True)
+    for name in ("committee", "organization", "area"):
+        assert option_values(kept_html, name) == option_values(html, name)
+    assert again.count == first.count - 3  # the three pickers' lists
+    assert not any(" AS label " in statement for statement in again.statements)
+    newcomer = factories.make_organization("Aardvark Relief", kind="ngo")  # first by name
+    html = client.get("/actions?status=open").get_data(as_text=True)
+    assert str(newcomer.id) not in option_values(html, "organization")  # the kept list, still
+    html = client.get("/actions?status=open&organization-q=Aardvark").get_data(as_text=True)
+    assert option_values(html, "organization") == ["", str(newcomer.id)]  # a search reads at once
+    # Someone of other committees gets their own first list, not the chair's.
+    colleague = client.application.test_client()
+    login(colleague, member)
+    html = colleague.get("/actions?status=open").get_data(as_text=True)
+    assert option_values(html, "committee") == ["", str(other.id)]
+    # After the minute, the list is read again.
+    monkeypatch.setattr(pickers, "FIRST_LIST_KEPT", 0)
+    kept.forget_all()
+    client.get("/actions?status=open")
+    with count_queries() as later:
+        html = client.get("/actions?status=open").get_data(as_text=True)
+    assert later.count == first.count and str(newcomer.id) in option_values(html, "organization")
 
 
 def test_a_closed_filter_box_reads_its_lists_when_opened(client, world, many_organizations, count_queries):

@@ -1,6 +1,5 @@
 """Page or fragment: the one place that decides what an htmx request gets back."""
 import math
-import time
 from dataclasses import dataclass
 from typing import Callable
 
@@ -9,6 +8,7 @@ from sqlalchemy import Result, Select, Subquery, func, select
 
 from workspace.extensions import db, htmx
 from workspace.inputs import whole_number
+from workspace.kept import Kept, key_of
 from workspace.reading import fixed, fixed_parameter
 
 
@@ -95,36 +95,18 @@ def page_asked(total: int, per_page: int, page_number: int | None = None) -> int
 # records are added and removed. Each process keeps its own; at most FULL_COUNTS_KEPT of them.
 FULL_COUNT_KEPT = 60
 FULL_COUNTS_KEPT = 4096
-_full_counts: dict[tuple, float] = {}
-
-
-def _full_count_key(statement, up_to: int, parameters: dict) -> tuple | None:
-    try:
-        key = (id(statement), up_to, *sorted((name, tuple(value) if isinstance(value, list) else value)
-                                              for name, value in parameters.items()))
-        hash(key)
-    except TypeError:  # a value that cannot be a key: not remembered
-        return None
-    return key
+_full_counts = Kept(FULL_COUNTS_KEPT)
 
 
 def known_full(statement, up_to: int, parameters: dict) -> bool:
     """Whether this list's count reached up_to less than FULL_COUNT_KEPT seconds ago."""
-    key = _full_count_key(statement, up_to, parameters)
-    return key is not None and _full_counts.get(key, 0) > time.monotonic()
+    return _full_counts.get(key_of(id(statement), up_to, values=parameters), False)
 
 
 def remember_count(statement, up_to: int, parameters: dict, counted: int) -> None:
     """Remembers a count past its bound (see known_full); a count within it is not kept."""
-    key = _full_count_key(statement, up_to, parameters)
-    if counted > up_to and key is not None:
-        if len(_full_counts) >= FULL_COUNTS_KEPT:
-            _full_counts.clear()
-        _full_counts[key] = time.monotonic() + FULL_COUNT_KEPT
-
-
-def forget_counts() -> None:
-    _full_counts.clear()
+    if counted > up_to:
+        _full_counts.put(key_of(id(statement), up_to, values=parameters), True, FULL_COUNT_KEPT)
 
 
 def bounded_count(query: Select, up_to: int | None = None) -> tuple[int, bool]:

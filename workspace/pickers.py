@@ -23,12 +23,19 @@ from workspace.formatting import escaped
 from workspace.forms import optional_id
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.inputs import whole_number
+from workspace.kept import Kept, key_of
 from workspace.pages import read
 from workspace.reading import fixed
 from workspace.models import AREA_DEPTH, Area, Committee, Organization, Programme, User
 
 LIMIT = 30
 MAX_SEARCH = 100
+# The first list a picker offers, before anything is typed, is kept FIRST_LIST_KEPT seconds, by
+# kind, suggestion and what narrows it (the person's committees, say): it is the same for most
+# pages and people, and three pickers in an open filter box read it three times on every view of
+# the list. A record added or renamed shows there within the minute; searching reads it at once.
+FIRST_LIST_KEPT = 60
+_first_lists = Kept(1024)
 # With nothing typed, an area picker offers the levels a few dozen areas make up.
 TOP_AREA_LEVELS = ("national", "region", "district")
 
@@ -52,11 +59,15 @@ class Kind:
 
 # The statements are built once (a statement is immutable: each use adds to a copy); building
 # them costs more than running them.
+def area_label(area, parent):
+    """An area as the place picker labels it: its name and its parent's, "Kibera (Nairobi)"."""
+    return func.coalesce(area.name + " (" + parent.name + ")", area.name)
+
+
 @cache
 def _area_rows() -> Select:
     parent = aliased(Area)
-    label = func.coalesce(Area.name + " (" + parent.name + ")", Area.name)
-    return select(Area.id, label.label("label")).outerjoin(parent, parent.id == Area.parent_id)
+    return select(Area.id, area_label(Area, parent).label("label")).outerjoin(parent, parent.id == Area.parent_id)
 
 
 @cache
@@ -222,12 +233,16 @@ class Picker:
         if on_demand and not self.search:
             return [(id_, label, True) for id_, label in found]
         if self.search:
-            query, values = _statement(self.kind_name, "search", narrowed=narrowed), {"pattern": like_pattern(self.search)}
-        elif self.suggest:
-            query, values = _statement(self.kind_name, "suggested", self.suggest.name, narrowed), dict(self.suggest.values)
+            matches = read(_statement(self.kind_name, "search", narrowed=narrowed),
+                           {"pattern": like_pattern(self.search), **mine}).all()
         else:
-            query, values = _statement(self.kind_name, "suggested", narrowed=narrowed), {}
-        matches = read(query, {**values, **mine}).all()
+            suggestion = self.suggest.name if self.suggest else None
+            values = {**dict(self.suggest.values if self.suggest else ()), **mine}
+            key = key_of(self.kind_name, suggestion, values=values)
+            matches = _first_lists.get(key)
+            if matches is None:
+                matches = read(_statement(self.kind_name, "suggested", suggestion, narrowed), values).all()
+                _first_lists.put(key, matches, FIRST_LIST_KEPT)
         seen = {id_ for id_, _label in found}
         return ([(id_, label, True) for id_, label in found] +
                 [(row.id, row.label, False) for row in matches if row.id not in seen])

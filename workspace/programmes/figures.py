@@ -184,8 +184,9 @@ def matrix(area_ids: list[int], year: int, level: str | None = None) -> tuple[di
         return cells, {}
     if level in KEPT_LEVELS:
         served = {}
+        # .all(): fetched in one call, not a call a row (hundreds of cells on a page).
         for kind, area_id, column_id, programmes, organizations, currency, people, budget in read(
-                _kept_figures(), {"ids": area_ids, "year": year}):
+                _kept_figures(), {"ids": area_ids, "year": year}).all():
             if kind == "group":
                 served[(area_id, column_id)] = programmes
                 continue

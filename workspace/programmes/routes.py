@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_login import current_user, login_required
 from markupsafe import Markup, escape
 from sqlalchemy import bindparam, func, literal_column, null, select, union_all
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -30,7 +30,7 @@ from workspace.models import (
     programme_areas, programme_groups, programme_partners, within_area,
 )
 from workspace.pages import paginate_built, read, render_form, render_page
-from workspace.pickers import Picker, search_term, searching
+from workspace.pickers import Picker, area_label, search_term, searching
 from workspace.programmes import bp, figures, overlaps, services, transfer
 from workspace.programmes.forms import ProgrammeEditForm, ProgrammeForm, YearEditForm, YearForm
 
@@ -336,8 +336,11 @@ def _matrix_rows(areas, cells, served, clusters, groups, labels) -> tuple[list, 
 
 @cache
 def _area_row(by: str):
-    """An area's row, found by its id or its level: built once, its cache key too."""
-    return select(Area.id, Area.name, Area.parent_id).where(getattr(Area, by) == bindparam(by))
+    """An area's row, found by its id or its level, with its label as the place picker gives it
+    (its parent's name too): built once, its cache key too."""
+    parent = aliased(Area)
+    return (select(Area.id, Area.name, Area.parent_id, area_label(Area, parent).label("label"))
+            .outerjoin(parent, parent.id == Area.parent_id).where(getattr(Area, by) == bindparam(by)))
 
 
 # The matrix's rows as drawn, kept (in this process) for the views that show the same figures in the
@@ -385,7 +388,8 @@ def where():
                            labels=labels, groups=groups, level=level, year=year, within=within,
                            levels={k: v for k, v in translated(AREA_LEVELS).items() if k != "national"},
                            within_picker=Picker("areas", "within", [within.id] if within else [],
-                                                search_term("within")))
+                                                search_term("within"),
+                                                known={within.id: within.label} if within else None))
 
 
 @bp.route("/programmes/spending")

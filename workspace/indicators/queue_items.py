@@ -6,6 +6,8 @@ what an item says and how it looks are the same.
 Every value from the database is escaped here (escaped()); the translated words, the addresses and
 the CSRF token are written into the item's format once a page.
 """
+from typing import Callable
+
 from markupsafe import Markup
 
 from workspace.formatting import braced, escaped
@@ -56,31 +58,38 @@ def _evidence(files, file_url: str, label: str) -> str:
     return f'\n    <ul class="files thumbs" aria-label="{label}">\n      {"".join(shown)}\n    </ul>'
 
 
-def waiting_items(items, held: dict, csrf: str) -> Markup:
-    """The <article>s of these Waiting items (queue.py) under one period; held: their evidence
-    (evidence.of_pairs); csrf: the page's token."""
+def items_drawer(held: dict, csrf: str) -> Callable[[list], Markup]:
+    """What draws the <article>s of Waiting items (queue.py) under one period, with what every
+    period's items share worked out once a page (a page lists up to twenty-five periods): held,
+    their evidence (evidence.of_pairs); csrf, the page's token."""
     item_format, decision = _item_format(), _decision_format(csrf)
     entered_by, check_against = _("entered by %(name)s"), _("check against: %(means)s")
     total, why_changed = escaped(_("Total")), escaped(_("Why it changed"))
     evidence_label, own_value = escaped(_("Evidence")), escaped(_("You entered this value: someone else verifies it."))
     file_url = escaped(url_pattern("indicators.evidence_file", "evidence_id"))
-    drawn = []
-    for item in items:
-        first, indicator = item.first, item.indicator
-        entered = first.entered_by_name if first.entered_by_name is not None else "?"
-        line = f"“{escaped(indicator.question)}” · {escaped(entered_by % {'name': entered})}"
-        if indicator.verification:
-            line += f"\n       · {escaped(check_against % {'means': indicator.verification})}"
-        notes = ""
-        if first.comment:
-            notes += f'<p dir="auto">{escaped(first.comment)}</p>\n    '
-        if first.explanation:
-            notes += f'<p dir="auto"><strong>{why_changed}:</strong> {escaped(first.explanation)}</p>\n    '
-        files = held.get((indicator.id, item.period))
-        drawn.append(item_format.format(
-            item.decide_id, escaped(indicator.short_name), line,
-            "".join(_VALUE.format(escaped(label) if label else total, escaped(value)) for label, value in item.values),
-            escaped(item.last), escaped(item.target), notes,
-            _evidence(files, file_url, evidence_label) if files else "",
-            f'\n      <p class="hint">{own_value}</p>' if item.own else decision.format(item.decide_id, escaped(item.stamp))))
-    return Markup("".join(drawn))
+
+    def waiting_items(items) -> Markup:
+        drawn = []
+        for item in items:
+            first, indicator = item.first, item.indicator
+            entered = first.entered_by_name if first.entered_by_name is not None else "?"
+            line = f"“{escaped(indicator.question)}” · {escaped(entered_by % {'name': entered})}"
+            if indicator.verification:
+                line += f"\n       · {escaped(check_against % {'means': indicator.verification})}"
+            notes = ""
+            if first.comment:
+                notes += f'<p dir="auto">{escaped(first.comment)}</p>\n    '
+            if first.explanation:
+                notes += f'<p dir="auto"><strong>{why_changed}:</strong> {escaped(first.explanation)}</p>\n    '
+            files = held.get((indicator.id, item.period))
+            drawn.append(item_format.format(
+                item.decide_id, escaped(indicator.short_name), line,
+                "".join(_VALUE.format(escaped(label) if label else total, escaped(value))
+                        for label, value in item.values),
+                escaped(item.last), escaped(item.target), notes,
+                _evidence(files, file_url, evidence_label) if files else "",
+                f'\n      <p class="hint">{own_value}</p>' if item.own
+                else decision.format(item.decide_id, escaped(item.stamp))))
+        return Markup("".join(drawn))
+
+    return waiting_items

@@ -4,7 +4,8 @@ from functools import cache
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from markupsafe import Markup, escape
 from sqlalchemy import Integer, Select, String, and_, bindparam, case, func, or_, select
 from sqlalchemy.orm import aliased
 
@@ -360,10 +361,11 @@ def set_target(indicator_id: int):
 def verify_queue(group_id: int | None = None, committee_id: int | None = None):
     owner = get_owner_or_404(group_id, committee_id, need="verify")
     page = queue.waiting_page(owner, current_user.id, min(current_app.config["PER_PAGE"], SHORT_PAGE))
+    csrf = generate_csrf()
+    held = evidence.of_pairs((item.indicator.id, item.period) for item in page.items)
     return render_template("indicators/verify.html", owner=owner, page=page, periods=queue.by_period(page.items),
-                           period_label=periods.label,
-                           held=evidence.of_pairs((item.indicator.id, item.period) for item in page.items),
-                           waiting_items=queue_items.waiting_items)
+                           period_label=periods.label, csrf=csrf,
+                           waiting_items=queue_items.items_drawer(held, escape(csrf)))
 
 
 @bp.route("/groups/<int:group_id>/verify/all", methods=["POST"])

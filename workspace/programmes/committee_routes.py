@@ -1,18 +1,17 @@
 """A committee and the programmes in its area: the overlaps among them, its verdict on each, and
 raising one to its next meeting."""
-from functools import cache
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from sqlalchemy import bindparam, select
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from workspace import access
 from workspace.committees.loaders import get_committee_or_404
 from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.inputs import whole_number
-from workspace.models import Area, OverlapReview, Programme
-from workspace.pages import read
+from workspace.models import Area, Committee, OverlapReview, Programme
 from workspace.programmes import bp, overlaps, services
 from workspace.forms import EmptyForm
 from workspace.programmes.forms import ReviewEditForm, ReviewForm
@@ -41,17 +40,11 @@ OVERLAPS_ON_PAGE = 25
 COUNTED_UP_TO = 500
 
 
-@cache
-def _area_statement():
-    """The committee's area, as committee_pairs and the page read it: a row, not a record."""
-    return select(Area.id, Area.name, Area.level, Area.parent_id).where(Area.id == bindparam("id"))
-
-
 @bp.route("/committees/<int:committee_id>/overlaps")
 @login_required
 def committee_overlaps(committee_id: int):
-    committee = get_committee_or_404(committee_id)
-    area = read(_area_statement(), {"id": committee.area_id}).one()
+    committee = get_committee_or_404(committee_id, options=(joinedload(Committee.area),))
+    area = committee.area
     partial = request.args.get("partial") == "1"  # pairs that share place, time and people only
     statement, parameters = overlaps.committee_pairs(area, min_score=3 if partial else 4)
     page = overlaps.overlaps_page(statement, OVERLAPS_ON_PAGE, committee_id=committee.id, count_up_to=COUNTED_UP_TO,

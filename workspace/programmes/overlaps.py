@@ -18,7 +18,8 @@ from datetime import date
 from functools import cache, lru_cache
 
 from sqlalchemy import (
-    and_, bindparam, case, delete, event, exists, func, insert, inspect, literal, or_, select, union_all,
+    and_, bindparam, case, delete, event, exists, func, insert, inspect, literal, literal_column, null, or_, select,
+    union_all,
 )
 from sqlalchemy.orm import Session, aliased
 
@@ -348,14 +349,19 @@ def overlaps_page(statement, per_page: int, committee_id: int | None = None, pag
         return page
     programme_ids = sorted({r.first_id for r in page.items} | {r.second_id for r in page.items})
     supports, clusters = translated(SUPPORT_KINDS), {}
-    programmes = {}
-    for programme_id, name, organization_name, support_kind, cluster_id, key, cluster_name in read(
-            _sides(), {"ids": programme_ids}):
-        if cluster_id not in clusters:
-            clusters[cluster_id] = figures.label_of(ProgrammeCluster, key, cluster_name)
+    programmes, served, group_labels = {}, {}, {}
+    for kind, programme_id, name, organization_name, support_kind, column_id, key, column_name in read(
+            _sides_and_groups(), {"ids": programme_ids}).all():
+        if kind == "group":  # a lifecycle group the programme serves, in the groups' order
+            served.setdefault(programme_id, []).append(column_id)
+            if column_id not in group_labels:
+                group_labels[column_id] = figures.label_of(LifecycleGroup, key, column_name)
+            continue
+        if column_id not in clusters:
+            clusters[column_id] = figures.label_of(ProgrammeCluster, key, column_name)
         programmes[programme_id] = Side(programme_id, name, organization_name, supports[support_kind],
-                                        clusters[cluster_id])
-    groups = _shared_groups([(r.first_id, r.second_id) for r in page.items], programme_ids)
+                                        clusters[column_id])
+    groups = _shared_groups([(r.first_id, r.second_id) for r in page.items], served, group_labels)
     reviews = {}
     if committee_id is not None:
         reviews = {(r.first_id, r.second_id): r for r in db.session.scalars(
@@ -384,13 +390,23 @@ class Side:
 
 
 @cache
-def _sides():
-    """The programmes of a page's pairs: their few columns, with their cluster's."""
-    return (select(Programme.id, Programme.name, Organization.name, Programme.support_kind, ProgrammeCluster.id,
-                   ProgrammeCluster.key, ProgrammeCluster.name)
-            .join(Organization, Organization.id == Programme.organization_id)
-            .join(ProgrammeCluster, ProgrammeCluster.id == Programme.cluster_id)
-            .where(Programme.id.in_(bindparam("ids", expanding=True))))
+def _sides_and_groups():
+    """The programmes of a page's pairs (`ids`), in one statement: ("side", the programme's few
+    columns, its cluster's id, key and name), then ("group", the programme, the id, key and name
+    of each lifecycle group it serves, in the groups' order)."""
+    ids = bindparam("ids", expanding=True)
+    sides = (select(literal_column("'side'").label("kind"), Programme.id, Programme.name, Organization.name,
+                    Programme.support_kind, ProgrammeCluster.id, ProgrammeCluster.key, ProgrammeCluster.name,
+                    literal_column("0").label("position"))
+             .join(Organization, Organization.id == Programme.organization_id)
+             .join(ProgrammeCluster, ProgrammeCluster.id == Programme.cluster_id)
+             .where(Programme.id.in_(ids)))
+    served = (select(literal_column("'group'"), programme_groups.c.programme_id, null(), null(), null(),
+                     LifecycleGroup.id, LifecycleGroup.key, LifecycleGroup.name, LifecycleGroup.position)
+              .join(LifecycleGroup, LifecycleGroup.id == programme_groups.c.group_id)
+              .where(programme_groups.c.programme_id.in_(ids)))
+    rows = union_all(sides, served).subquery()
+    return select(*list(rows.c)[:8]).order_by(rows.c.kind.desc(), rows.c.position)
 
 
 def card_words() -> dict:
@@ -405,26 +421,12 @@ def card_words() -> dict:
             "raise": _("Raise at the next meeting")}
 
 
-def _shared_groups(pairs: list[tuple[int, int]], ids: list[int]) -> dict[tuple[int, int], list[str]]:
-    """The lifecycle groups each pair serves in common (`ids`: their programmes): one query for the page."""
-    if not pairs:
-        return {}
-    served: dict[int, list] = {}
-    labels: dict[int, str] = {}
-    for programme_id, group_id, key, name in read(_groups_served(), {"ids": ids}):
-        served.setdefault(programme_id, []).append(group_id)
-        if group_id not in labels:
-            labels[group_id] = figures.label_of(LifecycleGroup, key, name)
+def _shared_groups(pairs: list[tuple[int, int]], served: dict[int, list],
+                   labels: dict[int, str]) -> dict[tuple[int, int], list[str]]:
+    """The labels of the lifecycle groups each pair serves in common, from the groups each of
+    their programmes serves (served: {programme: [group ids]}; labels: {group: label})."""
     found = {}
     for first, second in pairs:
         theirs = set(served.get(second, ()))
         found[(first, second)] = [labels[g] for g in served.get(first, ()) if g in theirs]
     return found
-
-
-@cache
-def _groups_served():
-    return (select(programme_groups.c.programme_id, LifecycleGroup.id, LifecycleGroup.key, LifecycleGroup.name)
-            .join(LifecycleGroup, LifecycleGroup.id == programme_groups.c.group_id)
-            .where(programme_groups.c.programme_id.in_(bindparam("ids", expanding=True)))
-            .order_by(LifecycleGroup.position))

@@ -1,18 +1,18 @@
 """The verification queue: what waits for a verifier, an indicator's period at a time (its total and
 its split together, decided as one), the oldest period first, with the last period's total and the
-target beside each. A page is four queries whatever the number of values waiting."""
+target beside each, and its evidence. A page is three queries whatever the number of values waiting."""
 from collections import namedtuple
 from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
 
-from sqlalchemy import Select, and_, bindparam, or_, select
+from sqlalchemy import Select, and_, bindparam, literal_column, null, or_, select, union_all
 
 from workspace.formatting import as_number
 from workspace.indicators import periods
 from workspace.indicators.services import period_stamp
 from workspace.indicators.values import cell_labels, target_of
-from workspace.models import Indicator, IndicatorTarget, IndicatorValue, User
+from workspace.models import Indicator, IndicatorTarget, IndicatorValue, User, ValueEvidence
 from workspace.pages import Page, paginate_built, read
 
 
@@ -41,6 +41,7 @@ class Waiting:
     last: str  # the last period's total as shown, or a dash
     target: str  # the period's target as shown, or a dash
     own: bool  # the verifier entered some of it: someone else decides
+    files: list  # its evidence, as HeldFiles
 
 
 @cache
@@ -64,12 +65,12 @@ def waiting_page(owner, user_id: int, per_page: int) -> Page:
 PAIR_SLOTS = 25
 
 
-def among(indicator_column, period_column, slots: int):
+def among(indicator_column, period_column, slots: int, prefix: str = ""):
     """SQL: the (indicator, period) is one of `slots` pairs given as parameters i0, p0, i1, p1...
-    (pair_values), written as ORs: each is an index lookup on both databases (SQLite reads every
-    row for a row-value IN over a list). With parameters, a statement using it is built and
-    compiled once for its number of slots, not for each page's pairs."""
-    return or_(*(and_(indicator_column == bindparam(f"i{n}"), period_column == bindparam(f"p{n}"))
+    (pair_values; each name after `prefix`), written as ORs: each is an index lookup on both
+    databases (SQLite reads every row for a row-value IN over a list). With parameters, a statement
+    using it is built and compiled once for its number of slots, not for each page's pairs."""
+    return or_(*(and_(indicator_column == bindparam(f"{prefix}i{n}"), period_column == bindparam(f"{prefix}p{n}"))
                  for n in range(slots)))
 
 
@@ -77,11 +78,11 @@ def slots_for(pairs: list) -> int:
     return -(-max(len(pairs), 1) // PAIR_SLOTS) * PAIR_SLOTS
 
 
-def pair_values(pairs: list, slots: int) -> dict:
+def pair_values(pairs: list, slots: int, prefix: str = "") -> dict:
     """among()'s parameters: the pairs, then slots that match no row (ids start at 1)."""
     values = {}
     for n in range(slots):
-        values[f"i{n}"], values[f"p{n}"] = pairs[n] if n < len(pairs) else (0, "")
+        values[f"{prefix}i{n}"], values[f"{prefix}p{n}"] = pairs[n] if n < len(pairs) else (0, "")
     return values
 
 
@@ -107,10 +108,24 @@ def _values_of(slots: int) -> Select:
             .order_by(IndicatorValue.cell))
 
 
+# A file of evidence as an item lists it.
+HeldFile = namedtuple("HeldFile", "id filename content_type size")
+
+
 @cache
-def _totals_of(slots: int) -> Select:
-    return select(IndicatorValue.indicator_id, IndicatorValue.period, IndicatorValue.value).where(
-        among(IndicatorValue.indicator_id, IndicatorValue.period, slots), IndicatorValue.cell == "")
+def _totals_and_files(slots: int) -> Select:
+    """What an item shows beside its values, in one statement: ("total", indicator, period, the
+    total) of the periods before the items' (pairs e0, ...), and ("file", indicator, period, None,
+    then HeldFile's columns) of the items' own periods (pairs i0, ...), the oldest file first."""
+    totals = select(literal_column("'total'").label("kind"), IndicatorValue.indicator_id, IndicatorValue.period,
+                    IndicatorValue.value, null().label("file_id"), null().label("filename"),
+                    null().label("content_type"), null().label("size")).where(
+        among(IndicatorValue.indicator_id, IndicatorValue.period, slots, "e"), IndicatorValue.cell == "")
+    files = select(literal_column("'file'"), ValueEvidence.indicator_id, ValueEvidence.period, null(),
+                   ValueEvidence.id, ValueEvidence.filename, ValueEvidence.content_type, ValueEvidence.size).where(
+        among(ValueEvidence.indicator_id, ValueEvidence.period, slots))
+    rows = union_all(totals, files).subquery()
+    return select(*rows.c).order_by(rows.c.kind, rows.c.file_id)
 
 
 def _load(pairs: list[tuple[int, str]], user_id: int) -> list[Waiting]:
@@ -123,8 +138,13 @@ def _load(pairs: list[tuple[int, str]], user_id: int) -> list[Waiting]:
         if (value.indicator_id, value.period) in wanted:
             found.setdefault((value.indicator_id, value.period), []).append(value)
     earlier = [(indicator_id, periods.previous(period)) for indicator_id, period in pairs]
-    last = {(indicator_id, period): number for indicator_id, period, number in read(
-        _totals_of(slots), pair_values(earlier, slots))}
+    last, held = {}, {}
+    for kind, indicator_id, period, number, *file in read(_totals_and_files(slots), {
+            **pair_values(earlier, slots, "e"), **pair_values(pairs, slots)}).all():
+        if kind == "total":
+            last[(indicator_id, period)] = number
+        else:
+            held.setdefault((indicator_id, period), []).append(HeldFile(*file))
     targets = {(value.indicator_id, value.period): value.own_target for values in found.values()
                for value in values[:1] if value.own_target is not None}
     labels = cell_labels(value.cell for values in found.values() for value in values if value.cell)
@@ -142,7 +162,8 @@ def _load(pairs: list[tuple[int, str]], user_id: int) -> list[Waiting]:
         items.append(Waiting(indicator, period, shown, first, waiting[0].id if waiting else first.id,
                              period_stamp(values), "—" if before_total is None else number(before_total),
                              "—" if target is None else number(target),
-                             any(value.entered_by_id == user_id for value in waiting)))
+                             any(value.entered_by_id == user_id for value in waiting),
+                             held.get((indicator_id, period), [])))
     return items
 
 

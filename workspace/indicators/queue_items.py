@@ -58,10 +58,10 @@ def _evidence(files, file_url: str, label: str) -> str:
     return f'\n    <ul class="files thumbs" aria-label="{label}">\n      {"".join(shown)}\n    </ul>'
 
 
-def items_drawer(held: dict, csrf: str) -> Callable[[list], Markup]:
+def items_drawer(csrf: str) -> Callable[[list], Markup]:
     """What draws the <article>s of Waiting items (queue.py) under one period, with what every
-    period's items share worked out once a page (a page lists up to twenty-five periods): held,
-    their evidence (evidence.of_pairs); csrf, the page's token."""
+    period's items share worked out once a page (a page lists up to twenty-five periods); csrf,
+    the page's token."""
     item_format, decision = _item_format(), _decision_format(csrf)
     entered_by, check_against = _("entered by %(name)s"), _("check against: %(means)s")
     total, why_changed = escaped(_("Total")), escaped(_("Why it changed"))
@@ -81,7 +81,7 @@ def items_drawer(held: dict, csrf: str) -> Callable[[list], Markup]:
                 notes += f'<p dir="auto">{escaped(first.comment)}</p>\n    '
             if first.explanation:
                 notes += f'<p dir="auto"><strong>{why_changed}:</strong> {escaped(first.explanation)}</p>\n    '
-            files = held.get((indicator.id, item.period))
+            files = item.files
             drawn.append(item_format.format(
                 item.decide_id, escaped(indicator.short_name), line,
                 "".join(_VALUE.format(escaped(label) if label else total, escaped(value))

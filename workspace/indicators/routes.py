@@ -17,7 +17,7 @@ from workspace.extensions import db
 from workspace.forms import EmptyForm
 from workspace.formatting import as_number, escaped
 from workspace.i18n import gettext as _, lazy_gettext as _l
-from workspace.indicators import bp, chart, evidence, periods, queue, queue_items, services, signoff
+from workspace.indicators import bp, chart, periods, queue, queue_items, services, signoff
 from workspace.indicators import reporting as reporting_queries
 from workspace.indicators.forms import (
     IndicatorEditForm, IndicatorForm, RaiseForm, ReturnForm, SignoffForm, TargetForm, VerifyAllForm, VerifyForm,
@@ -362,10 +362,9 @@ def verify_queue(group_id: int | None = None, committee_id: int | None = None):
     owner = get_owner_or_404(group_id, committee_id, need="verify")
     page = queue.waiting_page(owner, current_user.id, min(current_app.config["PER_PAGE"], SHORT_PAGE))
     csrf = generate_csrf()
-    held = evidence.of_pairs((item.indicator.id, item.period) for item in page.items)
     return render_template("indicators/verify.html", owner=owner, page=page, periods=queue.by_period(page.items),
                            period_label=periods.label, csrf=csrf,
-                           waiting_items=queue_items.items_drawer(held, escape(csrf)))
+                           waiting_items=queue_items.items_drawer(escape(csrf)))
 
 
 @bp.route("/groups/<int:group_id>/verify/all", methods=["POST"])

@@ -132,8 +132,10 @@ def test_a_pickers_first_list_is_kept_a_minute_for_those_it_is_read_for(client, 
         kept_html = client.get("/actions?status=open").get_data(as_text=True)
     for name in ("committee", "organization", "area"):
         assert option_values(kept_html, name) == option_values(html, name)
-    assert again.count == first.count - 3  # the three pickers' lists
-    assert not any(" AS label " in statement for statement in again.statements)
+    def lists_read(counted):
+        return sum(" AS label " in statement for statement in counted.statements)
+
+    assert lists_read(first) == 3 and lists_read(again) == 0  # the three pickers' lists, kept
     newcomer = factories.make_organization("Aardvark Relief", kind="ngo")  # first by name
     html = client.get("/actions?status=open").get_data(as_text=True)
     assert str(newcomer.id) not in option_values(html, "organization")  # the kept list, still
@@ -150,7 +152,7 @@ def test_a_pickers_first_list_is_kept_a_minute_for_those_it_is_read_for(client, 
     client.get("/actions?status=open")
     with count_queries() as later:
         html = client.get("/actions?status=open").get_data(as_text=True)
-    assert later.count == first.count and str(newcomer.id) in option_values(html, "organization")
+    assert lists_read(later) == 3 and str(newcomer.id) in option_values(html, "organization")
 
 
 def test_a_closed_filter_box_reads_its_lists_when_opened(client, world, many_organizations, count_queries):

@@ -91,22 +91,35 @@ def page_asked(total: int, per_page: int, page_number: int | None = None) -> int
 # A count that reached its bound ("more than 1,000") is remembered for FULL_COUNT_KEPT seconds,
 # by list, bound and parameters (the person's, the filters'): it stays true while someone pages
 # through a long list, and counting to the bound again cost more than the page itself (a chair's
-# actions: 2 to 3 ms on PostgreSQL). A count under the bound is read every time: it changes as
-# records are added and removed. Each process keeps its own; at most FULL_COUNTS_KEPT of them.
+# actions: 2 to 3 ms on PostgreSQL). A count under the bound is read every time, unless the list
+# keeps it a few seconds (`within`, see remember_count): it changes as records are added and
+# removed. Each process keeps its own; at most FULL_COUNTS_KEPT of them.
 FULL_COUNT_KEPT = 60
 FULL_COUNTS_KEPT = 4096
-_full_counts = Kept(FULL_COUNTS_KEPT)
+_counts = Kept(FULL_COUNTS_KEPT)
+
+
+def kept_count(statement, up_to: int, parameters: dict) -> int | None:
+    """This list's count (up to up_to + 1) as remember_count kept it, or None."""
+    return _counts.get(key_of(id(statement), up_to, values=parameters))
 
 
 def known_full(statement, up_to: int, parameters: dict) -> bool:
     """Whether this list's count reached up_to less than FULL_COUNT_KEPT seconds ago."""
-    return _full_counts.get(key_of(id(statement), up_to, values=parameters), False)
+    return (kept_count(statement, up_to, parameters) or 0) > up_to
 
 
-def remember_count(statement, up_to: int, parameters: dict, counted: int) -> None:
-    """Remembers a count past its bound (see known_full); a count within it is not kept."""
-    if counted > up_to:
-        _full_counts.put(key_of(id(statement), up_to, values=parameters), True, FULL_COUNT_KEPT)
+def remember_count(statement, up_to: int, parameters: dict, counted: int, within: float = 0) -> None:
+    """Remembers a count past its bound (see known_full), and one within it for `within` seconds
+    (none by default)."""
+    seconds = FULL_COUNT_KEPT if counted > up_to else within
+    if seconds:
+        _counts.put(key_of(id(statement), up_to, values=parameters), counted, seconds)
+
+
+def forget_counts() -> None:
+    """Every count kept: some of their lists changed in this process."""
+    _counts.clear()
 
 
 def bounded_count(query: Select, up_to: int | None = None) -> tuple[int, bool]:

@@ -9,8 +9,8 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from flask import g
-from sqlalchemy import Index, Select, bindparam, func, literal_column, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Index, Select, bindparam, event, func, literal_column, or_, select
+from sqlalchemy.orm import Session, aliased
 
 from workspace import access, pages
 from workspace.inputs import whole_number
@@ -259,25 +259,46 @@ def statement(shape: Shape, purpose: str, in_due_order: bool = False) -> Select:
     return listed_columns().where(*conditions(shape, in_due_order)).order_by(*in_order).limit(bindparam("limit"))
 
 
+# An action list's count under its bound is kept this many seconds, by list, person and filters:
+# paging through the overdue actions of a chair's committees (hundreds, on PostgreSQL 2 ms to
+# count) counts them once. A page whose rows do not match the count kept is counted again at once,
+# and so is every list once this process saves an action (forget_kept_counts).
+COUNT_KEPT = 15
+
+
 def find_actions(user, filters: ActionFilters, today: date, per_page: int, seen: bool = False) -> Page:
     """One page of the actions the person sees and the filters ask for, as ListedActions, and
     their count up to pages.COUNT_UP_TO: two queries (and seen_plans, once a request), one while
-    the count is known to be past it (pages.known_full). seen: see Shape.of."""
+    the count is kept (pages.kept_count: past the bound, or for COUNT_KEPT seconds). seen: see
+    Shape.of."""
     shape = Shape.of(user, filters, seen)
     given = values(user, filters, today, shape)
     up_to = pages.COUNT_UP_TO
     counting = statement(shape, "count", shape.narrow)
-    if pages.known_full(counting, up_to, given):
-        counted = up_to + 1
-    else:
-        counted = read(counting, {**given, "up_to": up_to + 1}).scalar()
-        pages.remember_count(counting, up_to, given, counted)
-    total, more = min(counted, up_to), counted > up_to
-    number = page_asked(total, per_page)
-    rows = read(statement(shape, "page", shape.narrow or more),
-                {**given, "limit": per_page, "offset": (number - 1) * per_page})
+    counted = pages.kept_count(counting, up_to, given)
+    kept = counted is not None
+    while True:
+        if counted is None:
+            counted = read(counting, {**given, "up_to": up_to + 1}).scalar()
+            pages.remember_count(counting, up_to, given, counted, within=COUNT_KEPT)
+        total, more = min(counted, up_to), counted > up_to
+        number = page_asked(total, per_page)
+        rows = read(statement(shape, "page", shape.narrow or more),
+                     {**given, "limit": per_page, "offset": (number - 1) * per_page}).all()
+        # A kept count that no longer matches the page's rows (actions done or gone meanwhile) is
+        # read again, with the page.
+        if not kept or more or len(rows) == min(per_page, total - (number - 1) * per_page):
+            break
+        counted, kept = None, False
     return Page([ListedAction(*row, row.status in OPEN_STATUSES and row.due_date < today) for row in rows],
                 number, per_page, total, more)
+
+
+@event.listens_for(Session, "after_flush")
+def forget_kept_counts(session, _flush_context) -> None:
+    """An action added, changed or removed here: the counts kept of every list are read again."""
+    if any(isinstance(record, Action) for record in (*session.new, *session.dirty, *session.deleted)):
+        pages.forget_counts()
 
 
 def export_query(user, filters: ActionFilters, today: date, limit: int) -> tuple[Select, dict]:

@@ -28,6 +28,9 @@ COMPRESSION = {
         "text/csv", "text/plain", "text/calendar", "image/svg+xml",
     ],
     "COMPRESS_ALGORITHM": ["br", "gzip"],
+    # Browsers get Brotli at Flask-Compress's level 4; gzip (for clients without it) at level 4
+    # too, rather than 6: on an 85 KB page, 0.4 ms instead of 0.6 for 12% more bytes.
+    "COMPRESS_LEVEL": 4,
     # The same for streamed responses: each chunk goes through the compressor as it is produced.
     "COMPRESS_STREAMS": True,
     "COMPRESS_ALGORITHM_STREAMING": ["br", "gzip"],

@@ -339,6 +339,29 @@ def test_the_matrix_counts_programmes_per_area_and_cluster_and_shows_gaps(client
     assert "Gap" in page and "2 programmes" in page
 
 
+def test_who_does_what_where_keeps_its_clusters_a_minute_and_follows_a_rename_at_once(client, country,
+                                                                                     count_queries):
+    """The clusters and lifecycle groups are read once a minute (figures.NAMED_KEPT), in the
+    reader's language each time; a rename saved here shows on the next view."""
+    factories.make_programme("Old-age", organization=country["ministry"])
+    login(client, country["grace"])
+
+    def lists_read(counted):
+        return sum("FROM programme_clusters" in statement for statement in counted.statements)
+
+    with count_queries() as first:
+        assert client.get("/programmes/where").status_code == 200
+    with count_queries() as again:
+        page = client.get("/programmes/where").get_data(as_text=True)
+    assert lists_read(first) == 1 and lists_read(again) == 0
+    cluster = db.session.get(ProgrammeCluster, ids(ProgrammeCluster, "social_allowances")[0])
+    cluster.name, cluster.key = "Cash for the poorest", None
+    db.session.commit()
+    with count_queries() as renamed:
+        page = client.get("/programmes/where").get_data(as_text=True)
+    assert lists_read(renamed) == 1 and "Cash for the poorest" in page
+
+
 def test_kept_figures_follow_every_change_to_programmes_years_and_areas(app, country):
     """The figures kept for districts and above are those found in the coverage, after each kind of
     change that moves them."""

@@ -5,6 +5,10 @@ Each process keeps its own, by a key made of what the value was read with (the s
 person's ids, the filters); a store that fills up is emptied whole rather than kept in order.
 """
 import time
+from typing import Callable
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 
 _stores: list["Kept"] = []
 
@@ -44,6 +48,16 @@ def key_of(*parts, values: dict) -> tuple | None:
     except TypeError:
         return None
     return key
+
+
+def forget_on_save(forget: Callable[[], None], *models) -> None:
+    """Calls forget() whenever this process saves (adds, changes or removes) a record of one of
+    these models: what was kept of them is read again at once here, and within its seconds in
+    the other processes."""
+    @event.listens_for(Session, "after_flush")
+    def saved(session, _flush_context) -> None:
+        if any(isinstance(record, models) for record in (*session.new, *session.dirty, *session.deleted)):
+            forget()
 
 
 def forget_all() -> None:

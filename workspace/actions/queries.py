@@ -9,10 +9,10 @@ from functools import cache, lru_cache
 from typing import NamedTuple
 
 from flask import g
-from sqlalchemy import Index, Select, bindparam, event, func, literal_column, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import Index, Select, bindparam, func, literal_column, or_, select
+from sqlalchemy.orm import aliased
 
-from workspace import access, pages
+from workspace import access, kept, pages
 from workspace.inputs import whole_number
 from workspace.models import (
     ACTION_STATUSES, OPEN_STATUSES, SOON_DAYS, Action, ActionPlan, Committee, Organization, User, within_area,
@@ -262,7 +262,7 @@ def statement(shape: Shape, purpose: str, in_due_order: bool = False) -> Select:
 # An action list's count under its bound is kept this many seconds, by list, person and filters:
 # paging through the overdue actions of a chair's committees (hundreds, on PostgreSQL 2 ms to
 # count) counts them once. A page whose rows do not match the count kept is counted again at once,
-# and so is every list once this process saves an action (forget_kept_counts).
+# and so is every list once this process saves an action.
 COUNT_KEPT = 15
 
 
@@ -294,11 +294,7 @@ def find_actions(user, filters: ActionFilters, today: date, per_page: int, seen:
                 number, per_page, total, more)
 
 
-@event.listens_for(Session, "after_flush")
-def forget_kept_counts(session, _flush_context) -> None:
-    """An action added, changed or removed here: the counts kept of every list are read again."""
-    if any(isinstance(record, Action) for record in (*session.new, *session.dirty, *session.deleted)):
-        pages.forget_counts()
+kept.forget_on_save(pages.forget_counts, Action)
 
 
 def export_query(user, filters: ActionFilters, today: date, limit: int) -> tuple[Select, dict]:

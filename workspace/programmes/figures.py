@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from workspace.extensions import db
+from workspace.kept import Kept, forget_on_save
 from workspace.models import (
     KEPT_LEVELS, SECTOR_OF_KIND, Area, AreaLineage, GdpFigure, LifecycleGroup, Organization, Programme,
     ProgrammeCluster, ProgrammeYear, programme_areas, programme_groups, programme_presence,
@@ -278,13 +279,27 @@ def clusters() -> list[Named]:
             for _kind, named_id, key, name, _position in read(_named()["clusters"])]
 
 
+# The clusters and lifecycle groups are a few rows that change a few times a year, read by every
+# view of who does what where: kept NAMED_KEPT seconds (read again at once when this process saves
+# one), their labels made in the reader's language on each view.
+NAMED_KEPT = 60
+_named_rows = Kept(1)
+
+
 def lists() -> tuple[list[Named], list[Named]]:
-    """The clusters and the lifecycle groups, in their order: one query."""
+    """The clusters and the lifecycle groups, in their order: one query, or none while kept."""
+    rows = _named_rows.get(("both",))
+    if rows is None:
+        rows = read(_named()["both"]).all()
+        _named_rows.put(("both",), rows, NAMED_KEPT)
     found: dict = {"cluster": [], "group": []}
     models = {"cluster": ProgrammeCluster, "group": LifecycleGroup}
-    for kind, named_id, key, name, _position in read(_named()["both"]):
+    for kind, named_id, key, name, _position in rows:
         found[kind].append(Named(named_id, label_of(models[kind], key, name)))
     return found["cluster"], found["group"]
+
+
+forget_on_save(_named_rows.clear, ProgrammeCluster, LifecycleGroup)
 
 
 @dataclass

@@ -146,11 +146,22 @@ def edit_programme(programme_id: int):
 @cache
 def _programme_statements() -> dict:
     programme_id = bindparam("programme_id")
+    # Its first adopted indicators, found through the programme index in a subquery: where few
+    # indicators name a programme, SQLite's statistics have it scan them all for `programme_id = ?`.
+    indicators = (select(literal_column("'indicator'").label("kind"), Indicator.id, Indicator.short_name.label("name"),
+                         func.coalesce(Organization.name, Committee.name).label("key"),
+                         literal_column("0").label("position"))
+                  .outerjoin(Organization, Organization.id == Indicator.organization_id)
+                  .outerjoin(Committee, Committee.id == Indicator.committee_id)
+                  .where(Indicator.id.in_(select(Indicator.id).where(Indicator.programme_id == programme_id)
+                                          .scalar_subquery()), Indicator.status == "adopted")
+                  .order_by(Indicator.short_name).limit(20))
     return {
         "programme": select(Programme).where(Programme.id == programme_id).options(
             joinedload(Programme.organization), joinedload(Programme.cluster), joinedload(Programme.focal_person)),
         # What it is linked to, read as rows rather than through the relationships' loaders, in one
-        # query: (kind, id, name, key, position), each kind in its order (the cases: id is the count).
+        # query: (kind, id, name, key, position), each kind in its order (the cases: id is the count;
+        # the adopted indicators: key is the name of their group or committee).
         "linked": union_all(
             select(literal_column("'area'").label("kind"), Area.id, Area.name, null().label("key"),
                    literal_column("0").label("position"))
@@ -165,6 +176,7 @@ def _programme_statements() -> dict:
             .where(programme_groups.c.programme_id == programme_id),
             select(literal_column("'case'"), func.count(), FeedbackCase.category, null(), literal_column("0"))
             .where(FeedbackCase.programme_id == programme_id).group_by(FeedbackCase.category),
+            indicators.subquery().select(),
         ).order_by(literal_column("kind"), literal_column("position"), literal_column("name"), literal_column("id")),
         "years": select(ProgrammeYear.year, ProgrammeYear.beneficiaries_planned, ProgrammeYear.beneficiaries_reached,
                         ProgrammeYear.reached_note, ProgrammeYear.budget, ProgrammeYear.currency,
@@ -177,16 +189,14 @@ def _programme_statements() -> dict:
         .join(ActionPlan, ActionPlan.id == Action.plan_id)
         .where(Action.programme_id == programme_id, Action.status.in_(OPEN_STATUSES))
         .order_by(Action.due_date, Action.id).limit(20),
-        # Found through the programme index in a subquery: where few indicators name a programme,
-        # SQLite's statistics have it scan them all for `programme_id = ?` instead.
-        "indicators": select(Indicator.id, Indicator.short_name,
-                             func.coalesce(Organization.name, Committee.name).label("owner_name"))
-        .outerjoin(Organization, Organization.id == Indicator.organization_id)
-        .outerjoin(Committee, Committee.id == Indicator.committee_id)
-        .where(Indicator.id.in_(select(Indicator.id).where(Indicator.programme_id == programme_id).scalar_subquery()),
-               Indicator.status == "adopted")
-        .order_by(Indicator.short_name).limit(20),
     }
+
+
+class _IndicatorShown(NamedTuple):
+    """An adopted indicator of the programme as its page lists it."""
+    id: int
+    short_name: str
+    owner_name: str
 
 
 class _PlanSeen(NamedTuple):
@@ -212,7 +222,7 @@ def programme(programme_id: int):
     programme = db.session.scalars(statements["programme"], asked).first()
     if programme is None:
         abort(404)
-    linked = {"areas": [], "partners": [], "groups": [], "cases": {}}
+    linked = {"areas": [], "partners": [], "groups": [], "cases": {}, "indicators": []}
     for kind, some_id, name, key, _position in read(statements["linked"], asked):
         if kind == "area":
             linked["areas"].append((some_id, name))
@@ -220,17 +230,18 @@ def programme(programme_id: int):
             linked["partners"].append(name)
         elif kind == "group":
             linked["groups"].append(figures.label_of(LifecycleGroup, key, name))
+        elif kind == "indicator":
+            linked["indicators"].append(_IndicatorShown(some_id, name, key))
         else:
             linked["cases"][name] = some_id
     linked["years"] = read(statements["years"], asked).all()
     shown = (_ActionShown(*row[:5], _PlanSeen(*row[5:])) for row in read(statements["actions"], asked))
     actions = [action for action in shown if access.can_see_action(current_user, action)]
-    indicators = read(statements["indicators"], asked).all()
     statement, parameters = overlaps.programme_pairs(programme.id)
     page = overlaps.overlaps_page(statement, OVERLAPS_ON_PAGE, parameters=parameters,
                                   page_number=request.args.get("page", 1, type=whole_number))
     return render_template("programmes/programme.html", programme=programme, **linked,
-                           categories=translated(CATEGORIES), actions=actions, indicators=indicators,
+                           categories=translated(CATEGORIES), actions=actions,
                            overlaps=page, w=overlaps.card_words(),
                            programme_href=url_pattern("programmes.programme", "programme_id"),
                            area_href=url_pattern("programmes.programmes", "area"),

@@ -290,6 +290,11 @@ def test_a_committee_marks_an_overlap_and_raises_it_to_its_next_meeting(client, 
     assert response.status_code == 302
     review = db.session.scalar(db.select(OverlapReview))
     assert (review.verdict, review.first_id, review.second_id) == ("consolidate", government.id, ngo.id)
+    listed = client.get(url).get_data(as_text=True)  # the committee's view, on the pair's card
+    assert "To consolidate" in listed and "One could absorb the other." in listed
+    other = factories.make_committee("Mapleton Health Committee", level="district", area=country["district"])
+    factories.add_member(other, chair, role="member")
+    assert "To consolidate" not in client.get(f"/committees/{other.id}/overlaps").get_data(as_text=True)
     raised = client.post(f"{url}/{government.id}/{ngo.id}/raise")
     item = db.session.scalar(db.select(AgendaItem).where(AgendaItem.origin_type == "overlap"))
     assert item.meeting_id == meeting.id and item.origin_id == review.id

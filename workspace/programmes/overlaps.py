@@ -16,6 +16,7 @@ area, whose pairs are few, has them found as it asks.
 from dataclasses import dataclass
 from datetime import date
 from functools import cache, lru_cache
+from typing import NamedTuple
 
 from sqlalchemy import (
     and_, bindparam, case, delete, event, exists, func, insert, inspect, literal, literal_column, null, or_, select,
@@ -27,8 +28,8 @@ from workspace.extensions import db
 from workspace.i18n import gettext as _
 from workspace.labels import translated
 from workspace.models import (
-    KEPT_LEVELS, SUPPORT_KINDS, ZONE_LEVEL, Area, AreaLineage, LifecycleGroup, Organization, OverlapReview, Programme,
-    ProgrammeCluster, programme_areas, programme_groups, programme_overlaps,
+    KEPT_LEVELS, SUPPORT_KINDS, VERDICTS, ZONE_LEVEL, Area, AreaLineage, LifecycleGroup, Organization, OverlapReview,
+    Programme, ProgrammeCluster, programme_areas, programme_groups, programme_overlaps,
 )
 from workspace.pages import COUNT_UP_TO, Page, read, read_counted
 from workspace.programmes import figures
@@ -50,7 +51,17 @@ class Overlap:
     groups: list  # LifecycleGroup labels both serve
     same_support: bool
     same_cluster: bool
-    review: OverlapReview | None = None
+    review: "ReviewShown | None" = None
+
+
+class ReviewShown(NamedTuple):
+    """A committee's verdict on a pair, as a card shows it."""
+    verdict: str
+    note: str
+
+    @property
+    def verdict_label(self) -> str:
+        return str(VERDICTS[self.verdict])
 
 
 # --- Finding pairs in the coverage --------------------------------------------------------------
@@ -307,11 +318,12 @@ def programme_pairs(programme_id: int, min_score: int = 3) -> tuple:
 
 
 @lru_cache(maxsize=32)
-def _paged(statement) -> tuple:
+def _paged(statement, reviewed: bool = False) -> tuple:
     """(how many rows, up to `up_to`; a page of them at `limit` and `offset`, with that count as
     its last column; the same page without it): built once for a statement built once. The pairs
     are counted on their two ids; a page of kept pairs found on the zone index's columns
-    (ids_only) has its rows read for its pairs alone."""
+    (ids_only) has its rows read for its pairs alone. reviewed: each pair with the verdict and
+    note of the committee `committee_id` on it (None where it has none)."""
     counted = _kept_of("zones, counted") if statement is _kept_of("zones") else statement
     columns = list(counted.selected_columns)
     ids = counted.with_only_columns(*columns[:2]).order_by(None)
@@ -330,6 +342,10 @@ def _paged(statement) -> tuple:
     listed = page.subquery("listed")
     page = (select(*listed.c, Area.name.label("area_name")).outerjoin(Area, Area.id == listed.c.area_id)
             .order_by(listed.c.score.desc(), listed.c.first_id, listed.c.second_id))
+    if reviewed:
+        page = page.add_columns(OverlapReview.verdict, OverlapReview.note).outerjoin(OverlapReview, and_(
+            OverlapReview.committee_id == bindparam("committee_id"), OverlapReview.first_id == listed.c.first_id,
+            OverlapReview.second_id == listed.c.second_id))
     return counting, page.add_columns(counting.scalar_subquery()), page
 
 
@@ -338,8 +354,9 @@ def overlaps_page(statement, per_page: int, committee_id: int | None = None, pag
     """A page of overlaps, with their programmes, shared groups, a shared place and the
     committee's verdicts: a fixed number of queries whatever the number of pairs."""
     parameters = parameters or {}
-    counting, paging, listed = _paged(statement)
-    counting_parameters = {**parameters, "up_to": count_up_to + 1}
+    reviewed = committee_id is not None
+    counting, paging, listed = _paged(statement, reviewed)
+    counting_parameters = {**parameters, "up_to": count_up_to + 1, **({"committee_id": committee_id} if reviewed else {})}
     found, number, counted = read_counted(
         paging, counting, counting_parameters, lambda number: {
             **counting_parameters, "limit": per_page, "offset": (number - 1) * per_page}, per_page, count_up_to,
@@ -362,21 +379,12 @@ def overlaps_page(statement, per_page: int, committee_id: int | None = None, pag
         programmes[programme_id] = Side(programme_id, name, organization_name, supports[support_kind],
                                         clusters[column_id])
     groups = _shared_groups([(r.first_id, r.second_id) for r in page.items], served, group_labels)
-    reviews = {}
-    if committee_id is not None:
-        reviews = {(r.first_id, r.second_id): r for r in db.session.scalars(
-            _reviews(), {"committee_id": committee_id, "ids": programme_ids})}
+    reviews = {(r.first_id, r.second_id): ReviewShown(r.verdict, r.note) for r in page.items
+               if reviewed and r.verdict is not None}
     page.items = [Overlap(programmes[r.first_id], programmes[r.second_id], r.score, r.area_name or "",
                           groups.get((r.first_id, r.second_id), []), bool(r.same_support), bool(r.same_cluster),
                           reviews.get((r.first_id, r.second_id))) for r in page.items]
     return page
-
-
-@cache
-def _reviews():
-    ids = bindparam("ids", expanding=True)
-    return select(OverlapReview).where(OverlapReview.committee_id == bindparam("committee_id"),
-                                       OverlapReview.first_id.in_(ids), OverlapReview.second_id.in_(ids))
 
 
 @dataclass

@@ -5,7 +5,7 @@ import pytest
 
 from workspace import kept, pickers
 from workspace.extensions import db
-from workspace.models import Action
+from workspace.models import Action, Organization
 from tests import factories
 from tests.conftest import login
 from tests.test_actions import action_form, world  # noqa: F401 (a fixture)
@@ -136,11 +136,19 @@ def test_a_pickers_first_list_is_kept_a_minute_for_those_it_is_read_for(client, 
         return sum(" AS label " in statement for statement in counted.statements)
 
     assert lists_read(first) == 3 and lists_read(again) == 0  # the three pickers' lists, kept
-    newcomer = factories.make_organization("Aardvark Relief", kind="ngo")  # first by name
+    # An organisation added by another process (a row this one did not save): the kept list, still.
+    db.session.execute(Organization.__table__.insert().values(name="Aardvark Relief", kind="ngo",
+                                                              area_id=world["ngo"].area_id))
+    db.session.commit()
+    newcomer = db.session.scalar(db.select(Organization).where(Organization.name == "Aardvark Relief"))
     html = client.get("/actions?status=open").get_data(as_text=True)
-    assert str(newcomer.id) not in option_values(html, "organization")  # the kept list, still
+    assert str(newcomer.id) not in option_values(html, "organization")
     html = client.get("/actions?status=open&organization-q=Aardvark").get_data(as_text=True)
     assert option_values(html, "organization") == ["", str(newcomer.id)]  # a search reads at once
+    # One this process saves: at once.
+    saved = factories.make_organization("Aardwolf Aid", kind="ngo")
+    html = client.get("/actions?status=open").get_data(as_text=True)
+    assert str(saved.id) in option_values(html, "organization")
     # Someone of other committees gets their own first list, not the chair's.
     colleague = client.application.test_client()
     login(colleague, member)

@@ -367,6 +367,23 @@ def test_who_does_what_where_keeps_its_clusters_a_minute_and_follows_a_rename_at
     assert lists_read(renamed) == 1 and "Cash for the poorest" in page
 
 
+def test_a_committees_overlaps_keep_the_zones_it_sees_until_an_area_is_saved(client, country, count_queries):
+    """The zones a committee's area sees are read once a minute (overlaps.ZONES_KEPT), and again
+    at once when this process saves an area (a new or moved one changes them)."""
+    committee = factories.make_committee("Mapleton Committee", level="district", area=country["district"])
+    login(client, factories.add_member(committee, role="member", sector="ngo"))
+    url = f"/committees/{committee.id}/overlaps"
+
+    def zones_read():
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        return sum("FROM area_lineage" in statement for statement in counted.statements)
+
+    assert zones_read() == 1 and zones_read() == 0
+    factories.make_area("New Village", "community", parent=country["district"])
+    assert zones_read() == 1
+
+
 def test_kept_figures_follow_every_change_to_programmes_years_and_areas(app, country):
     """The figures kept for districts and above are those found in the coverage, after each kind of
     change that moves them."""

@@ -23,7 +23,7 @@ from workspace.formatting import escaped
 from workspace.forms import optional_id
 from workspace.i18n import gettext as _, lazy_gettext as _l
 from workspace.inputs import whole_number
-from workspace.kept import Kept, key_of
+from workspace.kept import Kept, forget_on_save, key_of
 from workspace.pages import read
 from workspace.reading import fixed
 from workspace.models import AREA_DEPTH, Area, Committee, Organization, Programme, User
@@ -33,9 +33,11 @@ MAX_SEARCH = 100
 # The first list a picker offers, before anything is typed, is kept FIRST_LIST_KEPT seconds, by
 # kind, suggestion and what narrows it (the person's committees, say): it is the same for most
 # pages and people, and three pickers in an open filter box read it three times on every view of
-# the list. A record added or renamed shows there within the minute; searching reads it at once.
+# the list. A record added or renamed shows there within the minute (at once if this process saved
+# it); searching reads it at once.
 FIRST_LIST_KEPT = 60
 _first_lists = Kept(1024)
+forget_on_save(_first_lists.clear, Area, Committee, Organization, Programme, User)
 # With nothing typed, an area picker offers the levels a few dozen areas make up.
 TOP_AREA_LEVELS = ("national", "region", "district")
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from workspace.extensions import db
+from workspace.kept import Kept, forget_on_save
 from workspace.i18n import gettext as _
 from workspace.labels import translated
 from workspace.models import (
@@ -222,12 +223,23 @@ def _keep_pairs(session, _context) -> None:
 
 # --- Reading them -----------------------------------------------------------------------------------
 
+# The zones seen from an area change only when areas are added or moved: kept ZONES_KEPT seconds
+# by area, and read again at once when this process saves an area.
+ZONES_KEPT = 60
+_zones_seen = Kept(1024)
+forget_on_save(_zones_seen.clear, Area)
+
+
 def _zones_seen_from(area_id: int) -> list[int]:
     """The zones a committee of this area sees: the area, the areas inside it and above it, of a
     district's level or above (a zone is never smaller). They are listed as values (one query
-    here): PostgreSQL then reads them through the zone index, where a subquery left it guessing
-    how many pairs they hold and walking them all."""
-    return list(read(_seen_statement(), {"area_id": area_id}).scalars())
+    here, or none while kept): PostgreSQL then reads them through the zone index, where a subquery
+    left it guessing how many pairs they hold and walking them all."""
+    zones = _zones_seen.get((area_id,))
+    if zones is None:
+        zones = list(read(_seen_statement(), {"area_id": area_id}).scalars())
+        _zones_seen.put((area_id,), zones, ZONES_KEPT)
+    return zones
 
 
 @cache

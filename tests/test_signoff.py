@@ -90,9 +90,11 @@ def test_a_signed_off_period_is_locked_until_reopened_with_a_reason(client, app,
         services.save_period(Owner(world["group"]), THIS_MONTH, world["member"], [], submit=True)
     with pytest.raises(services.IndicatorRuleError, match="signed off"):
         services.return_value(world["value"], world["verifier"], "Wrong")
-    # The committee over the area approves; a second approval from a stale page is a conflict.
+    # The committee over the area approves, from the group's page; a second approval from a stale
+    # page is a conflict.
     chair = app.test_client()
     login(chair, world["chair"])
+    assert f'action="{url}/approve"' in chair.get(f"/groups/{group_id}").get_data(as_text=True)
     assert chair.post(f"{url}/approve", data={"version": record.version}).status_code == 302
     db.session.refresh(record)
     assert (record.state, record.committee_id) == ("approved", world["committee"].id)

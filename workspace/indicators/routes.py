@@ -201,14 +201,15 @@ def group(group_id: int | None = None, committee_id: int | None = None):
     # A group's periods due, each with where its sign-off stands and the steps this person may take.
     signoffs = []
     if owner.is_group:
-        who = signoff.actors(user, owner.record)
         # Newest first; of periods ending the same month, the longest first (year, quarter, month),
         # whatever order the set gives: a quarter's name sorts after its last month's.
         shown = sorted({period for period_list in due.values() for period in period_list},
                        key=lambda period: (periods.last_month(period), -len(period), period), reverse=True)
+        standings = signoff.standings(owner.record, shown)
+        who = signoff.actors(user, owner.record, locked=any(s.state in signoff.LOCKED for s in standings))
         signoffs = [(standing_, [step for step in signoff.steps_for(standing_.state, who)
                                  if step != "approve" or standing_.signoff.signed_by_id != user.id])
-                    for standing_ in signoff.standings(owner.record, shown)]
+                    for standing_ in standings]
     return render_template("indicators/group.html", owner=owner, rows=rows, due=due, missing=missing,
                            signoffs=signoffs, table_rows=lambda badges: Markup("".join(
                                f"{row}{badges[status]}</td>\n      </tr>\n" for row, status in rows)),

@@ -123,10 +123,12 @@ def approving_committee(user: User, group: Organization) -> Committee | None:
     return None if committee_id is None else db.session.get(Committee, committee_id)
 
 
-def actors(user: User, group: Organization) -> set[str]:
-    """Who this person is for the table: "coordinator" of the group, "committee" over its area."""
+def actors(user: User, group: Organization, locked: bool = True) -> set[str]:
+    """Who this person is for the table: "coordinator" of the group, "committee" over its area.
+    locked: whether any period in question is signed off or approved; a committee takes steps
+    only from those (STEPS), so without one it is not looked up."""
     found = {"coordinator"} if access.is_coordinator(user, group) else set()
-    return found | ({"committee"} if approving_committee_id(user, group) is not None else set())
+    return found | ({"committee"} if locked and approving_committee_id(user, group) is not None else set())
 
 
 def steps_for(state: str, who: set[str]) -> list[str]:

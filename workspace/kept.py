@@ -34,6 +34,14 @@ class Kept:
             self._values.clear()
         self._values[key] = (time.monotonic() + seconds, value)
 
+    def fetch(self, key: tuple | None, seconds: float, read: Callable[[], object]):
+        """The value kept under key, else read() kept for `seconds`."""
+        value = self.get(key)
+        if value is None:
+            value = read()
+            self.put(key, value, seconds)
+        return value
+
     def clear(self) -> None:
         self._values.clear()
 

@@ -59,13 +59,13 @@ class Kind:
     narrowing: Callable[[object], dict | None] = lambda user: None
 
 
-# The statements are built once (a statement is immutable: each use adds to a copy); building
-# them costs more than running them.
 def area_label(area, parent):
     """An area as the place picker labels it: its name and its parent's, "Kibera (Nairobi)"."""
     return func.coalesce(area.name + " (" + parent.name + ")", area.name)
 
 
+# The statements are built once (a statement is immutable: each use adds to a copy); building
+# them costs more than running them.
 @cache
 def _area_rows() -> Select:
     parent = aliased(Area)
@@ -241,10 +241,8 @@ class Picker:
             suggestion = self.suggest.name if self.suggest else None
             values = {**dict(self.suggest.values if self.suggest else ()), **mine}
             key = key_of(self.kind_name, suggestion, values=values)
-            matches = _first_lists.get(key)
-            if matches is None:
-                matches = read(_statement(self.kind_name, "suggested", suggestion, narrowed), values).all()
-                _first_lists.put(key, matches, FIRST_LIST_KEPT)
+            matches = _first_lists.fetch(key, FIRST_LIST_KEPT, lambda: read(
+                _statement(self.kind_name, "suggested", suggestion, narrowed), values).all())
         seen = {id_ for id_, _label in found}
         return ([(id_, label, True) for id_, label in found] +
                 [(row.id, row.label, False) for row in matches if row.id not in seen])

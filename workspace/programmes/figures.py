@@ -288,10 +288,7 @@ _named_rows = Kept(1)
 
 def lists() -> tuple[list[Named], list[Named]]:
     """The clusters and the lifecycle groups, in their order: one query, or none while kept."""
-    rows = _named_rows.get(("both",))
-    if rows is None:
-        rows = read(_named()["both"]).all()
-        _named_rows.put(("both",), rows, NAMED_KEPT)
+    rows = _named_rows.fetch(("both",), NAMED_KEPT, lambda: read(_named()["both"]).all())
     found: dict = {"cluster": [], "group": []}
     models = {"cluster": ProgrammeCluster, "group": LifecycleGroup}
     for kind, named_id, key, name, _position in rows:

@@ -25,8 +25,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, aliased
 
 from workspace.extensions import db
-from workspace.kept import Kept, forget_on_save
 from workspace.i18n import gettext as _
+from workspace.kept import Kept, forget_on_save
 from workspace.labels import translated
 from workspace.models import (
     KEPT_LEVELS, SUPPORT_KINDS, VERDICTS, ZONE_LEVEL, Area, AreaLineage, LifecycleGroup, Organization, OverlapReview,
@@ -235,11 +235,8 @@ def _zones_seen_from(area_id: int) -> list[int]:
     district's level or above (a zone is never smaller). They are listed as values (one query
     here, or none while kept): PostgreSQL then reads them through the zone index, where a subquery
     left it guessing how many pairs they hold and walking them all."""
-    zones = _zones_seen.get((area_id,))
-    if zones is None:
-        zones = list(read(_seen_statement(), {"area_id": area_id}).scalars())
-        _zones_seen.put((area_id,), zones, ZONES_KEPT)
-    return zones
+    return _zones_seen.fetch((area_id,), ZONES_KEPT,
+                             lambda: list(read(_seen_statement(), {"area_id": area_id}).scalars()))
 
 
 @cache
@@ -368,7 +365,9 @@ def overlaps_page(statement, per_page: int, committee_id: int | None = None, pag
     parameters = parameters or {}
     reviewed = committee_id is not None
     counting, paging, listed = _paged(statement, reviewed)
-    counting_parameters = {**parameters, "up_to": count_up_to + 1, **({"committee_id": committee_id} if reviewed else {})}
+    counting_parameters = {**parameters, "up_to": count_up_to + 1}
+    if reviewed:
+        counting_parameters["committee_id"] = committee_id
     found, number, counted = read_counted(
         paging, counting, counting_parameters, lambda number: {
             **counting_parameters, "limit": per_page, "offset": (number - 1) * per_page}, per_page, count_up_to,

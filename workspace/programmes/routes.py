@@ -30,9 +30,9 @@ from workspace.models import (
     programme_areas, programme_groups, programme_partners, within_area,
 )
 from workspace.pages import paginate_built, read, render_form, render_page
-from workspace.reading import fixed
 from workspace.pickers import Picker, area_label, search_term, searching
 from workspace.programmes import bp, figures, overlaps, services, transfer
+from workspace.reading import fixed
 from workspace.programmes.forms import ProgrammeEditForm, ProgrammeForm, YearEditForm, YearForm
 
 OVERLAPS_ON_PAGE = 10
@@ -347,12 +347,12 @@ def _matrix_rows(areas, cells, served, clusters, groups, labels) -> tuple[list, 
 
 
 @cache
-def _area_row(by: str):
-    """An area's row, found by its id (parameter `id`) or the country's (`level`), with its label
-    as the place picker gives it (its parent's name too): built once, its cache key too. The
-    level is written into the SQL: planned for any level, PostgreSQL planned it again each time."""
+def _area_row(which: str):
+    """An area's row, "by id" (parameter `id`) or "the country", with its label as the place
+    picker gives it (its parent's name too): built once, its cache key too. The country's level is
+    written into the SQL: planned for any level, PostgreSQL planned it again each time."""
     parent = aliased(Area)
-    found = Area.id == bindparam("id") if by == "id" else Area.level == fixed("national")
+    found = Area.id == bindparam("id") if which == "by id" else Area.level == fixed("national")
     return (select(Area.id, Area.name, Area.parent_id, area_label(Area, parent).label("label"))
             .outerjoin(parent, parent.id == Area.parent_id).where(found))
 
@@ -388,9 +388,9 @@ def where():
     if level not in AREA_LEVELS or level == "national":
         level = "district"
     within_id = request.args.get("within", type=whole_number)
-    within = read(_area_row("id"), {"id": within_id}).first() if within_id else None
+    within = read(_area_row("by id"), {"id": within_id}).first() if within_id else None
     if within is None:
-        within = read(_area_row("level"), {}).first()
+        within = read(_area_row("the country")).first()
     year = _year_asked()
     page = figures.areas_at(level, within, current_app.config["PER_PAGE"]) if within else None
     area_ids = [area.id for area in page.items] if page else []
